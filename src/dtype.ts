@@ -1,0 +1,25 @@
+/** Element types: float64 by default (exact gradient checks), float32 opt-in for speed. */
+
+export type DType = 'float64' | 'float32';
+export type FloatArray = Float64Array | Float32Array;
+
+export const DTYPES: readonly DType[] = ['float64', 'float32'];
+
+/** Throws a clear error for anything but a known dtype name. */
+export function checkDType(op: string, dtype: unknown): DType {
+  if (dtype === 'float64' || dtype === 'float32') return dtype;
+  throw new Error(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float64' or 'float32')`);
+}
+
+export function allocate(dtype: DType, size: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+}
+
+/** The dtype of an op over mixed inputs: float32 only when every input is float32. */
+export function resultDType(a: DType, b: DType): DType {
+  return a === 'float32' && b === 'float32' ? 'float32' : 'float64';
+}
+
+export function dtypeOf(array: FloatArray): DType {
+  return array instanceof Float32Array ? 'float32' : 'float64';
+}
