@@ -1,0 +1,5 @@
+/** Public surface of the data module: MNIST loading, batching, and the seed 004 curve dataset. */
+export { parseIdx, encodeIdx } from './idx.js';
+export type { IdxArray } from './idx.js';
+export { loadMnist, parseMnist, mnistDataDir } from './mnist.js';
+export type { MnistSplit, MnistSplitName } from './mnist.js';
