@@ -1,0 +1,55 @@
+/** Adam (Kingma & Ba 2015) with bias-corrected first and second moments. */
+import type { FloatArray } from '../dtype.js';
+import { checkHyper, Optimizer, type ParamsInput } from './optimizer.js';
+
+export interface AdamOptions {
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+/**
+ * Adam: `m ← β₁m + (1−β₁)g`, `v ← β₂v + (1−β₂)g²`, `w ← w − η m̂ / (√v̂ + ε)` with
+ * `m̂ = m / (1−β₁ᵗ)`, `v̂ = v / (1−β₂ᵗ)`.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam(model.namedParameters(), { lr: 1e-3 });
+ * ```
+ */
+export class Adam extends Optimizer {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+
+  constructor(params: ParamsInput, options: AdamOptions = {}) {
+    super('Adam', params, ['m', 'v']);
+    this.lr = checkHyper('Adam', 'lr', options.lr ?? 1e-3, 0, Infinity, true);
+    this.beta1 = checkHyper('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1);
+    this.beta2 = checkHyper('Adam', 'beta2', options.beta2 ?? 0.999, 0, 1);
+    this.eps = checkHyper('Adam', 'eps', options.eps ?? 1e-8, 0);
+    if (this.beta1 === 1 || this.beta2 === 1) throw new Error('Adam: beta1 and beta2 must be < 1 (bias correction divides by 1 − βᵗ)');
+  }
+
+  get hyper(): Record<string, number> {
+    return { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps };
+  }
+
+  protected update(w: FloatArray, g: FloatArray, state: Record<string, Float64Array>): void {
+    const { lr, beta1, beta2, eps } = this;
+    const m = state.m!;
+    const v = state.v!;
+    const c1 = 1 - beta1 ** this.steps;
+    const c2 = 1 - beta2 ** this.steps;
+    for (let i = 0; i < w.length; i++) {
+      const gi = g[i]!;
+      const mi = beta1 * m[i]! + (1 - beta1) * gi;
+      const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      w[i] = w[i]! - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/** Stochastic gradient descent, plain or with seed 003's momentum (v ← γv + ηg, w ← w − v). */
+import type { FloatArray } from '../dtype.js';
+import { checkHyper, Optimizer, type ParamsInput } from './optimizer.js';
+
+export interface SGDOptions {
+  /** Learning rate η. */
+  lr: number;
+  /** Momentum γ (0 = plain SGD). */
+  momentum?: number;
+}
+
+/**
+ * SGD: `w ← w − η g`; with momentum γ > 0, the seed 003 form `v ← γ v + η g; w ← w − v`
+ * (equal to PyTorch's `v ← γ v + g; w ← w − η v` while η is constant).
+ *
+ * @example
+ * ```ts
+ * const opt = new SGD(model.namedParameters(), { lr: 0.1, momentum: 0.9 });
+ * loss.backward(); opt.step(); opt.zeroGrad();
+ * ```
+ */
+export class SGD extends Optimizer {
+  readonly lr: number;
+  readonly momentum: number;
+
+  constructor(params: ParamsInput, options: SGDOptions) {
+    const momentum = checkHyper('SGD', 'momentum', options.momentum ?? 0, 0, 1);
+    super(momentum > 0 ? 'SGD+momentum' : 'SGD', params, momentum > 0 ? ['velocity'] : []);
+    this.lr = checkHyper('SGD', 'lr', options.lr, 0, Infinity, true);
+    this.momentum = momentum;
+  }
+
+  get hyper(): Record<string, number> {
+    return { lr: this.lr, momentum: this.momentum };
+  }
+
+  protected update(w: FloatArray, g: FloatArray, state: Record<string, Float64Array>): void {
+    const { lr, momentum } = this;
+    if (momentum === 0) {
+      for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * g[i]!;
+      return;
+    }
+    const v = state.velocity!;
+    for (let i = 0; i < w.length; i++) {
+      const vi = momentum * v[i]! + lr * g[i]!;
+      v[i] = vi;
+      w[i] = w[i]! - vi;
+    }
+  }
+}
