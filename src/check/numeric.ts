@@ -1,0 +1,169 @@
+/**
+ * Finite differences on a float64 buffer: one element, one direction, and the group search that
+ * finds the few elements where an analytical gradient is wrong without visiting them all.
+ */
+import { rademacher, type Rng } from './rng.js';
+import { agree, type Tolerance } from './tolerance.js';
+
+/** One input's live float64 buffer and a way to evaluate the scalar function at its contents. */
+export class Probe {
+  /** How many times the function has been evaluated through this probe. */
+  evaluations = 0;
+
+  /**
+   * @param x the buffer being perturbed (restored bit for bit after every difference)
+   * @param fn the scalar function at the current contents of `x` (and of every other input)
+   * @param f0 the function at the unperturbed point
+   */
+  constructor(
+    readonly x: Float64Array,
+    private readonly fn: () => number,
+    readonly f0: number,
+  ) {}
+
+  evaluate(): number {
+    this.evaluations++;
+    return this.fn();
+  }
+}
+
+/** A central difference and the two one-sided ones from the same evaluations. */
+export interface Derivative {
+  readonly numerical: number;
+  readonly forward: number;
+  readonly backward: number;
+}
+
+/** ∂f/∂x[k] by central differences with step `eps` (the step actually representable is used). */
+export function partial(p: Probe, k: number, eps: number): Derivative {
+  const x = p.x;
+  const xk = x[k]!;
+  const xp = xk + eps;
+  const xm = xk - eps;
+  x[k] = xp;
+  const fp = p.evaluate();
+  x[k] = xm;
+  const fm = p.evaluate();
+  x[k] = xk;
+  return {
+    numerical: (fp - fm) / (xp - xm),
+    forward: (fp - p.f0) / (xp - xk),
+    backward: (p.f0 - fm) / (xk - xm),
+  };
+}
+
+/** uᵀ∇f for `u` supported on x[lo, hi) (u[i] belongs to x[lo + i]), by central differences. */
+export function directional(p: Probe, lo: number, u: Float64Array, eps: number): number {
+  const x = p.x;
+  const saved = x.slice(lo, lo + u.length);
+  for (let i = 0; i < u.length; i++) x[lo + i] = saved[i]! + eps * u[i]!;
+  const fp = p.evaluate();
+  for (let i = 0; i < u.length; i++) x[lo + i] = saved[i]! - eps * u[i]!;
+  const fm = p.evaluate();
+  x.set(saved, lo);
+  return (fp - fm) / (2 * eps);
+}
+
+/** How an element's analytical value compares with finite differences. */
+export type ElementStatus = 'ok' | 'mismatch' | 'kink';
+
+/** One element checked by finite differences. */
+export interface ElementResult {
+  readonly flat: number;
+  readonly analytical: number;
+  readonly numerical: number;
+  /**
+   * 'kink': the function is not differentiable (or sharply curved) within the step, e.g. relu at
+   * 0: the difference changes with the step or its one-sided slopes jump, and the analytical value
+   * is one of them. Not a bug, and not counted as a mismatch.
+   */
+  readonly status: ElementStatus;
+}
+
+/**
+ * Checks element k. A mismatch is re-examined with a 16× smaller step to tell a kink from a bug:
+ * a kink near x stops being straddled (the mismatch vanishes); a kink exactly at x keeps a jump
+ * between the one-sided slopes that does not shrink with the step, and the analytical value lies
+ * between them. At a smooth point neither happens, so a wrong gradient stays a mismatch.
+ */
+export function checkElement(p: Probe, k: number, analytical: number, eps: number, tol: Tolerance): ElementResult {
+  const d1 = partial(p, k, eps);
+  const result = (status: ElementStatus): ElementResult => ({ flat: k, analytical, numerical: d1.numerical, status });
+  if (agree(analytical, d1.numerical, tol)) return result('ok');
+  const d2 = partial(p, k, eps / 16);
+  if (agree(analytical, d2.numerical, tol)) return result('kink');
+  const jump1 = Math.abs(d1.forward - d1.backward);
+  const jump2 = Math.abs(d2.forward - d2.backward);
+  const lo = Math.min(d2.forward, d2.backward);
+  const hi = Math.max(d2.forward, d2.backward);
+  const between = (lo <= analytical || agree(lo, analytical, tol)) && (analytical <= hi || agree(hi, analytical, tol));
+  const kinkAt = !agree(d2.forward, d2.backward, tol) && jump2 > 0.5 * jump1 && between;
+  return result(kinkAt ? 'kink' : 'mismatch');
+}
+
+/** The outcome of one directional check of x[lo, hi). */
+export interface DirectionalResult {
+  readonly lo: number;
+  /** The unit direction (random signs / √size) on x[lo, lo + u.length). */
+  readonly u: Float64Array;
+  readonly analytical: number;
+  readonly numerical: number;
+  readonly ok: boolean;
+}
+
+/** A random-sign unit direction on x[lo, hi), compared against uᵀ·analytical. Costs 2 evaluations. */
+export function checkDirection(
+  p: Probe, analytical: Float64Array, lo: number, hi: number, eps: number, tol: Tolerance, rng: Rng,
+): DirectionalResult {
+  const u = rademacher(rng, hi - lo);
+  const scale = 1 / Math.sqrt(hi - lo);
+  let a = 0;
+  for (let i = 0; i < u.length; i++) {
+    u[i] = u[i]! * scale;
+    a += u[i]! * analytical[lo + i]!;
+  }
+  const n = directional(p, lo, u, eps);
+  return { lo, u, analytical: a, numerical: n, ok: agree(a, n, tol) };
+}
+
+/** Limits of the group search. */
+export interface LocateOptions {
+  /** Stop after this many wrong elements are found. */
+  readonly maxFound: number;
+  /** Stop after this many function evaluations. */
+  readonly maxEvaluations: number;
+}
+
+/**
+ * Finds elements where `analytical` disagrees with the function, given that the whole buffer
+ * failed a directional check. Depth-first bisection: each half gets a fresh random-sign direction
+ * (2 evaluations); halves that fail are split again, down to single elements. One wrong element
+ * among n costs about 4·log2(n) evaluations (≈ 68 for a 784×128 weight). Fresh signs per test make
+ * cancellation between two wrong elements in one block a coin flip, so a parent whose halves both
+ * pass is retried once with new signs.
+ */
+export function locate(
+  p: Probe, analytical: Float64Array, eps: number, tol: Tolerance, rng: Rng, opts: LocateOptions,
+): number[] {
+  const found: number[] = [];
+  const stack: [number, number][] = [[0, p.x.length]];
+  const stopAt = p.evaluations + opts.maxEvaluations;
+  while (stack.length > 0 && found.length < opts.maxFound && p.evaluations < stopAt) {
+    const [lo, hi] = stack.pop()!;
+    if (hi - lo === 1) {
+      found.push(lo);
+      continue;
+    }
+    const mid = (lo + hi) >>> 1;
+    let failing: [number, number][] = [];
+    for (let attempt = 0; attempt < 2 && failing.length === 0; attempt++) {
+      for (const [l, h] of [[lo, mid], [mid, hi]] as const) {
+        if (!checkDirection(p, analytical, l, h, eps, tol, rng).ok) failing.push([l, h]);
+      }
+    }
+    // Pushed right first so the left half is searched first: found indices come out in order.
+    failing = failing.reverse();
+    stack.push(...failing);
+  }
+  return found;
+}

@@ -1,0 +1,81 @@
+/**
+ * Which elements of one input get finite differences: all of them when the input is small, and
+ * otherwise a random-direction check, the largest and a random sample of elements, and a group
+ * search for the wrong ones when the direction check fails.
+ */
+import { checkDirection, checkElement, locate, type DirectionalResult, type ElementResult, type Probe } from './numeric.js';
+import { sampleIndices, type Rng } from './rng.js';
+import type { Tolerance } from './tolerance.js';
+
+/** Knobs of the sampling strategy (all have defaults in {@link DEFAULT_STRATEGY}). */
+export interface StrategyOptions {
+  /** Inputs with at most this many elements are checked element by element (2 evaluations each). */
+  readonly fullLimit: number;
+  /** Random-direction checks per large input (2 evaluations each). */
+  readonly directions: number;
+  /** Elements with the largest |analytical| checked element-wise in a large input. */
+  readonly largest: number;
+  /** Uniformly sampled elements checked element-wise in a large input. */
+  readonly samples: number;
+  /** The group search stops after finding this many wrong elements… */
+  readonly maxFound: number;
+  /** …or after this many evaluations. */
+  readonly searchEvaluations: number;
+}
+
+export const DEFAULT_STRATEGY: StrategyOptions = {
+  fullLimit: 256,
+  directions: 2,
+  largest: 8,
+  samples: 16,
+  maxFound: 4,
+  searchEvaluations: 400,
+};
+
+/** What was checked in one input, and how. */
+export interface InputCheck {
+  readonly mode: 'full' | 'sampled';
+  /** Element-wise results, in increasing flat index. */
+  readonly elements: ElementResult[];
+  /** Random-direction checks (sampled mode only). */
+  readonly directional: DirectionalResult[];
+  /** Flat indices the group search found wrong (sampled mode only). */
+  readonly located: number[];
+}
+
+/** Flat indices of the k largest |v[i]|. */
+export function largestIndices(v: Float64Array, k: number): number[] {
+  if (k <= 0) return [];
+  const order = Array.from({ length: v.length }, (_, i) => i);
+  // A partial selection would be faster; a full sort of 10⁵ indices takes ~20 ms, fine here.
+  order.sort((a, b) => Math.abs(v[b]!) - Math.abs(v[a]!));
+  return order.slice(0, k);
+}
+
+/**
+ * Checks `analytical` (the gradient of the probe's function w.r.t. its buffer) against finite
+ * differences, element-wise on `suspects` too (e.g. where a hand formula disagrees).
+ */
+export function checkInput(
+  p: Probe, analytical: Float64Array, eps: number, tol: Tolerance, rng: Rng,
+  opts: StrategyOptions, suspects: readonly number[] = [],
+): InputCheck {
+  const n = p.x.length;
+  const elementsAt = (indices: Iterable<number>): ElementResult[] =>
+    [...new Set(indices)].sort((a, b) => a - b).map((k) => checkElement(p, k, analytical[k]!, eps, tol));
+  if (n <= opts.fullLimit) {
+    return { mode: 'full', elements: elementsAt(Array.from({ length: n }, (_, i) => i)), directional: [], located: [] };
+  }
+  const directional: DirectionalResult[] = [];
+  for (let d = 0; d < opts.directions; d++) directional.push(checkDirection(p, analytical, 0, n, eps, tol, rng));
+  const located = directional.every((r) => r.ok)
+    ? []
+    : locate(p, analytical, eps, tol, rng, { maxFound: opts.maxFound, maxEvaluations: opts.searchEvaluations });
+  const picks = [
+    ...largestIndices(analytical, opts.largest),
+    ...sampleIndices(rng, n, opts.samples),
+    ...suspects,
+    ...located,
+  ];
+  return { mode: 'sampled', elements: elementsAt(picks), directional, located };
+}
