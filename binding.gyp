@@ -1,0 +1,40 @@
+# Builds the optional native GEMM addon (build/Release/tapegrad.node). Each SIMD variant is its
+# own static library so that only its translation unit gets the -m flags; the addon picks one
+# at run time with __builtin_cpu_supports. On non-x86-64 only the portable variant is built.
+{
+  'target_defaults': {
+    'cflags': ['-O3', '-ffp-contract=fast', '-fPIC', '-fvisibility=hidden'],
+    'cflags!': ['-O2'],
+    'cflags_cc': ['-std=gnu++17'],
+    'conditions': [
+      ['target_arch=="x64"', {'defines': ['TG_HAVE_X86_VARIANTS']}],
+    ],
+  },
+  'targets': [
+    {
+      'target_name': 'tapegrad',
+      'sources': ['native/addon.cc', 'native/parallel.cc', 'native/gemm_scalar.cc'],
+      'conditions': [
+        ['target_arch=="x64"', {'dependencies': ['tapegrad_avx2', 'tapegrad_avx512']}],
+      ],
+    },
+  ],
+  'conditions': [
+    ['target_arch=="x64"', {
+      'targets': [
+        {
+          'target_name': 'tapegrad_avx2',
+          'type': 'static_library',
+          'sources': ['native/gemm_avx2.cc'],
+          'cflags': ['-mavx2', '-mfma'],
+        },
+        {
+          'target_name': 'tapegrad_avx512',
+          'type': 'static_library',
+          'sources': ['native/gemm_avx512.cc'],
+          'cflags': ['-mavx512f', '-mavx512vl', '-mavx2', '-mfma'],
+        },
+      ],
+    }],
+  ],
+}

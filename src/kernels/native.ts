@@ -1,0 +1,170 @@
+/**
+ * Loads the optional native GEMM addon (built by node-gyp at install) when running in Node and
+ * installs it behind `gemm` for the products large enough to pay for the call; everywhere else
+ * (browsers, bundlers, a failed build) the TypeScript kernels stay in place.
+ */
+import type { FloatArray } from '../dtype.js';
+import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
+import { gemmJs } from './gemm-js.js';
+
+/** The surface of build/Release/tapegrad.node (see native/addon.cc). */
+interface Addon {
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number,
+    A: FloatArray, B: FloatArray, C: FloatArray): void;
+  info(): NativeState;
+  configure(options: { variant?: string; threads?: number; threadFlops?: number }): NativeState;
+}
+
+interface NativeState {
+  variant: string;
+  variants: string[];
+  threads: number;
+  threadFlops: number;
+}
+
+/** Which kernels `gemm` runs, as reported by {@link kernelInfo}. */
+export interface KernelInfo {
+  backend: 'native-avx512' | 'native-avx2' | 'native-scalar' | 'reference';
+  /** Threads used for large products (1 on the reference path). */
+  threads: number;
+  /** Products with M·N·K below this run in TypeScript ({@link gemmJs}). */
+  smallWork: number;
+  /** Products with 2·M·N·K at or above this are split over two threads. */
+  threadFlops: number;
+  /** Variants this CPU can run. */
+  variants: string[];
+  /** Why the native kernels are not in use, when they are not. */
+  reason?: string;
+}
+
+// Measured with native/measure.ts on the 2-core dev machine (AVX-512): below ~2 000 multiply-adds
+// the N-API call (~0.3 µs) and packing cost more than the TypeScript loops; a second thread
+// pays off from about 4 MFLOP (its wake-up and the duplicated packing cost ~3 µs).
+const SMALL_WORK = 2048;
+const THREAD_FLOPS = 4e6;
+
+let addon: Addon | null = null;
+/** False after configureKernels({ variant: 'reference' }). */
+let nativeInstalled = false;
+let smallWork = SMALL_WORK;
+let reason: string | undefined = 'not loaded yet';
+
+function checkLengths(M: number, N: number, K: number, A: FloatArray, B: FloatArray, C: FloatArray): void {
+  if (A.length < M * K || B.length < K * N || C.length < M * N) {
+    throw new Error(`gemm: buffers too short for M=${M} N=${N} K=${K} ` +
+      `(A ${A.length} < ${M * K}, B ${B.length} < ${K * N} or C ${C.length} < ${M * N})`);
+  }
+}
+
+const nativeGemm: GemmKernel = (transA, transB, M, N, K, A, B, C) => {
+  checkLengths(M, N, K, A, B, C);
+  // Mixed dtypes (allowed by the reference) have no native kernel.
+  if (M * N * K < smallWork || A.constructor !== C.constructor || B.constructor !== C.constructor) {
+    gemmJs(transA, transB, M, N, K, A, B, C);
+  } else {
+    addon!.gemm(transA, transB, M, N, K, A, B, C);
+  }
+};
+
+interface NodeProcess {
+  versions?: { node?: string };
+  env?: Record<string, string | undefined>;
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+type CreateRequire = (url: string) => (id: string) => unknown;
+
+function install(createRequire: CreateRequire, env: Record<string, string | undefined>): void {
+  try {
+    // A computed specifier keeps bundlers from trying to resolve the binary.
+    const file = ['..', '..', 'build', 'Release', 'tapegrad.node'].join('/');
+    const loaded = createRequire(import.meta.url)(file) as Addon;
+    loaded.configure({ threadFlops: THREAD_FLOPS });
+    const variant = env['TAPEGRAD_NATIVE_VARIANT'];
+    if (variant) loaded.configure({ variant });
+    addon = loaded;
+    reason = undefined;
+    setGemmKernel(nativeGemm);
+    nativeInstalled = true;
+  } catch (error) {
+    reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    console.warn(`tapegrad: native kernels unavailable (${reason}); using the TypeScript ` +
+      'reference kernels. Build them with `npx node-gyp rebuild` in the tapegrad folder.');
+  }
+}
+
+function load(): void {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  if (!proc?.versions?.node) {
+    reason = 'not running in Node';
+    return;
+  }
+  const env = proc.env ?? {};
+  if (env['TAPEGRAD_NATIVE'] === '0') {
+    reason = 'disabled by TAPEGRAD_NATIVE=0';
+    return;
+  }
+  const mod = proc.getBuiltinModule?.('node:module') as { createRequire: CreateRequire } | undefined;
+  if (mod) {
+    install(mod.createRequire, env);
+  } else {
+    // Node < 20.16 has no synchronous way in: products before this resolves use the reference.
+    void import('node:module').then((m) => install(m.createRequire as CreateRequire, env), () => {});
+  }
+}
+
+load();
+
+/**
+ * Reports which GEMM backend is active, for benchmarks and diagnostics.
+ *
+ * @example
+ * ```ts
+ * import { kernelInfo } from './kernels/native.js';
+ * console.log(kernelInfo().backend); // 'native-avx512' on a machine where the addon built
+ * ```
+ */
+export function kernelInfo(): KernelInfo {
+  if (!addon || !nativeInstalled) {
+    return { backend: 'reference', threads: 1, smallWork: 0, threadFlops: Infinity, variants: addon?.info().variants ?? [],
+      reason: reason ?? 'reference kernel selected' };
+  }
+  const s = addon.info();
+  const backend = `native-${s.variant}` as KernelInfo['backend'];
+  return { backend, threads: s.threads, smallWork, threadFlops: s.threadFlops, variants: s.variants };
+}
+
+/**
+ * Tunes or switches the native kernels (tests and measurements use it to reach every variant);
+ * `variant: 'reference'` puts the reference kernel back, any other name re-installs the addon.
+ * Throws if the addon is not loaded or the CPU lacks the variant.
+ *
+ * @example
+ * ```ts
+ * configureKernels({ variant: 'avx2', threads: 1 }); // force AVX2, single-threaded
+ * ```
+ */
+export function configureKernels(options: {
+  variant?: string; threads?: number; threadFlops?: number; smallWork?: number;
+}): KernelInfo {
+  if (options.variant === 'reference') {
+    setGemmKernel(gemmReference);
+    nativeInstalled = false;
+    return kernelInfo();
+  }
+  if (!addon) throw new Error(`configureKernels: native kernels unavailable (${reason})`);
+  const { smallWork: small, ...rest } = options;
+  if (small !== undefined) {
+    if (!(small >= 0)) throw new Error(`configureKernels: smallWork must be ≥ 0, got ${small}`);
+    smallWork = small;
+  }
+  addon.configure(rest);
+  setGemmKernel(nativeGemm);
+  nativeInstalled = true;
+  return kernelInfo();
+}
+
+/** The raw addon for tests and measurements (null when it did not load). */
+export function nativeAddon(): Pick<Addon, 'gemm'> | null {
+  return addon;
+}
