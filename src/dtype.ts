@@ -23,3 +23,8 @@ export function resultDType(a: DType, b: DType): DType {
 export function dtypeOf(array: FloatArray): DType {
   return array instanceof Float32Array ? 'float32' : 'float64';
 }
+
+/** The same numbers in the other dtype (a copy; float32 rounds). */
+export function convertStorage(array: FloatArray, dtype: DType): FloatArray {
+  return dtype === 'float32' ? Float32Array.from(array) : Float64Array.from(array);
+}

@@ -1,0 +1,167 @@
+/**
+ * Reverse mode: walk the recorded nodes from the outputs back to the inputs, calling each op's VJP
+ * and summing the gradients that reach a tensor along several paths. Knows no op by name.
+ */
+import { allocate, convertStorage } from '../dtype.js';
+import { formatShape, sameShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { add } from '../ops/arithmetic.js';
+import { withGradMode } from './mode.js';
+import type { TapeNode } from './node.js';
+import { topologicalOrder } from './node.js';
+
+export interface BackwardOptions {
+  /** Keep saved values so the same graph can be walked again. Defaults to `createGraph`. */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+interface Pass {
+  retainGraph: boolean;
+  createGraph: boolean;
+  /** When set, gradients are wanted only for these tensors and no leaf's `.grad` is touched. */
+  targets: readonly Tensor[] | null;
+}
+
+/**
+ * The core walk. Returns the gradient reaching each target (grad mode), or accumulates into the
+ * `.grad` of every leaf that requires grad (backward mode, targets null).
+ */
+export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], pass: Pass): Map<Tensor, Tensor> {
+  const grads = new Map<Tensor, Tensor>();
+  for (let i = 0; i < roots.length; i++) accumulate(grads, roots[i]!, seeds[i]!);
+  const order = topologicalOrder(roots);
+  const relevant = pass.targets === null ? null : nodesLeadingTo(order, pass.targets);
+  const leafGrads = new Map<Tensor, Tensor>();
+
+  withGradMode(pass.createGraph, () => {
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k]!;
+      if (relevant !== null && !relevant.has(node)) continue;
+      const g = grads.get(node.output);
+      if (g === undefined) continue; // nothing flowed here (an unused branch)
+      if (pass.targets === null || !pass.targets.includes(node.output)) grads.delete(node.output);
+      const inputGrads = callVjp(node, g, pass.createGraph, relevant);
+      for (let i = 0; i < node.inputs.length; i++) {
+        const gi = inputGrads[i];
+        if (gi === null || gi === undefined) continue;
+        const input = node.inputs[i]!;
+        if (input.node !== null) accumulate(grads, input, gi);
+        else if (pass.targets === null ? input.requiresGrad : pass.targets.includes(input)) {
+          accumulate(leafGrads, input, gi);
+        }
+      }
+      if (!pass.retainGraph) {
+        node.released = true;
+        node.saved = undefined;
+      }
+    }
+    if (pass.targets === null) {
+      for (const [leaf, g] of leafGrads) leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
+    }
+  });
+  for (const [leaf, g] of leafGrads) grads.set(leaf, g);
+  return grads;
+}
+
+function accumulate(map: Map<Tensor, Tensor>, key: Tensor, g: Tensor): void {
+  const previous = map.get(key);
+  map.set(key, previous === undefined ? g : add(previous, g));
+}
+
+/** Nodes on some path from a target to the roots: the only ones a grad() call needs to visit. */
+function nodesLeadingTo(order: readonly TapeNode[], targets: readonly Tensor[]): Set<TapeNode> {
+  const leads = new Set<TapeNode>();
+  for (const node of order) {
+    for (const input of node.inputs) {
+      if (targets.includes(input) || (input.node !== null && leads.has(input.node))) {
+        leads.add(node);
+        break;
+      }
+    }
+  }
+  return leads;
+}
+
+function callVjp(node: TapeNode, g: Tensor, createGraph: boolean, relevant: Set<TapeNode> | null): readonly (Tensor | null)[] {
+  if (node.released) {
+    throw new Error(
+      `backward: trying to go backward through op '${node.op}' a second time, but its saved values were ` +
+        `freed by the first backward; pass { retainGraph: true } to the first backward() if you need this`,
+    );
+  }
+  const needsGrad = node.inputs.map(
+    (t) => t.requiresGrad && (relevant === null || t.node === null || relevant.has(t.node)),
+  );
+  const result = node.def.vjp(
+    { inputs: node.inputs, output: node.output, attrs: node.attrs, saved: node.saved, needsGrad, createGraph },
+    g,
+  );
+  checkVjpResult(node, result);
+  return result;
+}
+
+/** The engine checks every VJP: count, shape and dtype, naming the op and input when one is wrong. */
+function checkVjpResult(node: TapeNode, result: readonly (Tensor | null)[]): void {
+  if (!Array.isArray(result) || result.length !== node.inputs.length) {
+    throw new Error(
+      `backward of '${node.op}' returned ${Array.isArray(result) ? result.length : typeof result} gradients ` +
+        `for ${node.inputs.length} inputs`,
+    );
+  }
+  for (let i = 0; i < result.length; i++) {
+    const gi = result[i];
+    const input = node.inputs[i]!;
+    if (gi === null || gi === undefined) continue;
+    if (!(gi instanceof Tensor)) {
+      throw new Error(`backward of '${node.op}' returned a ${typeof gi} for input ${i}, expected a Tensor or null`);
+    }
+    if (!sameShape(gi.shape, input.shape)) {
+      throw new Error(
+        `backward of '${node.op}' returned a gradient of shape ${formatShape(gi.shape)} for input ${i}, ` +
+          `which has shape ${formatShape(input.shape)}`,
+      );
+    }
+    if (gi.dtype !== input.dtype) {
+      throw new Error(
+        `backward of '${node.op}' returned a ${gi.dtype} gradient for input ${i}, which is ${input.dtype}`,
+      );
+    }
+  }
+}
+
+/**
+ * `loss.backward()`: accumulate d(loss)/d(leaf) into every leaf's `.grad`.
+ * A non-scalar tensor needs an explicit `gradient` of its own shape.
+ */
+export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new Error(
+      `backward: this tensor ${formatShape(root.shape)} does not require grad: no input of the ops ` +
+        `that made it has requiresGrad, or it was computed inside noGrad()`,
+    );
+  }
+  let seed: Tensor;
+  if (gradient === undefined) {
+    if (root.size !== 1) {
+      throw new Error(
+        `backward: a gradient argument is needed for a non-scalar output of shape ${formatShape(root.shape)} ` +
+          `(pass a tensor of that shape, e.g. ones(${formatShape(root.shape)}))`,
+      );
+    }
+    const one = allocate(root.dtype, 1);
+    one[0] = 1;
+    seed = new Tensor(one, root.shape);
+  } else {
+    if (!(gradient instanceof Tensor)) throw new Error('backward: gradient must be a Tensor');
+    if (!sameShape(gradient.shape, root.shape)) {
+      throw new Error(
+        `backward: gradient has shape ${formatShape(gradient.shape)} but the output has shape ${formatShape(root.shape)}`,
+      );
+    }
+    seed = gradient.dtype === root.dtype ? gradient : new Tensor(convertStorage(gradient.storage, root.dtype), root.shape);
+  }
+  const createGraph = options.createGraph ?? false;
+  runBackward([root], [seed], { createGraph, retainGraph: options.retainGraph ?? createGraph, targets: null });
+}

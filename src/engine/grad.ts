@@ -1,0 +1,72 @@
+/** Functional transforms: grad(f) and valueAndGrad(f), nestable for higher derivatives. */
+import { allocate } from '../dtype.js';
+import { formatShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { runBackward } from './backward.js';
+import { gradMode } from './mode.js';
+
+type ScalarFn = (...args: Tensor[]) => Tensor;
+
+/**
+ * `f` and its gradient at once. `argnums` picks the arguments to differentiate (default: all).
+ * Leaves' `.grad` is untouched. Inside another grad's function the backward pass is recorded, so
+ * `grad(x => grad(f)(x)[0].sum())` gives second derivatives.
+ * @example
+ * const { value, grads } = valueAndGrad((x: Tensor) => x.mul(x).sum())(tensor([3]));
+ * value.item(); grads[0]!.toArray(); // 9, [6]
+ */
+export function valueAndGrad(f: ScalarFn, argnums?: number | readonly number[]): (...args: Tensor[]) => { value: Tensor; grads: Tensor[] } {
+  if (typeof f !== 'function') throw new Error('valueAndGrad: f must be a function');
+  return (...args: Tensor[]) => {
+    const which = argnums === undefined ? args.map((_, i) => i) : typeof argnums === 'number' ? [argnums] : [...argnums];
+    for (const i of which) {
+      if (!Number.isInteger(i) || i < 0 || i >= args.length) {
+        throw new Error(`grad: argnum ${i} is out of range for ${args.length} arguments`);
+      }
+      if (!(args[i] instanceof Tensor)) throw new Error(`grad: argument ${i} must be a Tensor`);
+    }
+    // Arguments that are not tracked become fresh leaves sharing their storage.
+    const inputs = args.map((a, i) => {
+      if (!which.includes(i) || a.requiresGrad) return a;
+      const leaf = new Tensor(a.storage, a.shape);
+      leaf.requiresGrad = true;
+      leaf.name = a.name;
+      return leaf;
+    });
+    const createGraph = gradMode.enabled && gradMode.transformDepth > 0;
+    gradMode.transformDepth++;
+    let value: Tensor;
+    try {
+      value = f(...inputs);
+    } finally {
+      gradMode.transformDepth--;
+    }
+    if (!(value instanceof Tensor) || value.size !== 1) {
+      throw new Error(
+        `grad: f must return a scalar Tensor, got ${value instanceof Tensor ? `shape ${formatShape(value.shape)}` : typeof value}`,
+      );
+    }
+    const targets = which.map((i) => inputs[i]!);
+    let found = new Map<Tensor, Tensor>();
+    if (value.requiresGrad && gradMode.enabled) {
+      const seed = allocate(value.dtype, 1);
+      seed[0] = 1;
+      found = runBackward([value], [new Tensor(seed, value.shape)], { createGraph, retainGraph: createGraph, targets });
+    }
+    const grads = targets.map((t) => found.get(t) ?? new Tensor(allocate(t.dtype, t.size), t.shape));
+    return { value: createGraph ? value : value.detach(), grads };
+  };
+}
+
+/**
+ * The gradient function of a scalar-valued `f`: one gradient per argument (or per `argnums`).
+ * @example
+ * const dsq = grad((x: Tensor) => x.mul(x).sum());
+ * dsq(tensor([1, 2]))[0]!.toArray(); // [2, 4]
+ * // second derivative of x³ at 2: 12
+ * grad((x: Tensor) => grad((y: Tensor) => y.pow(3).sum())(x)[0]!.sum())(tensor([2]))[0]!.item();
+ */
+export function grad(f: ScalarFn, argnums?: number | readonly number[]): (...args: Tensor[]) => Tensor[] {
+  const vg = valueAndGrad(f, argnums);
+  return (...args: Tensor[]) => vg(...args).grads;
+}

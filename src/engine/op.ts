@@ -1,0 +1,69 @@
+/** The one way an op runs: compute forward with recording off, then append a tape node if needed. */
+import { Tensor } from '../tensor.js';
+import { gradMode } from './mode.js';
+import { TapeNode } from './node.js';
+
+/** What a VJP rule sees: the op's inputs, output, attributes and saved values. */
+export interface VjpContext<A = unknown> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly attrs: A;
+  readonly saved: any;
+  /** Which inputs need a gradient; a rule may return null for the others and skip the work. */
+  readonly needsGrad: readonly boolean[];
+  /** True when this backward pass is itself recorded (createGraph): saved shortcuts that are
+   * constants with respect to the inputs must not be used then. */
+  readonly createGraph: boolean;
+}
+
+/**
+ * One op, declared in one place: its forward computation and its vector-Jacobian product per input.
+ * VJPs are written with tensor ops, so a recorded backward pass can be differentiated again.
+ */
+export interface OpDef<A = undefined> {
+  readonly name: string;
+  /** Runs with recording off; returns the result, or the result plus values saved for `vjp`. */
+  forward(inputs: readonly Tensor[], attrs: A): Tensor | { output: Tensor; saved: unknown };
+  /** Gradients of the inputs given the gradient `g` of the output (same shapes and dtypes as inputs). */
+  vjp(ctx: VjpContext<A>, g: Tensor): readonly (Tensor | null)[];
+  /** One human-readable formula per input, e.g. 'g · (1 − y²)': shown by explainers and graphs. */
+  readonly formulas: readonly string[];
+  /** False for ops whose output is piecewise constant (masks, argmax): never recorded. */
+  readonly differentiable?: boolean;
+}
+
+/** Applies `def` to `inputs`, recording a tape node when recording is on and an input requires grad. */
+export function applyOp<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  let record = false;
+  let result: Tensor | { output: Tensor; saved: unknown };
+  if (gradMode.enabled) {
+    if (def.differentiable !== false) {
+      for (let i = 0; i < inputs.length; i++) if (inputs[i]!.requiresGrad) record = true;
+    }
+    gradMode.enabled = false;
+    try {
+      result = def.forward(inputs, attrs);
+    } finally {
+      gradMode.enabled = true;
+    }
+  } else {
+    result = def.forward(inputs, attrs);
+  }
+  let output: Tensor;
+  let saved: unknown;
+  if (result instanceof Tensor) {
+    output = result;
+  } else {
+    output = result.output;
+    saved = result.saved;
+  }
+  if (record) {
+    // A forward that hands back an input (or an already recorded tensor) gets a fresh wrapper, so
+    // recording never rewires a tensor that exists elsewhere.
+    if (output.node !== null || output.requiresGrad || inputs.includes(output)) {
+      output = new Tensor(output.storage, output.shape);
+    }
+    output.attachNode(new TapeNode(def, inputs, output, attrs, saved));
+  }
+  return output;
+}

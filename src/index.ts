@@ -1,0 +1,38 @@
+/**
+ * tapegrad: reverse-mode automatic differentiation you can check. Everything public is exported
+ * from here; see API.md for the contract.
+ */
+import './ops/methods.js';
+
+export type { DType, FloatArray } from './dtype.js';
+export { Tensor } from './tensor.js';
+export type { NestedArray } from './tensor.js';
+export type { Shape } from './shape.js';
+export { tensor, zeros, ones, full, randn, rand, oneHot } from './creation.js';
+export type { TensorOptions, RandomOptions } from './creation.js';
+export { manualSeed } from './random.js';
+
+export { add, sub, mul, div, pow, equalMask, greaterMask, greaterEqualMask } from './ops/arithmetic.js';
+export { neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, tanhBackward, sigmoidBackward, reluBackward } from './ops/unary.js';
+export { sum, mean, max } from './ops/reduce.js';
+export type { Axis } from './ops/reduce.js';
+export { reshape, transpose, broadcastTo, sumTo, cast } from './ops/shape-ops.js';
+export { matmul, matmulNT, matmulTN } from './ops/matmul.js';
+export { softmax, logSoftmax, softmaxCrossEntropy } from './ops/softmax.js';
+export type { CrossEntropyOptions } from './ops/softmax.js';
+export { mseLoss } from './ops/loss.js';
+export { where } from './ops/where.js';
+export type { Operand } from './ops/operand.js';
+export type { ClassLabels } from './ops/labels.js';
+export { PRIMITIVES } from './ops/registry.js';
+export type { OpName } from './ops/registry.js';
+
+export { backward } from './engine/backward.js';
+export type { BackwardOptions } from './engine/backward.js';
+export { grad, valueAndGrad } from './engine/grad.js';
+export { noGrad, isGradEnabled } from './engine/mode.js';
+export { tape } from './engine/tape.js';
+export type { TapeRecord, TapeEntry } from './engine/tape.js';
+export { applyOp } from './engine/op.js';
+export type { OpDef, VjpContext } from './engine/op.js';
+export { TapeNode } from './engine/node.js';

@@ -1,0 +1,65 @@
+/**
+ * Element-wise loops, generated once per op from a one-line expression. Each op gets its own
+ * function (and so its own JIT type feedback), which keeps the loops monomorphic and fast; a
+ * shared loop calling a per-op callback would not be.
+ */
+import type { FloatArray } from '../dtype.js';
+
+/** out[i] = f(x[i]) for the expression `expr` over `x` (may use statements that set `r`). */
+export type UnaryKernel = (x: FloatArray, out: FloatArray) => void;
+
+/**
+ * out = f(a, b) with broadcasting: `aStrides`/`bStrides` give, per output axis, the step in each
+ * input (0 on a broadcast axis). Fast paths for equal sizes and for a one-element operand.
+ */
+export type BinaryKernel = (
+  a: FloatArray, b: FloatArray, out: FloatArray,
+  outShape: readonly number[], aStrides: readonly number[], bStrides: readonly number[],
+) => void;
+
+/** `body` computes `r` from `x`, e.g. `r = Math.exp(x);`. */
+export function unaryKernel(body: string): UnaryKernel {
+  return new Function('x', 'out', `
+    const n = out.length;
+    for (let i = 0; i < n; i++) { const v = x[i]; let r; { const x = v; ${body} } out[i] = r; }
+  `) as UnaryKernel;
+}
+
+/** `body` computes `r` from `x` (left) and `y` (right), e.g. `r = x + y;`. */
+export function binaryKernel(body: string): BinaryKernel {
+  return new Function('a', 'b', 'out', 'outShape', 'aStrides', 'bStrides', `
+    const n = out.length;
+    if (a.length === n && b.length === n) {
+      for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; let r; ${body} out[i] = r; }
+      return;
+    }
+    if (b.length === 1 && a.length === n) {
+      const y = b[0];
+      for (let i = 0; i < n; i++) { const x = a[i]; let r; ${body} out[i] = r; }
+      return;
+    }
+    if (a.length === 1 && b.length === n) {
+      const x = a[0];
+      for (let i = 0; i < n; i++) { const y = b[i]; let r; ${body} out[i] = r; }
+      return;
+    }
+    if (n === 0) return;
+    const nd = outShape.length;
+    const inner = outShape[nd - 1];
+    const as = aStrides[nd - 1], bs = bStrides[nd - 1];
+    const index = new Array(nd).fill(0);
+    let ao = 0, bo = 0;
+    for (let o = 0; o < n; o += inner) {
+      for (let j = 0; j < inner; j++) { const x = a[ao + j * as], y = b[bo + j * bs]; let r; ${body} out[o + j] = r; }
+      for (let d = nd - 2; d >= 0; d--) {
+        index[d]++;
+        ao += aStrides[d];
+        bo += bStrides[d];
+        if (index[d] < outShape[d]) break;
+        ao -= aStrides[d] * outShape[d];
+        bo -= bStrides[d] * outShape[d];
+        index[d] = 0;
+      }
+    }
+  `) as BinaryKernel;
+}

@@ -1,0 +1,149 @@
+/**
+ * The binary element-wise ops with numpy broadcasting. Broadcasting lives here only: forward reads
+ * broadcast inputs through stride-0 axes, and every VJP result is summed back to its input's shape
+ * by `sumTo` in one wrapper, so no rule below has to think about it.
+ */
+import { allocate, resultDType } from '../dtype.js';
+import { applyOp } from '../engine/op.js';
+import type { OpDef, VjpContext } from '../engine/op.js';
+import type { BinaryKernel } from '../kernels/elementwise.js';
+import { binaryKernel } from '../kernels/elementwise.js';
+import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import type { Operand } from './operand.js';
+import { operands } from './operand.js';
+import { cast, sumTo } from './shape-ops.js';
+import { log, neg } from './unary.js';
+import { where } from './where.js';
+
+const NO_STRIDES: readonly number[] = [];
+
+interface BinarySpec {
+  name: string;
+  /** Computes `r` from `x` (first operand) and `y` (second). */
+  body: string;
+  formulas: [string, string];
+  /** Gradients before un-broadcasting: shapes may be the output's. */
+  vjp(g: Tensor, a: Tensor, b: Tensor, y: Tensor, ctx: VjpContext<undefined>): [Tensor | null, Tensor | null];
+}
+
+/** Declares a broadcasting binary op: the forward kernel, the VJP, and broadcasting handled once. */
+export function binaryOp(spec: BinarySpec): { def: OpDef<undefined>; apply: (a: Operand, b: Operand) => Tensor } {
+  const kernel: BinaryKernel = binaryKernel(spec.body);
+  const def: OpDef<undefined> = {
+    name: spec.name,
+    formulas: spec.formulas,
+    forward([a, b]) {
+      const x = a!, y = b!;
+      const fast = sameShape(x.shape, y.shape);
+      const shape = fast ? x.shape : broadcastShapes(spec.name, x.shape, y.shape);
+      const out = allocate(resultDType(x.dtype, y.dtype), fast ? x.size : sizeOf(shape));
+      if (fast || ((x.size === out.length || x.size === 1) && (y.size === out.length || y.size === 1))) {
+        kernel(x.storage, y.storage, out, shape, NO_STRIDES, NO_STRIDES);
+      } else {
+        kernel(x.storage, y.storage, out, shape, broadcastStrides(x.shape, shape), broadcastStrides(y.shape, shape));
+      }
+      return new Tensor(out, shape);
+    },
+    vjp(ctx, g) {
+      const [a, b] = ctx.inputs as [Tensor, Tensor];
+      const [ga, gb] = spec.vjp(g, a, b, ctx.output, ctx);
+      return [fitTo(ga, a, ctx.needsGrad[0]!), fitTo(gb, b, ctx.needsGrad[1]!)];
+    },
+  };
+  return { def, apply: (a, b) => applyOp(def, operands(spec.name, a, b), undefined) };
+}
+
+function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Sums a broadcast gradient back to the input's shape and dtype. */
+function fitTo(g: Tensor | null, input: Tensor, needed: boolean): Tensor | null {
+  if (g === null || !needed) return null;
+  const shaped = sameShape(g.shape, input.shape) ? g : sumTo(g, input.shape);
+  return shaped.dtype === input.dtype ? shaped : cast(shaped, input.dtype);
+}
+
+const addOp = binaryOp({
+  name: 'add', body: 'r = x + y;', formulas: ['g', 'g'],
+  vjp: (g) => [g, g],
+});
+const subOp = binaryOp({
+  name: 'sub', body: 'r = x - y;', formulas: ['g', '−g'],
+  vjp: (g, _a, _b, _y, ctx) => [g, ctx.needsGrad[1] ? neg(g) : null],
+});
+const mulOp = binaryOp({
+  name: 'mul', body: 'r = x * y;', formulas: ['g · b', 'g · a'],
+  vjp: (g, a, b, _y, ctx) => [ctx.needsGrad[0] ? mul(g, b) : null, ctx.needsGrad[1] ? mul(g, a) : null],
+});
+const divOp = binaryOp({
+  name: 'div', body: 'r = x / y;', formulas: ['g / b', '−g · y / b'],
+  vjp: (g, _a, b, y, ctx) => [
+    ctx.needsGrad[0] ? div(g, b) : null,
+    ctx.needsGrad[1] ? neg(div(mul(g, y), b)) : null, // −g·a/b² = −g·y/b
+  ],
+});
+const powOp = binaryOp({
+  name: 'pow', body: 'r = Math.pow(x, y);', formulas: ['g · e · a^(e−1)', 'g · a^e · ln a'],
+  vjp: (g, a, e, y, ctx) => [
+    ctx.needsGrad[0] ? powBaseGrad(g, a, e) : null,
+    ctx.needsGrad[1] ? mul(mul(g, y), log(where(zeroBaseMask(a, e), 1, a))) : null,
+  ],
+});
+
+/** d(aᵉ)/da: constant exponents 0, 1 and 2 get exact shortcuts (so 0·0⁻¹ never makes a NaN). */
+function powBaseGrad(g: Tensor, a: Tensor, e: Tensor): Tensor {
+  if (e.size === 1 && !e.requiresGrad) {
+    const value = e.storage[0]!;
+    if (value === 0) return mul(g, 0);
+    if (value === 1) return g;
+    if (value === 2) return mul(g, mul(a, 2));
+  }
+  return mul(mul(g, e), pow(a, sub(e, 1)));
+}
+
+/**
+ * Where the base is 0 and the exponent non-negative, aᵉ·ln a is 0·(−∞); its limit is 0, so the
+ * log's argument is replaced by 1 there (a `where` before the log, so higher orders stay finite).
+ */
+function zeroBaseMask(a: Tensor, e: Tensor): Tensor {
+  return mul(equalMask(a, 0), greaterEqualMask(e, 0));
+}
+
+/** Element-wise a + b, broadcasting. @example add(tensor([1, 2]), 10).toArray() // [11, 12] */
+export const add = addOp.apply;
+/** Element-wise a − b, broadcasting. @example sub(tensor([3, 4]), 1).toArray() // [2, 3] */
+export const sub = subOp.apply;
+/** Element-wise a · b, broadcasting. @example mul(tensor([1, 2]), tensor([[3], [4]])).toArray() // [[3, 6], [4, 8]] */
+export const mul = mulOp.apply;
+/** Element-wise a / b, broadcasting. @example div(tensor([1, 2]), 2).toArray() // [0.5, 1] */
+export const div = divOp.apply;
+/**
+ * Element-wise aᵉ; `e` a number or a tensor (then both get gradients).
+ * @example pow(tensor([2, 3]), 2).toArray() // [4, 9]
+ */
+export const pow = powOp.apply;
+
+// Masks: piecewise-constant, never recorded (their derivative is zero almost everywhere).
+function maskOp(name: string, body: string): { def: OpDef<undefined>; apply: (a: Operand, b: Operand) => Tensor } {
+  const op = binaryOp({ name, body, formulas: ['0', '0'], vjp: () => [null, null] });
+  const def: OpDef<undefined> = { ...op.def, differentiable: false };
+  return { def, apply: (a, b) => applyOp(def, operands(name, a, b), undefined) };
+}
+const equalOp = maskOp('equal', 'r = x === y ? 1 : 0;');
+const greaterOp = maskOp('greater', 'r = x > y ? 1 : 0;');
+const greaterEqualOp = maskOp('greaterEqual', 'r = x >= y ? 1 : 0;');
+/** 1 where a = b, else 0 (no gradient). @example equalMask(tensor([1, 2]), 2).toArray() // [0, 1] */
+export const equalMask = equalOp.apply;
+/** 1 where a > b, else 0 (no gradient). @example greaterMask(tensor([1, 3]), 2).toArray() // [0, 1] */
+export const greaterMask = greaterOp.apply;
+/** 1 where a ≥ b, else 0 (no gradient). @example greaterEqualMask(tensor([1, 2]), 2).toArray() // [0, 1] */
+export const greaterEqualMask = greaterEqualOp.apply;
+
+export const ARITHMETIC_OPS = {
+  add: addOp.def, sub: subOp.def, mul: mulOp.def, div: divOp.def, pow: powOp.def,
+  equal: equalOp.def, greater: greaterOp.def, greaterEqual: greaterEqualOp.def,
+};

@@ -1,0 +1,18 @@
+/**
+ * Every primitive op in one typed table. Tests iterate this table (each op must have a gradient
+ * test spec, which the compiler enforces through `OpName`), and the docs list it.
+ */
+import type { OpDef } from '../engine/op.js';
+import { ARITHMETIC_OPS } from './arithmetic.js';
+import { MATMUL_OPS } from './matmul.js';
+import { REDUCE_OPS } from './reduce.js';
+import { SHAPE_OPS } from './shape-ops.js';
+import { SOFTMAX_OPS } from './softmax.js';
+import { UNARY_OPS } from './unary.js';
+import { WHERE_OPS } from './where.js';
+
+export const PRIMITIVES = {
+  ...ARITHMETIC_OPS, ...UNARY_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...MATMUL_OPS, ...SOFTMAX_OPS, ...WHERE_OPS,
+} satisfies Record<string, OpDef<any>>;
+
+export type OpName = keyof typeof PRIMITIVES;

@@ -1,0 +1,158 @@
+/**
+ * softmax, logSoftmax and the fused softmax-cross-entropy. Each is a primitive with a hand-written
+ * VJP because the composite (exp, sum, div) overflows for large logits; the VJPs are written with
+ * tensor ops and tested equal to the composite's, so second derivatives still work.
+ */
+import { allocate } from '../dtype.js';
+import { applyOp } from '../engine/op.js';
+import type { OpDef } from '../engine/op.js';
+import { axisView, softmaxAlong } from '../kernels/softmax.js';
+import { formatShape, normalizeAxis, sameShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { mul, sub } from './arithmetic.js';
+import { expectTensor, scalarTensor } from './operand.js';
+import { sum } from './reduce.js';
+import { cast } from './shape-ops.js';
+import { exp, neg } from './unary.js';
+import { oneHotStorage, type ClassLabels, labelsToArray } from './labels.js';
+
+interface AxisAttrs {
+  axis: number;
+}
+
+const softmaxOp: OpDef<AxisAttrs> = {
+  name: 'softmax',
+  formulas: ['y · (g − Σ g·y)'],
+  forward([x], { axis }) {
+    const out = allocate(x!.dtype, x!.size);
+    softmaxAlong(x!.storage, axisView(x!.shape, axis), out, false);
+    return new Tensor(out, x!.shape);
+  },
+  vjp(ctx, g) {
+    const y = ctx.output;
+    return [mul(y, sub(g, sum(mul(g, y), ctx.attrs.axis, true)))];
+  },
+};
+
+const logSoftmaxOp: OpDef<AxisAttrs> = {
+  name: 'logSoftmax',
+  formulas: ['g − softmax(x) · Σ g'],
+  forward([x], { axis }) {
+    const out = allocate(x!.dtype, x!.size);
+    softmaxAlong(x!.storage, axisView(x!.shape, axis), out, true);
+    return new Tensor(out, x!.shape);
+  },
+  vjp(ctx, g) {
+    // exp of the recorded output is softmax(x), still connected to x for higher orders.
+    return [sub(g, mul(exp(ctx.output), sum(g, ctx.attrs.axis, true)))];
+  },
+};
+
+/**
+ * Softmax along `axis` (default: last), stable for any finite input.
+ * @example softmax(tensor([0, 0])).toArray() // [0.5, 0.5]
+ */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  expectTensor('softmax', x);
+  return applyOp(softmaxOp, [x], { axis: normalizeAxis('softmax', axis, x.shape) });
+}
+
+/**
+ * log(softmax(x)) along `axis`, computed as x − logsumexp(x) (exact for |x| = 1000 too).
+ * @example logSoftmax(tensor([0, 0])).toArray() // [-0.693…, -0.693…]
+ */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  expectTensor('logSoftmax', x);
+  return applyOp(logSoftmaxOp, [x], { axis: normalizeAxis('logSoftmax', axis, x.shape) });
+}
+
+interface CrossEntropyAttrs {
+  axis: number;
+  /** 1/rows for 'mean', 1 for 'sum'. */
+  scale: number;
+}
+
+const softmaxCrossEntropyOp: OpDef<CrossEntropyAttrs> = {
+  name: 'softmaxCrossEntropy',
+  formulas: ['g · scale · (softmax(z) · Σt − t)', '−g · scale · logSoftmax(z)'],
+  forward([z, t], { axis, scale }) {
+    const view = axisView(z!.shape, axis);
+    const logp = new Float64Array(z!.size);
+    softmaxAlong(z!.storage, view, logp, true);
+    let loss = 0;
+    const ts = t!.storage;
+    for (let i = 0; i < logp.length; i++) if (ts[i] !== 0) loss -= ts[i]! * logp[i]!;
+    return { output: scalarTensor(loss * scale, z!.dtype), saved: logp };
+  },
+  vjp(ctx, g) {
+    const [z, t] = ctx.inputs as [Tensor, Tensor];
+    const { axis, scale } = ctx.attrs;
+    const gs = mul(g, scale);
+    let gz: Tensor | null = null;
+    if (ctx.needsGrad[0]) {
+      // Recorded pass: softmax(z) must be a recorded op; otherwise the saved log-probs are exact.
+      const p = ctx.createGraph ? softmax(z, axis) : savedProbs(ctx.saved as Float64Array, z);
+      gz = mul(sub(mul(p, sum(t, axis, true)), t), gs);
+    }
+    const gt = ctx.needsGrad[1] ? mul(neg(logSoftmax(z, axis)), gs) : null;
+    return [gz, gt];
+  },
+};
+
+function savedProbs(logp: Float64Array, like: Tensor): Tensor {
+  const p = allocate(like.dtype, logp.length);
+  for (let i = 0; i < p.length; i++) p[i] = Math.exp(logp[i]!);
+  return new Tensor(p, like.shape);
+}
+
+export interface CrossEntropyOptions {
+  axis?: number;
+  reduction?: 'mean' | 'sum';
+}
+
+/**
+ * Softmax followed by cross-entropy, fused and stable. `target` is one-hot (or any distribution)
+ * with the logits' shape, or integer class indices with the class axis removed. 'mean' averages
+ * over the rows (every axis but the class axis), 'sum' adds.
+ * @example softmaxCrossEntropy(tensor([[0, 0]]), [1]).item() // 0.693… (ln 2)
+ */
+export function softmaxCrossEntropy(logits: Tensor, target: Tensor | ClassLabels, options: CrossEntropyOptions = {}): Tensor {
+  const op = 'softmaxCrossEntropy';
+  expectTensor(op, logits, 'logits');
+  if (logits.ndim === 0) throw new Error(`${op}: logits must have a class axis, got a 0-d tensor`);
+  const axis = normalizeAxis(op, options.axis ?? -1, logits.shape);
+  const reduction = options.reduction ?? 'mean';
+  if (reduction !== 'mean' && reduction !== 'sum') {
+    throw new Error(`${op}: unknown reduction ${JSON.stringify(reduction)} (expected 'mean' or 'sum')`);
+  }
+  const classes = logits.shape[axis]!;
+  const rows = logits.size / Math.max(classes, 1);
+  const t = targetTensor(logits, target, axis);
+  const scale = reduction === 'mean' ? 1 / rows : 1;
+  return applyOp(softmaxCrossEntropyOp, [logits, t], { axis, scale });
+}
+
+/** The target as a tensor of the logits' shape: validated one-hot/probabilities, or indices made one-hot. */
+function targetTensor(logits: Tensor, target: Tensor | ClassLabels, axis: number): Tensor {
+  const op = 'softmaxCrossEntropy';
+  const indexShape = logits.shape.filter((_, i) => i !== axis);
+  if (target instanceof Tensor && sameShape(target.shape, logits.shape)) {
+    return target.dtype === logits.dtype ? target : cast(target, logits.dtype);
+  }
+  const shape = target instanceof Tensor ? target.shape : [labelsLength(target)];
+  if (!sameShape(shape, indexShape)) {
+    throw new Error(
+      `${op}: target of shape ${formatShape(shape)} does not fit logits ${formatShape(logits.shape)}: expected ` +
+        `one-hot ${formatShape(logits.shape)} or class indices ${formatShape(indexShape)}`,
+    );
+  }
+  const labels = labelsToArray(op, target);
+  return new Tensor(oneHotStorage(op, labels, logits.shape[axis]!, logits.dtype, axisView(logits.shape, axis)), logits.shape);
+}
+
+function labelsLength(labels: ClassLabels): number {
+  if (Array.isArray(labels) || labels instanceof Int32Array) return labels.length;
+  throw new Error(`softmaxCrossEntropy: target must be a Tensor, a number[] or an Int32Array`);
+}
+
+export const SOFTMAX_OPS = { softmax: softmaxOp, logSoftmax: logSoftmaxOp, softmaxCrossEntropy: softmaxCrossEntropyOp };

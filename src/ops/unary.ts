@@ -1,0 +1,124 @@
+/**
+ * The unary element-wise ops. Derivatives that are cheaper from the saved output use it
+ * (exp: y, tanh: 1 − y², sigmoid: y(1 − y)); the fused `tanhBackward`/`sigmoidBackward`/`reluBackward`
+ * ops compute those products in one loop and have VJPs of their own, so second derivatives work.
+ * The saved output is the recorded result tensor itself, so a recorded backward (createGraph) that
+ * uses it still differentiates through the forward op.
+ */
+import { allocate } from '../dtype.js';
+import { applyOp } from '../engine/op.js';
+import type { OpDef, VjpContext } from '../engine/op.js';
+import { unaryKernel } from '../kernels/elementwise.js';
+import { Tensor } from '../tensor.js';
+import { binaryOp, div, mul, sub } from './arithmetic.js';
+import { expectTensor } from './operand.js';
+
+interface UnarySpec {
+  name: string;
+  /** Computes `r` from `x`. */
+  body: string;
+  formula: string;
+  vjp?(g: Tensor, x: Tensor, y: Tensor, ctx: VjpContext<undefined>): Tensor;
+}
+
+function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Tensor) => Tensor } {
+  const kernel = unaryKernel(spec.body);
+  const def: OpDef<undefined> = {
+    name: spec.name,
+    formulas: [spec.formula],
+    differentiable: spec.vjp !== undefined,
+    forward([x]) {
+      const out = allocate(x!.dtype, x!.size);
+      kernel(x!.storage, out);
+      return new Tensor(out, x!.shape);
+    },
+    vjp(ctx, g) {
+      return [spec.vjp!(g, ctx.inputs[0]!, ctx.output, ctx)];
+    },
+  };
+  return { def, apply: (x) => applyOp(def, [expectTensor(spec.name, x)], undefined) };
+}
+
+const negOp = unaryOp({ name: 'neg', body: 'r = -x;', formula: '−g', vjp: (g) => neg(g) });
+const expOp = unaryOp({
+  name: 'exp', body: 'r = Math.exp(x);', formula: 'g · y',
+  vjp: (g, _x, y) => mul(g, y),
+});
+const logOp = unaryOp({ name: 'log', body: 'r = Math.log(x);', formula: 'g / x', vjp: (g, x) => div(g, x) });
+const sqrtOp = unaryOp({
+  name: 'sqrt', body: 'r = Math.sqrt(x);', formula: 'g / (2·y)',
+  vjp: (g, _x, y) => div(g, mul(y, 2)),
+});
+const absOp = unaryOp({
+  // NOTE: |x|' at 0 is taken as 0 (the sign), as PyTorch does.
+  name: 'abs', body: 'r = Math.abs(x);', formula: 'g · sign(x)', vjp: (g, x) => mul(g, sign(x)),
+});
+const tanhOp = unaryOp({
+  name: 'tanh', body: 'r = Math.tanh(x);', formula: 'g · (1 − y²)',
+  vjp: (g, _x, y) => tanhBackward(g, y),
+});
+const sigmoidOp = unaryOp({
+  // Two branches so that exp never overflows: finite and exact for any finite x (|x| = 1000 too).
+  name: 'sigmoid',
+  body: 'if (x >= 0) { r = 1 / (1 + Math.exp(-x)); } else { const e = Math.exp(x); r = e / (1 + e); }',
+  formula: 'g · y · (1 − y)',
+  vjp: (g, _x, y) => sigmoidBackward(g, y),
+});
+const reluOp = unaryOp({
+  // NOTE: relu'(0) is taken as 0 (PyTorch and TensorFlow do the same); finite differences at the
+  // kink see 1/2, so gradient checks keep inputs away from 0.
+  name: 'relu', body: 'r = x > 0 ? x : (x === x ? 0 : x);', formula: 'g · [x > 0]',
+  vjp: (g, x) => reluBackward(g, x),
+});
+const signOp = unaryOp({ name: 'sign', body: 'r = x > 0 ? 1 : x < 0 ? -1 : x === x ? 0 : x;', formula: '0' });
+
+/** −x. @example neg(tensor([1, -2])).toArray() // [-1, 2] */
+export const neg = negOp.apply;
+/** eˣ. @example exp(tensor([0])).toArray() // [1] */
+export const exp = expOp.apply;
+/** Natural logarithm. @example log(tensor([1])).toArray() // [0] */
+export const log = logOp.apply;
+/** Square root. @example sqrt(tensor([4])).toArray() // [2] */
+export const sqrt = sqrtOp.apply;
+/** |x|. @example abs(tensor([-3])).toArray() // [3] */
+export const abs = absOp.apply;
+/** Hyperbolic tangent. @example tanh(tensor([0])).toArray() // [0] */
+export const tanh = tanhOp.apply;
+/** Logistic function 1/(1 + e⁻ˣ), finite for every finite x. @example sigmoid(tensor([0])).toArray() // [0.5] */
+export const sigmoid = sigmoidOp.apply;
+/** max(x, 0). @example relu(tensor([-1, 2])).toArray() // [0, 2] */
+export const relu = reluOp.apply;
+/** −1, 0 or 1 by the sign of x (no gradient). @example sign(tensor([-2, 0, 5])).toArray() // [-1, 0, 1] */
+export const sign = signOp.apply;
+
+// Fused backward ops: g·(1 − y²), g·y·(1 − y), g·[x > 0], each with its own VJP.
+const tanhBackwardOp = binaryOp({
+  name: 'tanhBackward', body: 'r = x * (1 - y * y);', formulas: ['gg · (1 − y²)', '−2 · gg · g · y'],
+  vjp: (gg, g, y, _o, ctx) => [
+    ctx.needsGrad[0] ? tanhBackward(gg, y) : null,
+    ctx.needsGrad[1] ? mul(mul(gg, g), mul(y, -2)) : null,
+  ],
+});
+const sigmoidBackwardOp = binaryOp({
+  name: 'sigmoidBackward', body: 'r = x * y * (1 - y);', formulas: ['gg · y · (1 − y)', 'gg · g · (1 − 2y)'],
+  vjp: (gg, g, y, _o, ctx) => [
+    ctx.needsGrad[0] ? sigmoidBackward(gg, y) : null,
+    ctx.needsGrad[1] ? mul(mul(gg, g), sub(1, mul(y, 2))) : null,
+  ],
+});
+const reluBackwardOp = binaryOp({
+  name: 'reluBackward', body: 'r = y > 0 ? x : 0;', formulas: ['gg · [x > 0]', '0'],
+  vjp: (gg, _g, x, _o, ctx) => [ctx.needsGrad[0] ? reluBackward(gg, x) : null, null],
+});
+/** g·(1 − y²): tanh's VJP from its output y, fused. @example tanhBackward(tensor([1]), tensor([0.5])).toArray() // [0.75] */
+export const tanhBackward = (g: Tensor, y: Tensor): Tensor => tanhBackwardOp.apply(g, y);
+/** g·y·(1 − y): sigmoid's VJP from its output y, fused. @example sigmoidBackward(tensor([1]), tensor([0.5])).toArray() // [0.25] */
+export const sigmoidBackward = (g: Tensor, y: Tensor): Tensor => sigmoidBackwardOp.apply(g, y);
+/** g where x > 0, else 0: relu's VJP, fused. @example reluBackward(tensor([5, 5]), tensor([-1, 1])).toArray() // [0, 5] */
+export const reluBackward = (g: Tensor, x: Tensor): Tensor => reluBackwardOp.apply(g, x);
+
+export const UNARY_OPS = {
+  neg: negOp.def, exp: expOp.def, log: logOp.def, sqrt: sqrtOp.def, abs: absOp.def,
+  tanh: tanhOp.def, sigmoid: sigmoidOp.def, relu: reluOp.def, sign: signOp.def,
+  tanhBackward: tanhBackwardOp.def, sigmoidBackward: sigmoidBackwardOp.def, reluBackward: reluBackwardOp.def,
+};

@@ -1,0 +1,128 @@
+/** The Tensor: a contiguous row-major typed array, its shape, and its place on the tape. */
+import type { DType, FloatArray } from './dtype.js';
+import { dtypeOf } from './dtype.js';
+import type { Shape } from './shape.js';
+import { formatShape, shapeSize } from './shape.js';
+import type { TapeNode } from './engine/node.js';
+
+/** A number, or arrays of numbers nested as deep as the tensor has axes. */
+export type NestedArray = number | NestedArray[];
+
+let nextId = 0;
+
+/**
+ * An n-dimensional array of float64 (default) or float32 numbers that records the ops applied to it.
+ * Create tensors with {@link tensor}, {@link zeros}, {@link randn} and friends; every op of the API is
+ * both a function (`add(a, b)`) and a method (`a.add(b)`).
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * x.grad?.toArray(); // [[2, 4], [6, 8]]
+ */
+export class Tensor {
+  /** A process-unique number, used to name unnamed tensors in pictures and reports. */
+  readonly id: number = nextId++;
+  /**
+   * The live buffer (no copy). Treat it as read-only: only optimizers write into a leaf
+   * parameter's storage, outside any recorded computation. {@link Tensor.data} returns a copy.
+   */
+  readonly storage: FloatArray;
+  readonly shape: Shape;
+  readonly size: number;
+  /** The gradient accumulated by `backward()`; null until then or after `zeroGrad()`. */
+  grad: Tensor | null = null;
+  name: string | undefined = undefined;
+  /** The record of the op that produced this tensor; null for leaves (inputs, parameters). */
+  node: TapeNode | null = null;
+  private tracked = false;
+
+  constructor(storage: FloatArray, shape: Shape) {
+    this.storage = storage;
+    this.shape = shape;
+    this.size = storage.length;
+  }
+
+  get dtype(): DType {
+    return dtypeOf(this.storage);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Whether gradients flow to (leaf) or through (recorded result) this tensor. */
+  get requiresGrad(): boolean {
+    return this.tracked;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (this.node !== null && !value) {
+      throw new Error(
+        `requiresGrad: cannot turn off gradients of a recorded result (op '${this.node.op}'); use detach()`,
+      );
+    }
+    this.tracked = value;
+  }
+
+  /** @internal Called by the engine when a recorded op produced this tensor. */
+  attachNode(node: TapeNode): void {
+    this.node = node;
+    this.tracked = true;
+  }
+
+  /** True for tensors not produced by a recorded op. */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** A copy of the values as a flat typed array, never a live view into the tape. */
+  data(): FloatArray {
+    return this.storage.slice();
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new Error(`item: only a one-element tensor has an item, this one has shape ${formatShape(this.shape)}`);
+    }
+    return this.storage[0]!;
+  }
+
+  /** The values as nested arrays with exactly the tensor's shape (a number for 0-d). */
+  toArray(): NestedArray {
+    const { storage, shape } = this;
+    if (shape.length === 0) return storage[0]!;
+    const build = (axis: number, offset: number, stride: number): NestedArray[] => {
+      const n = shape[axis]!;
+      const inner = stride / Math.max(n, 1);
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = axis === shape.length - 1 ? storage[offset + i]! : build(axis + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, shapeSize(shape));
+  }
+
+  /** Resets `.grad` to null (a new gradient is never written into the old one). */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  /** The same values, cut from the tape: a new leaf sharing storage, with requiresGrad false. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape);
+  }
+
+  toString(): string {
+    const label = this.name === undefined ? 'Tensor' : `Tensor '${this.name}'`;
+    const body = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} values`;
+    return `${label}${formatShape(this.shape)} ${this.dtype} ${body}`;
+  }
+}
+
+/** A new untracked tensor over `storage` (no copy): the constructor every kernel result goes through. */
+export function fromStorage(storage: FloatArray, shape: Shape): Tensor {
+  return new Tensor(storage, shape);
+}
