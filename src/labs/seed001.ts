@@ -128,3 +128,21 @@ export function seed001LoopVisits(nSamples = 60000, nFeatures = 784, batchSize =
   }
   return { loopBound: nFeatures, fullSet: nSamples, batches, samplesVisited, fractionVisited: samplesVisited / nSamples };
 }
+
+/** Slips in seed 001's written derivation (its code has them right). */
+export type Seed001Slip = 'tanh-prime' | 'db2-unsummed';
+
+/**
+ * The backward as the write-up states it, with one slip: 'tanh-prime' uses step (D)'s
+ * dZ1 = dA1 ⊙ (1 − A1) instead of (1 − A1²); 'db2-unsummed' returns db2 = dZ2 ([m,10]) without the batch sum.
+ * @example
+ * const p = makeParams(0); const { X, Y } = makeBatch(0, 4);
+ * backwardAsWritten(X, p, forward(p, X), Y, 'db2-unsummed').b2.rows; // 4
+ */
+export function backwardAsWritten(X: Mat, params: MlpRMParams, outputs: MlpRMOutputs, Y: Mat, slip: Seed001Slip): MlpRMGrads {
+  const right = backward(X, params, outputs, Y);
+  const dZ2 = scale(sub(softmax(outputs.Z2, 1), Y), 1 / Y.rows);
+  if (slip === 'db2-unsummed') return { ...right, b2: dZ2 };
+  const dZ1 = mul(matmul(dZ2, transpose(params.W2)), map(outputs.A1, (a) => 1 - a));
+  return { ...right, W1: matmul(transpose(X), dZ1), b1: sumAxis(dZ1, 0) };
+}
