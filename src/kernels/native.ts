@@ -89,7 +89,7 @@ function install(createRequire: CreateRequire, env: Record<string, string | unde
   } catch (error) {
     reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     console.warn(`tapegrad: native kernels unavailable (${reason}); using the TypeScript ` +
-      'reference kernels. Build them with `npx node-gyp rebuild` in the tapegrad folder.');
+      'reference kernels. Build them with `npm run install` in the tapegrad folder.');
   }
 }
 

@@ -1,0 +1,108 @@
+/**
+ * Quick GEMM measurements for tuning the kernel layer: GFLOPS per shape and dtype, the
+ * TypeScript/native crossover and the one-/two-thread crossover. Run: `npx tsx native/measure.ts`
+ * (options: `--variant avx2|scalar`, `--quick`). Numbers are medians of 7 timed trials.
+ */
+import { gemm } from '../src/kernels/gemm.js';
+import { gemmJs } from '../src/kernels/gemm-js.js';
+import { configureKernels, kernelInfo, nativeAddon } from '../src/kernels/native.js';
+
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+type Fn = () => void;
+
+const args = process.argv.slice(2);
+const variant = args[args.indexOf('--variant') + 1];
+if (args.includes('--variant') && variant) configureKernels({ variant });
+const quick = args.includes('--quick');
+
+/** Median seconds per call of fn, each trial repeating it for at least `minMs`. */
+function time(fn: Fn, minMs = quick ? 10 : 30, trials = 7): number {
+  for (let i = 0; i < 3; i++) fn();
+  const samples: number[] = [];
+  for (let t = 0; t < trials; t++) {
+    let reps = 0;
+    const t0 = performance.now();
+    let t1 = t0;
+    do {
+      fn();
+      reps++;
+      t1 = performance.now();
+    } while (t1 - t0 < minMs);
+    samples.push((t1 - t0) / 1e3 / reps);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[trials >> 1]!;
+}
+
+function operands(T: Ctor, M: number, K: number, N: number) {
+  const fill = (n: number) => T.from({ length: n }, () => Math.random() - 0.5);
+  return { A: fill(M * K), B: fill(K * N), C: new T(M * N) };
+}
+
+function gflops(T: Ctor, M: number, K: number, N: number, tA = false, tB = false): number {
+  const { A, B, C } = operands(T, M, K, N);
+  return (2 * M * N * K) / time(() => gemm(tA, tB, M, N, K, A, B, C)) / 1e9;
+}
+
+const info = kernelInfo();
+console.log('kernelInfo:', JSON.stringify(info));
+if (info.backend === 'reference') console.log('(native addon not loaded: figures are for the reference kernel)');
+
+console.log('\nGFLOPS through gemm() (M,K,N; NN unless marked), 1 thread / 2 threads:');
+const shapes: [number, number, number, boolean, boolean, string][] = [
+  [50, 784, 128, false, false, 'W4'], [128, 128, 128, false, false, 'W4'],
+  [512, 512, 512, false, false, 'W4'], [1024, 1024, 1024, false, false, 'W4'],
+  [784, 50, 128, true, false, 'MLP Xᵀ·G (TN)'], [50, 128, 784, false, true, 'MLP G·Wᵀ (NT)'],
+  [50, 128, 10, false, false, 'MLP layer 2'], [50, 10, 128, false, true, 'MLP G2·W2ᵀ (NT)'],
+  [128, 50, 10, true, false, 'MLP H1ᵀ·G2 (TN)'], [1, 784, 32, false, false, 'W2 batch 1'],
+];
+for (const [M, K, N, tA, tB, label] of shapes) {
+  const row: string[] = [];
+  for (const T of [Float32Array, Float64Array]) {
+    for (const threads of [1, 2]) {
+      if (info.backend !== 'reference') configureKernels({ threads });
+      if (info.backend === 'reference' && M * K * N > 2e7) { row.push('   -  '); continue; }
+      row.push(gflops(T, M, K, N, tA, tB).toFixed(1).padStart(6));
+    }
+  }
+  if (info.backend !== 'reference') configureKernels({ threads: info.threads });
+  console.log(`${`(${M},${K},${N})`.padEnd(17)} f32 ${row[0]} ${row[1]}   f64 ${row[2]} ${row[3]}   ${label}`);
+}
+
+const addon = nativeAddon();
+if (addon && info.backend !== 'reference') {
+  console.log('\nTypeScript vs native per call (µs), M·N·K, native/TS time ratio (<1: native wins):');
+  const small: [number, number, number][] = [
+    [2, 2, 2], [4, 4, 4], [6, 6, 6], [8, 8, 8], [10, 10, 10], [12, 12, 12], [16, 16, 16],
+    [20, 20, 20], [24, 24, 24], [32, 32, 32], [100, 1, 6], [100, 6, 7], [100, 7, 2], [1, 32, 10],
+  ];
+  for (const T of [Float32Array, Float64Array]) {
+    for (const [M, K, N] of small) {
+      const { A, B, C } = operands(T, M, K, N);
+      const js = time(() => gemmJs(false, false, M, N, K, A, B, C), 5);
+      const nat = time(() => addon.gemm(false, false, M, N, K, A, B, C), 5);
+      console.log(`${T.name.padEnd(13)} (${M},${K},${N})`.padEnd(32) +
+        `MNK ${String(M * N * K).padStart(6)}  ts ${(js * 1e6).toFixed(2).padStart(7)}  ` +
+        `native ${(nat * 1e6).toFixed(2).padStart(6)}  ratio ${(nat / js).toFixed(2)}`);
+    }
+  }
+  console.log('\nOne vs two threads (µs per call), 2·M·N·K in MFLOP:');
+  const mid: [number, number, number][] = [
+    [32, 32, 64], [64, 64, 64], [50, 128, 128], [96, 96, 96], [50, 256, 128], [128, 128, 128],
+    [50, 784, 128], [192, 192, 192], [256, 256, 256],
+  ];
+  for (const T of [Float32Array, Float64Array]) {
+    for (const [M, K, N] of mid) {
+      const { A, B, C } = operands(T, M, K, N);
+      const t: number[] = [];
+      for (const threads of [1, 2]) {
+        configureKernels({ threads, threadFlops: 0 });
+        t.push(time(() => addon.gemm(false, false, M, N, K, A, B, C), 10));
+      }
+      console.log(`${T.name.padEnd(13)} (${M},${K},${N})`.padEnd(32) +
+        `${((2 * M * N * K) / 1e6).toFixed(2).padStart(6)} MFLOP  1T ${(t[0]! * 1e6).toFixed(1).padStart(7)}` +
+        `  2T ${(t[1]! * 1e6).toFixed(1).padStart(7)}  speed-up ${(t[0]! / t[1]!).toFixed(2)}`);
+    }
+  }
+  configureKernels({ threads: info.threads, threadFlops: info.threadFlops });
+}

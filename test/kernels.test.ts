@@ -1,0 +1,187 @@
+/** GEMM kernels: the TypeScript and native kernels against the reference, in both dtypes and all transposes. */
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { gemm, gemmReference, setGemmKernel, type GemmKernel } from '../src/kernels/gemm.js';
+import { gemmJs } from '../src/kernels/gemm-js.js';
+import { configureKernels, kernelInfo } from '../src/kernels/native.js';
+import type { DType, FloatArray } from '../src/dtype.js';
+
+// Error allowed relative to K·max|a|·max|b| (the size of the largest possible sum): float64 kernels
+// differ from the reference only by summation order and FMA; float32 kernels also round each step.
+const TOL: Record<DType, number> = { float64: 1e-12, float32: 1e-5 };
+
+interface Case { dtype: DType; transA: boolean; transB: boolean; M: number; N: number; K: number; seed: number }
+
+/** Deterministic values in [-1, 1) with some exact zeros (mulberry32). */
+function fill(array: FloatArray, seed: number): FloatArray {
+  let s = seed >>> 0;
+  for (let i = 0; i < array.length; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    array[i] = u < 0.05 ? 0 : 2 * u - 1;
+  }
+  return array;
+}
+
+/**
+ * Runs `kernel` and the reference on the same random operands (C pre-filled with garbage, since
+ * C must be overwritten) and returns the worst error relative to K·max|a|·max|b|.
+ */
+function relativeError(kernel: GemmKernel, c: Case): number {
+  const T = c.dtype === 'float32' ? Float32Array : Float64Array;
+  const A = fill(new T(c.M * c.K), c.seed);
+  const B = fill(new T(c.K * c.N), c.seed + 1);
+  const C = fill(new T(c.M * c.N), c.seed + 2);
+  const R = new T(c.M * c.N);
+  kernel(c.transA, c.transB, c.M, c.N, c.K, A, B, C);
+  gemmReference(c.transA, c.transB, c.M, c.N, c.K, A, B, R);
+  let maxA = 0;
+  let maxB = 0;
+  for (const v of A) maxA = Math.max(maxA, Math.abs(v));
+  for (const v of B) maxB = Math.max(maxB, Math.abs(v));
+  const scale = c.K * maxA * maxB || 1;
+  let worst = 0;
+  for (let i = 0; i < R.length; i++) {
+    const e = Math.abs(C[i]! - R[i]!) / scale;
+    worst = Number.isNaN(e) ? Infinity : Math.max(worst, e);
+  }
+  return worst;
+}
+
+function expectClose(kernel: GemmKernel, c: Case): void {
+  expect(relativeError(kernel, c), JSON.stringify(c)).toBeLessThanOrEqual(TOL[c.dtype]);
+}
+
+const caseArb = (maxSize: number) => fc.record({
+  dtype: fc.constantFrom<DType>('float64', 'float32'),
+  transA: fc.boolean(),
+  transB: fc.boolean(),
+  M: fc.oneof(fc.constant(1), fc.integer({ min: 0, max: maxSize })),
+  N: fc.oneof(fc.constant(1), fc.integer({ min: 0, max: maxSize })),
+  K: fc.oneof(fc.constant(0), fc.constant(1), fc.integer({ min: 0, max: maxSize })),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+// Shapes that cross the native block sizes (KC 256; MC 144/72; NC 4096/2048) and register tiles.
+const BLOCK_CASES: [number, number, number][] = [
+  [150, 70, 300], [73, 130, 257], [3, 4100, 5], [7, 2050, 9], [13, 17, 512], [1, 1, 1000],
+];
+
+describe('comparison helper', () => {
+  it('accepts the reference itself and rejects a kernel with one element off', () => {
+    const c: Case = { dtype: 'float64', transA: false, transB: true, M: 5, N: 6, K: 7, seed: 3 };
+    expect(relativeError(gemmReference, c)).toBe(0);
+    const offByOne: GemmKernel = (...args) => {
+      gemmReference(...args);
+      args[7][4] = args[7][4]! + 1e-9;
+    };
+    expect(relativeError(offByOne, c)).toBeGreaterThan(TOL.float64);
+    const ignoresTransB: GemmKernel = (tA, _tB, ...rest) => gemmReference(tA, false, ...rest);
+    expect(relativeError(ignoresTransB, c)).toBeGreaterThan(TOL.float64);
+  });
+});
+
+describe('gemmJs (TypeScript small-product kernel)', () => {
+  it('matches the reference for random shapes, dtypes and transposes', () => {
+    fc.assert(fc.property(caseArb(24), (c) => expectClose(gemmJs, c)), { numRuns: 300 });
+  });
+  it('writes zeros when K = 0', () => {
+    const C = Float64Array.of(5, 5, 5, 5);
+    gemmJs(false, false, 2, 2, 0, new Float64Array(0), new Float64Array(0), C);
+    expect([...C]).toEqual([0, 0, 0, 0]);
+  });
+});
+
+const info = kernelInfo();
+const native = info.backend !== 'reference';
+const skipNote = native ? '' : ` [skipped: native addon not loaded: ${info.reason ?? 'unknown'}]`;
+
+describe(`native GEMM kernels${skipNote}`, () => {
+  const initial = kernelInfo();
+  afterEach(() => {
+    if (native) configureKernels({ variant: initial.backend.replace('native-', ''), threads: initial.threads,
+      threadFlops: initial.threadFlops, smallWork: initial.smallWork });
+  });
+
+  for (const variant of native ? info.variants : ['avx512', 'avx2', 'scalar']) {
+    it.skipIf(!native)(`${variant}: matches the reference for random shapes, dtypes and transposes${skipNote}`, () => {
+      configureKernels({ variant, threads: 1, smallWork: 0 });
+      fc.assert(fc.property(caseArb(40), (c) => expectClose(gemm, c)), { numRuns: 250 });
+    });
+
+    it.skipIf(!native)(`${variant}: matches across block boundaries${skipNote}`, () => {
+      configureKernels({ variant, threads: 1, smallWork: 0 });
+      for (const [M, N, K] of BLOCK_CASES) {
+        for (const dtype of ['float64', 'float32'] as const) {
+          for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+            expectClose(gemm, { dtype, transA, transB, M, N, K, seed: M * 31 + N });
+          }
+        }
+      }
+    });
+  }
+
+  it.skipIf(!native)(`K = 0 overwrites C with zeros${skipNote}`, () => {
+    configureKernels({ smallWork: 0 });
+    for (const C of [new Float64Array(12).fill(7), new Float32Array(12).fill(7)]) {
+      const empty = C instanceof Float32Array ? new Float32Array(0) : new Float64Array(0);
+      gemm(false, false, 3, 4, 0, empty, empty, C);
+      expect([...C]).toEqual(new Array(12).fill(0));
+    }
+  });
+
+  it.skipIf(!native)(`the two-thread split (by rows and by columns) matches the reference${skipNote}`, () => {
+    configureKernels({ threads: 2, threadFlops: 0, smallWork: 0 });
+    for (const [M, N, K] of [[300, 130, 90], [50, 300, 70], [20, 129, 33], [257, 200, 260]]) {
+      for (const dtype of ['float64', 'float32'] as const) {
+        for (const [transA, transB] of [[false, false], [true, true], [true, false], [false, true]] as const) {
+          expectClose(gemm, { dtype, transA, transB, M: M!, N: N!, K: K!, seed: M! + N! });
+        }
+      }
+    }
+  });
+
+  it.skipIf(!native)(`default settings: a large threaded product and a tiny TypeScript one${skipNote}`, () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      expectClose(gemm, { dtype, transA: false, transB: false, M: 256, N: 256, K: 256, seed: 9 });
+      expectClose(gemm, { dtype, transA: true, transB: true, M: 3, N: 2, K: 4, seed: 10 });
+    }
+  });
+
+  it.skipIf(!native)(`reads subarray views at their offsets and handles mixed dtypes${skipNote}`, () => {
+    configureKernels({ smallWork: 0 });
+    const M = 9, N = 11, K = 13;
+    const bigA = fill(new Float32Array(M * K + 5), 1), bigB = fill(new Float32Array(K * N + 3), 2);
+    const A = bigA.subarray(5), B = bigB.subarray(3);
+    const C = new Float32Array(M * N), R = new Float32Array(M * N);
+    gemm(false, false, M, N, K, A, B, C);
+    gemmReference(false, false, M, N, K, A, B, R);
+    for (let i = 0; i < R.length; i++) expect(C[i]).toBeCloseTo(R[i]!, 5);
+    const C64 = new Float64Array(M * N), R64 = new Float64Array(M * N);
+    const B64 = Float64Array.from(B);
+    gemm(false, false, M, N, K, A, B64, C64);
+    gemmReference(false, false, M, N, K, A, B64, R64);
+    expect([...C64]).toEqual([...R64]);
+  });
+
+  it.skipIf(!native)(`rejects buffers shorter than the matrices, naming gemm and the sizes${skipNote}`, () => {
+    expect(() => gemm(false, false, 4, 4, 4, new Float64Array(15), new Float64Array(16), new Float64Array(16)))
+      .toThrow(/gemm: .*M=4 N=4 K=4/);
+  });
+
+  it.skipIf(!native)(`configureKernels can put the reference back${skipNote}`, () => {
+    expect(configureKernels({ variant: 'reference' }).backend).toBe('reference');
+    expect(() => configureKernels({ variant: 'no-such-isa' })).toThrow(/configure/);
+  });
+});
+
+describe('fallback', () => {
+  it('gemm always has a kernel, and kernelInfo says which', () => {
+    const before = setGemmKernel(gemmReference);
+    setGemmKernel(before);
+    expect(['native-avx512', 'native-avx2', 'native-scalar', 'reference']).toContain(kernelInfo().backend);
+    expectClose(gemm, { dtype: 'float64', transA: false, transB: false, M: 4, N: 5, K: 6, seed: 1 });
+  });
+});
