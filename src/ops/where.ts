@@ -30,8 +30,9 @@ const whereOp: OpDef<undefined> = {
 
 /**
  * Element-wise choice: `a` where `mask` ≠ 0, else `b` (all three broadcast together).
- * Unlike `mask·a + (1−mask)·b`, a NaN or ∞ in the branch not taken does not leak into the result
- * or its gradient.
+ * Unlike `mask·a + (1−mask)·b`, a NaN or ∞ in the branch not taken does not leak into the result,
+ * and that branch gets a zero gradient. NOTE: if the untaken branch's own derivative is infinite
+ * there (sqrt at 0), 0·∞ is still NaN; guard its input too: `where(m, sqrt(where(m, x, 1)), 0)`.
  * @example where(tensor([1, 0]), tensor([1, 2]), 9).toArray() // [1, 9]
  */
 export function where(mask: Tensor, a: Operand, b: Operand): Tensor {
