@@ -36,3 +36,11 @@ export type { TapeRecord, TapeEntry } from './engine/tape.js';
 export { applyOp } from './engine/op.js';
 export type { OpDef, VjpContext } from './engine/op.js';
 export { TapeNode } from './engine/node.js';
+
+// Training building blocks (browser-safe; file I/O and MNIST loading live in 'tapegrad/node').
+export * from './nn/index.js';
+export * from './optim/index.js';
+export { parseIdx, encodeIdx, epochPermutation, batchRanges, gatherFeatures, gatherOneHot, gatherLabels, sliceDataset, curveDataset } from './data/index.js';
+export type { IdxArray, ArrayDataset, Layout, CurveData, CurveTarget } from './data/index.js';
+export * from './plot/index.js';
+export * from './viz/index.js';

