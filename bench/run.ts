@@ -1,0 +1,189 @@
+/**
+ * The side-by-side benchmark: runs W1–W5 for every system, each in its own child process,
+ * takes medians over repeated processes, prints tables with ratios and writes bench/results.json.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RESULT_MARKER, SYSTEMS, WORKLOADS } from './common.js';
+import type { Mode, SystemName, WorkerResult, WorkloadName } from './common.js';
+import { REFERENCES, REFERENCE_SOURCE } from './reference.js';
+import { allRatios, formatReport, medians } from './report.js';
+import type { BenchResults } from './report.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, '..');
+
+export interface BenchOptions {
+  mode: Mode;
+  repeat: number;
+  systems: SystemName[];
+  workloads: WorkloadName[];
+  /** Where results.json goes (null: nowhere). */
+  out: string | null;
+  /** When set, every child runs under `--cpu-prof` and leaves a .cpuprofile here. */
+  profileDir: string | null;
+  /** Progress lines on stderr. */
+  progress: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [flags]   (or: npx tsx bench/run.ts [flags], npx tapegrad bench [flags])
+  --quick               short smoke run (few steps, small sizes; 1 process unless --repeat)
+  --full                no caps: tfjs cpu/wasm run every step issue 5 specifies (takes many minutes)
+  --repeat N            processes per system × workload, median taken (default 3)
+  --only W1,W3          workloads to run (default all: ${WORKLOADS.join(',')})
+  --systems a,b         systems to run (default all: ${SYSTEMS.join(',')})
+  --out FILE            where to write the JSON (default bench/results.json)
+  --profile DIR         run every child under node --cpu-prof, writing DIR/<system>-<workload>-<n>.cpuprofile
+  --json                print the results as one JSON object on the last line of stdout`;
+
+function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
+  const items = (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = items.filter((s) => !(allowed as readonly string[]).includes(s));
+  if (items.length === 0 || bad.length > 0) {
+    throw new Error(`bench: ${flag} got ${JSON.stringify(value ?? '')}; expected a comma-separated subset of ${allowed.join(',')}`);
+  }
+  return allowed.filter((a) => items.includes(a));
+}
+
+/** Parses the command-line flags (see {@link USAGE}); throws an Error naming a bad flag or value. */
+export function parseArgs(args: readonly string[]): BenchOptions & { json: boolean; help: boolean } {
+  const o: BenchOptions & { json: boolean; help: boolean } = {
+    mode: 'default', repeat: 3, systems: [...SYSTEMS], workloads: [...WORKLOADS], out: join(HERE, 'results.json'),
+    profileDir: null, progress: true, json: false, help: false,
+  };
+  let repeatGiven = false;
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new Error(`bench: ${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--quick') o.mode = 'quick';
+    else if (flag === '--full') o.mode = 'full';
+    else if (flag === '--json') o.json = true;
+    else if (flag === '--help' || flag === '-h') o.help = true;
+    else if (flag === '--only') o.workloads = list(flag, value(), WORKLOADS);
+    else if (flag === '--systems') o.systems = list(flag, value(), SYSTEMS);
+    else if (flag === '--out') o.out = resolve(value());
+    else if (flag === '--profile') o.profileDir = resolve(value());
+    else if (flag === '--repeat') {
+      const v = value();
+      o.repeat = Number(v);
+      repeatGiven = true;
+      if (!Number.isInteger(o.repeat) || o.repeat < 1) throw new Error(`bench: --repeat needs a positive integer, got ${JSON.stringify(v)}`);
+    } else throw new Error(`bench: unknown flag ${JSON.stringify(flag)}\n${USAGE}`);
+  }
+  if (o.mode === 'quick' && !repeatGiven) o.repeat = 1;
+  return o;
+}
+
+/** Runs one child process (`node --import tsx bench/worker.ts …`) and returns its parsed result. */
+export function runWorker(system: SystemName, workload: WorkloadName, mode: Mode, profile: { dir: string; name: string } | null): Promise<WorkerResult> {
+  const nodeArgs = ['--import', 'tsx'];
+  if (profile !== null) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profile.dir, '--cpu-prof-name', profile.name);
+  const child = spawn(process.execPath, [...nodeArgs, join(HERE, 'worker.ts'), system, workload, mode], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  return new Promise((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+      if (code !== 0 || line === undefined) {
+        const tail = stderr.trim().split('\n').slice(-6).join('\n    ');
+        reject(new Error(`exit code ${code}${line === undefined ? ', no result line' : ''}${tail === '' ? '' : `:\n    ${tail}`}`));
+        return;
+      }
+      resolvePromise(JSON.parse(line.slice(RESULT_MARKER.length)) as WorkerResult);
+    });
+  });
+}
+
+/**
+ * Runs the whole benchmark. Repeats go round-robin (all workloads and systems once, then again),
+ * so a burst of load from another tenant on this shared machine hits every system alike.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const started = Date.now();
+  const samples: WorkerResult[] = [];
+  const errors: BenchResults['errors'] = [];
+  const total = options.repeat * options.workloads.length * options.systems.length;
+  if (options.profileDir !== null) mkdirSync(options.profileDir, { recursive: true });
+  let done = 0;
+  for (let rep = 1; rep <= options.repeat; rep++) {
+    for (const workload of options.workloads) {
+      for (const system of options.systems) {
+        const t0 = Date.now();
+        const profile = options.profileDir === null ? null : { dir: options.profileDir, name: `${system}-${workload}-${rep}.cpuprofile` };
+        let status: string;
+        try {
+          const result = await runWorker(system, workload, options.mode, profile);
+          samples.push(result);
+          status = Object.entries(result.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ');
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          errors.push({ system, workload, repeat: rep, message });
+          status = `FAILED (${message.split('\n')[0]})`;
+        }
+        done++;
+        if (options.progress) process.stderr.write(`[${done}/${total}] ${system} ${workload} #${rep} (${((Date.now() - t0) / 1000).toFixed(1)} s): ${status}\n`);
+      }
+    }
+  }
+  const med = medians(samples);
+  const notes: BenchResults['notes'] = {};
+  const backends: BenchResults['backends'] = {};
+  for (const s of samples) {
+    const bySystem = (notes[s.system] ??= {});
+    bySystem[s.workload] = [...new Set([...(bySystem[s.workload] ?? []), ...s.notes])];
+    const { pid: _pid, cpu: _cpu, ...info } = s.info;
+    backends[s.system] = { ...backends[s.system], ...info };
+  }
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    seconds: (Date.now() - started) / 1000,
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`, totalMemoryGB: totalmem() / 2 ** 30 },
+    options: { mode: options.mode, repeat: options.repeat, systems: options.systems, workloads: options.workloads },
+    backends, samples, errors, medians: med, notes, ratios: allRatios(med),
+    reference: { source: REFERENCE_SOURCE, rows: REFERENCES },
+  };
+  if (options.out !== null) {
+    mkdirSync(dirname(options.out), { recursive: true });
+    writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+  }
+  return results;
+}
+
+/** Command-line entry: returns the exit status (0 only when every process succeeded). */
+export async function main(args: readonly string[]): Promise<number> {
+  let options: ReturnType<typeof parseArgs>;
+  try {
+    options = parseArgs(args);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const results = await runBench(options);
+  console.log(formatReport(results));
+  if (options.out !== null) console.log(`\nraw samples: ${options.out}`);
+  if (options.json) console.log(JSON.stringify(results));
+  return results.errors.length === 0 ? 0 : 1;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,189 @@
+/** W1–W5 written with tapegrad's public API only (as a user would), in float32 or float64. */
+// NOTE: workaround, to drop once the core is fixed: src/ops/arithmetic.ts and src/ops/unary.ts import each other,
+// and under tsx (esbuild keepNames) unary's top level calls binaryOp before arithmetic's `__name` helper exists
+// ("__name is not a function"). Loading unary first makes arithmetic finish evaluating before unary's top level runs.
+import '../src/ops/unary.js';
+import { add, div, matmul, mul, noGrad, sigmoid, softmaxCrossEntropy, sub, sum, tanh, tensor } from '../src/index.js';
+import type { Tensor } from '../src/index.js';
+import {
+  W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, normals, now, permutation,
+  timeCalls, w4Key,
+} from './common.js';
+import type { Digits, LayerInit, Plan, WorkloadName } from './common.js';
+import type { Measured } from './tfjs.js';
+
+type DType = 'float32' | 'float64';
+
+interface Layer { w: Tensor; b: Tensor }
+
+function params(init: LayerInit[], dtype: DType): Layer[] {
+  return init.map((l) => ({
+    w: tensor(l.w, { shape: [l.fanIn, l.fanOut], dtype, requiresGrad: true }),
+    b: tensor(l.b, { shape: [l.fanOut], dtype, requiresGrad: true }),
+  }));
+}
+
+/** Plain SGD, in place on each parameter's live storage (outside any recorded computation), then clears the gradient. */
+function sgdStep(layers: Layer[], lr: number): void {
+  for (const l of layers) {
+    for (const p of [l.w, l.b]) {
+      const g = p.grad;
+      if (g === null) throw new Error('bench: a parameter received no gradient');
+      const w = p.storage;
+      const gs = g.storage;
+      for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * gs[i]!;
+      p.zeroGrad();
+    }
+  }
+}
+
+/** Copies the given rows of a float32 image set into `out` (of the benchmark's dtype): the minibatch gather. */
+function gatherRows(src: Float32Array, rows: ArrayLike<number>, width: number, out: Float32Array | Float64Array): void {
+  for (let r = 0; r < rows.length; r++) {
+    const from = rows[r]! * width;
+    const to = r * width;
+    for (let j = 0; j < width; j++) out[to + j] = src[from + j]!;
+  }
+}
+
+function mlpW1(layers: Layer[], x: Tensor): Tensor {
+  const [l1, l2] = layers as [Layer, Layer];
+  return add(matmul(tanh(add(matmul(x, l1.w), l1.b)), l2.w), l2.b);
+}
+
+function accuracy(layers: Layer[], test: Digits, count: number, dtype: DType): number {
+  const logits = noGrad(() => mlpW1(layers, tensor(test.images.subarray(0, count * 784), { shape: [count, 784], dtype })));
+  const z = logits.storage;
+  let correct = 0;
+  for (let i = 0; i < count; i++) {
+    let best = 0;
+    for (let c = 1; c < 10; c++) if (z[i * 10 + c]! > z[i * 10 + best]!) best = c;
+    if (best === test.labels[i]) correct++;
+  }
+  return correct / count;
+}
+
+/** W1: one SGD epoch (or `plan.w1Steps` steps, extrapolated) over shuffled MNIST, then test accuracy. */
+function w1(plan: Plan, dtype: DType): Measured {
+  const train = digits('train');
+  const test = digits('test');
+  const perm = permutation('W1-shuffle', train.count);
+  const xb = dtype === 'float32' ? new Float32Array(W1_BATCH * 784) : new Float64Array(W1_BATCH * 784);
+  const step = (layers: Layer[], s: number): void => {
+    const rows = perm.subarray(s * W1_BATCH, (s + 1) * W1_BATCH);
+    gatherRows(train.images, rows, 784, xb);
+    const labels = new Int32Array(W1_BATCH);
+    for (let r = 0; r < W1_BATCH; r++) labels[r] = train.labels[rows[r]!]!;
+    const logits = mlpW1(layers, tensor(xb, { shape: [W1_BATCH, 784], dtype }));
+    softmaxCrossEntropy(logits, labels).backward();
+    sgdStep(layers, 0.1);
+  };
+  const warm = params(initW1(), dtype);
+  for (let s = 0; s < WARMUP_STEPS; s++) step(warm, s);
+
+  const layers = params(initW1(), dtype);
+  const t0 = now();
+  for (let s = 0; s < plan.w1Steps; s++) step(layers, s);
+  const seconds = now() - t0;
+  return {
+    metrics: { 'W1 epoch': seconds * (W1_EPOCH_STEPS / plan.w1Steps), 'W1 accuracy': accuracy(layers, test, plan.w1TestCount, dtype) },
+    notes: [], info: {},
+  };
+}
+
+/** W2: 784-32-32-10 sigmoid MLP trained one sample at a time with SGD 0.003. */
+function w2(plan: Plan, dtype: DType): Measured {
+  const train = digits('train');
+  const x = dtype === 'float32' ? new Float32Array(784) : new Float64Array(784);
+  const step = (layers: Layer[], i: number): void => {
+    const [l1, l2, l3] = layers as [Layer, Layer, Layer];
+    gatherRows(train.images, [i], 784, x);
+    const a1 = sigmoid(add(matmul(tensor(x, { shape: [1, 784], dtype }), l1.w), l1.b));
+    const a2 = sigmoid(add(matmul(a1, l2.w), l2.b));
+    const logits = add(matmul(a2, l3.w), l3.b);
+    softmaxCrossEntropy(logits, [train.labels[i]!]).backward();
+    sgdStep(layers, 0.003);
+  };
+  const warm = params(initW2(), dtype);
+  for (let i = 0; i < WARMUP_STEPS; i++) step(warm, i);
+  const layers = params(initW2(), dtype);
+  const t0 = now();
+  for (let i = 0; i < plan.w2Samples; i++) step(layers, i);
+  return { metrics: { 'W2 rate': plan.w2Samples / (now() - t0) }, notes: [], info: {} };
+}
+
+/** W3: the 1-6-7-2 sigmoid curve network, full-batch steepest descent with step 7 on ‖a3−y‖²/N. */
+function w3(plan: Plan, dtype: DType): Measured {
+  const { x, y, n } = curveData();
+  const xs = tensor(x, { shape: [n, 1], dtype });
+  const ys = tensor(y, { shape: [n, 2], dtype });
+  const step = (layers: Layer[]): void => {
+    let a = xs;
+    for (const l of layers) a = sigmoid(add(matmul(a, l.w), l.b));
+    const d = sub(a, ys);
+    div(sum(mul(d, d)), n).backward();
+    sgdStep(layers, 7);
+  };
+  const warm = params(initW3(), dtype);
+  for (let i = 0; i < WARMUP_STEPS; i++) step(warm);
+  const layers = params(initW3(), dtype);
+  const t0 = now();
+  for (let i = 0; i < plan.w3Iterations; i++) step(layers);
+  return { metrics: { 'W3 rate': plan.w3Iterations / (now() - t0) }, notes: [], info: {} };
+}
+
+/** W4: matmul GFLOPS in this system's dtype (the result tensor's allocation included, as in tfjs). */
+function w4(plan: Plan, dtype: DType): Measured {
+  const metrics: Record<string, number> = {};
+  for (const [m, k, n] of plan.w4Sizes) {
+    const a = tensor(normals('W4-a', m * k, 1), { shape: [m, k], dtype });
+    const b = tensor(normals('W4-b', k * n, 1), { shape: [k, n], dtype });
+    const seconds = timeCalls(() => noGrad(() => matmul(a, b)), plan.w4Seconds);
+    metrics[w4Key(dtype === 'float32' ? 'f32' : 'f64', [m, k, n])] = (2 * m * k * n) / seconds / 1e9;
+  }
+  return { metrics, notes: [], info: {} };
+}
+
+/** W5: 500 × h = tanh(h·w + b) on 0-d tensors (1 500 recorded ops), then backward to w and b. */
+function w5(plan: Plan, dtype: DType): Measured {
+  const x = tensor(0.3, { dtype });
+  const w = tensor(0.5, { dtype, requiresGrad: true });
+  const b = tensor(0.1, { dtype, requiresGrad: true });
+  const once = (): void => {
+    let h = x;
+    for (let i = 0; i < W5_DEPTH; i++) h = tanh(add(mul(h, w), b));
+    h.backward();
+    if (!Number.isFinite(w.grad?.item() ?? NaN)) throw new Error('bench W5: no finite gradient for w');
+    w.zeroGrad();
+    b.zeroGrad();
+  };
+  for (let i = 0; i < WARMUP_STEPS; i++) once();
+  const samples: number[] = [];
+  for (let i = 0; i < plan.w5Reps; i++) {
+    const t0 = now();
+    once();
+    samples.push(now() - t0);
+  }
+  samples.sort((p, q) => p - q);
+  const seconds = samples[samples.length >> 1]!;
+  return { metrics: { 'W5 per-op': (seconds / (3 * W5_DEPTH)) * 1e6 }, notes: [], info: {} };
+}
+
+/** The kernel backend tapegrad uses, from `kernelInfo()` in src/kernels/native.ts when that module exists. */
+async function kernelInfo(): Promise<unknown> {
+  const specifier = '../src/kernels/native.js';
+  try {
+    const mod = (await import(specifier)) as { kernelInfo?: () => unknown };
+    return typeof mod.kernelInfo === 'function' ? mod.kernelInfo() : 'native.ts has no kernelInfo()';
+  } catch (err) {
+    return `no native kernel module (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+  }
+}
+
+/** Runs one workload with tapegrad in the given dtype. */
+export async function runTapegrad(dtype: DType, workload: WorkloadName, plan: Plan): Promise<Measured> {
+  const kernels = await kernelInfo();
+  const run = { W1: w1, W2: w2, W3: w3, W4: w4, W5: w5 }[workload];
+  const result = run(plan, dtype);
+  return { ...result, info: { ...result.info, dtype, kernels } };
+}

@@ -1,0 +1,90 @@
+/** The benchmark harness: a quick run through the same code path as `npm run bench`, plus its pure helpers. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { METRICS, WORKLOADS, median, permutation, planFor } from '../bench/common.js';
+import type { MetricDef, SystemName } from '../bench/common.js';
+import { ratio, ratioText } from '../bench/report.js';
+import type { BenchResults } from '../bench/report.js';
+import { parseArgs, runBench } from '../bench/run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tapegrad-bench-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('bench --quick (tapegrad-f32 and tfjs-wasm, one process each)', () => {
+  const systems: SystemName[] = ['tapegrad-f32', 'tfjs-wasm'];
+  const out = join(dir, 'results.json');
+  let results: BenchResults;
+
+  it('runs every workload for both systems without a failed process and writes the JSON', async () => {
+    await runBench({ mode: 'quick', repeat: 1, systems, workloads: [...WORKLOADS], out, profileDir: null, progress: false });
+    results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
+    expect(results.errors).toEqual([]);
+    expect(results.samples).toHaveLength(systems.length * WORKLOADS.length);
+  }, 120_000);
+
+  it('has every workload\'s metrics for every system, finite and positive', () => {
+    const plan = planFor('tapegrad-f32', 'quick');
+    for (const system of systems) {
+      for (const workload of WORKLOADS) {
+        const sample = results.samples.find((s) => s.system === system && s.workload === workload);
+        expect(sample, `${system} ${workload}`).toBeDefined();
+        const values = Object.values(sample!.metrics);
+        expect(values.length, `${system} ${workload}`).toBeGreaterThan(0);
+        for (const v of values) expect(Number.isFinite(v) && v > 0, `${system} ${workload}: ${v}`).toBe(true);
+      }
+      const w4 = Object.keys(results.medians[system] ?? {}).filter((k) => k.startsWith('W4 f32'));
+      expect(w4).toHaveLength(plan.w4Sizes.length);
+    }
+  });
+
+  it('W1 learns: test accuracy after the quick steps is well above chance (0.1)', () => {
+    for (const system of systems) expect(results.medians[system]?.['W1 accuracy']).toBeGreaterThan(0.5);
+  });
+
+  it('ratios compare tapegrad with tfjs-wasm and with the earlier numpy/PyTorch figures', () => {
+    const others = new Set(results.ratios.filter((r) => r.key === 'W3 rate').map((r) => r.other));
+    expect([...others].sort()).toEqual(['PyTorch (earlier)', 'numpy (earlier)', 'tfjs-wasm']);
+  });
+});
+
+describe('bench helpers', () => {
+  const time = METRICS.find((m) => m.key === 'W1 epoch') as MetricDef;
+  const rate = METRICS.find((m) => m.key === 'W2 rate') as MetricDef;
+
+  it('ratio reads "faster" the same way for times (lower is better) and rates (higher is better)', () => {
+    expect(ratio(time, 1, 3)).toBeCloseTo(3);
+    expect(ratio(rate, 300, 100)).toBeCloseTo(3);
+    expect(ratioText(3)).toBe('×3.00 faster');
+    expect(ratioText(0.25)).toBe('×4.00 slower');
+    expect(ratio(time, 1, null)).toBeNull();
+  });
+
+  it('ratio of a system against itself is 1, and swapping the two inverts it', () => {
+    fc.assert(fc.property(fc.double({ min: 1e-6, max: 1e6, noNaN: true }), fc.double({ min: 1e-6, max: 1e6, noNaN: true }), (a, b) => {
+      for (const def of [time, rate]) {
+        expect(ratio(def, a, a)).toBeCloseTo(1, 12);
+        expect(ratio(def, a, b)! * ratio(def, b, a)!).toBeCloseTo(1, 9);
+      }
+    }));
+  });
+
+  it('median and the seeded shuffle', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    const p = permutation('s', 1000);
+    expect([...p].sort((a, b) => a - b)).toEqual([...Array(1000).keys()]);
+    expect(permutation('s', 1000)).toEqual(p);
+  });
+
+  it('parseArgs takes the documented flags and names a bad one', () => {
+    const o = parseArgs(['--quick', '--only', 'W3,W1', '--systems', 'tfjs-cpu', '--repeat', '2']);
+    expect(o).toMatchObject({ mode: 'quick', repeat: 2, workloads: ['W1', 'W3'], systems: ['tfjs-cpu'] });
+    expect(parseArgs(['--quick']).repeat).toBe(1);
+    expect(() => parseArgs(['--only', 'W9'])).toThrow(/--only.*W9/);
+    expect(() => parseArgs(['--repeat', '0'])).toThrow(/--repeat/);
+    expect(() => parseArgs(['--fast'])).toThrow(/unknown flag "--fast"/);
+  });
+});
