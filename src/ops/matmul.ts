@@ -11,7 +11,7 @@ import { Tensor } from '../tensor.js';
 import { expectTensor } from './operand.js';
 import { cast, reshape } from './shape-ops.js';
 
-interface MatmulAttrs {
+export interface MatmulAttrs {
   transA: boolean;
   transB: boolean;
 }

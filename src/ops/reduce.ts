@@ -12,7 +12,7 @@ import { broadcastTo, reshape } from './shape-ops.js';
 /** Which axes to reduce; `undefined` means all. */
 export type Axis = number | readonly number[] | undefined;
 
-interface ReduceAttrs {
+export interface ReduceAttrs {
   axes: readonly number[];
   keepDims: boolean;
 }

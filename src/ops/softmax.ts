@@ -16,7 +16,7 @@ import { cast } from './shape-ops.js';
 import { exp, neg } from './unary.js';
 import { oneHotStorage, type ClassLabels, labelsToArray } from './labels.js';
 
-interface AxisAttrs {
+export interface AxisAttrs {
   axis: number;
 }
 
@@ -66,7 +66,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return applyOp(logSoftmaxOp, [x], { axis: normalizeAxis('logSoftmax', axis, x.shape) });
 }
 
-interface CrossEntropyAttrs {
+export interface CrossEntropyAttrs {
   axis: number;
   /** 1/rows for 'mean', 1 for 'sum'. */
   scale: number;
