@@ -3,6 +3,7 @@
 #include <node_api.h>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include "gemm.h"
 #include "parallel.h"
 
@@ -16,8 +17,8 @@ const Variant* g_active = nullptr;
 double g_thread_flops = 4e6;
 int g_threads = 2;
 
-void detect() {
-  if (g_count) return;
+// Fills the variant list once per process, best first (worker threads may load the addon concurrently).
+void detect_once() {
 #if defined(TG_HAVE_X86_VARIANTS)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f")) g_variants[g_count++] = variant_avx512();
@@ -26,6 +27,11 @@ void detect() {
 #endif
   g_variants[g_count++] = variant_scalar();
   g_active = &g_variants[0];
+}
+
+void detect() {
+  static std::once_flag once;
+  std::call_once(once, detect_once);
 }
 
 template <typename T>

@@ -1,8 +1,10 @@
 /**
  * Quick GEMM measurements for tuning the kernel layer: GFLOPS per shape and dtype, the
  * TypeScript/native crossover and the one-/two-thread crossover. Run: `npx tsx native/measure.ts`
- * (options: `--variant avx2|scalar`, `--quick`). Numbers are medians of 7 timed trials.
+ * (options: `--variant avx2|scalar`, `--quick`). Each figure is the best of 7 timed trials,
+ * because on a shared 2-core machine the median mostly measures the neighbours.
  */
+import { loadavg } from 'node:os';
 import { gemm } from '../src/kernels/gemm.js';
 import { gemmJs } from '../src/kernels/gemm-js.js';
 import { configureKernels, kernelInfo, nativeAddon } from '../src/kernels/native.js';
@@ -15,7 +17,7 @@ const variant = args[args.indexOf('--variant') + 1];
 if (args.includes('--variant') && variant) configureKernels({ variant });
 const quick = args.includes('--quick');
 
-/** Median seconds per call of fn, each trial repeating it for at least `minMs`. */
+/** Best seconds per call of fn over the trials, each trial repeating it for at least `minMs`. */
 function time(fn: Fn, minMs = quick ? 10 : 30, trials = 7): number {
   for (let i = 0; i < 3; i++) fn();
   const samples: number[] = [];
@@ -30,8 +32,7 @@ function time(fn: Fn, minMs = quick ? 10 : 30, trials = 7): number {
     } while (t1 - t0 < minMs);
     samples.push((t1 - t0) / 1e3 / reps);
   }
-  samples.sort((a, b) => a - b);
-  return samples[trials >> 1]!;
+  return Math.min(...samples);
 }
 
 function operands(T: Ctor, M: number, K: number, N: number) {
@@ -46,6 +47,8 @@ function gflops(T: Ctor, M: number, K: number, N: number, tA = false, tB = false
 
 const info = kernelInfo();
 console.log('kernelInfo:', JSON.stringify(info));
+// Other processes on a 2-core machine take the second core from the two-thread path first.
+console.log(`load average (1 min) at start: ${loadavg()[0]!.toFixed(2)}`);
 if (info.backend === 'reference') console.log('(native addon not loaded: figures are for the reference kernel)');
 
 console.log('\nGFLOPS through gemm() (M,K,N; NN unless marked), 1 thread / 2 threads:');
@@ -106,3 +109,4 @@ if (addon && info.backend !== 'reference') {
   }
   configureKernels({ threads: info.threads, threadFlops: info.threadFlops });
 }
+console.log(`\nload average (1 min) at end: ${loadavg()[0]!.toFixed(2)}`);

@@ -37,10 +37,10 @@ export interface KernelInfo {
   reason?: string;
 }
 
-// Measured with native/measure.ts on the 2-core dev machine (AVX-512): below ~2 000 multiply-adds
+// Measured with native/measure.ts on the 2-core dev machine (AVX-512): below ~500 multiply-adds
 // the N-API call (~0.3 µs) and packing cost more than the TypeScript loops; a second thread
 // pays off from about 4 MFLOP (its wake-up and the duplicated packing cost ~3 µs).
-const SMALL_WORK = 2048;
+const SMALL_WORK = 512;
 const THREAD_FLOPS = 4e6;
 
 let addon: Addon | null = null;
