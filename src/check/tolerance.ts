@@ -21,6 +21,9 @@ export const FLOAT64_EPS = 2 ** -52;
  */
 export const DEFAULT_EPS = Math.cbrt(FLOAT64_EPS);
 
+/** The step for a function that computes in float32 whatever its inputs: cbrt(2⁻²³) ≈ 4.9e-3. */
+export const FLOAT32_EPS_STEP = Math.cbrt(2 ** -23);
+
 /** Analytical gradient computed in float64 vs float64 central differences. */
 export const FLOAT64_TOLERANCE: Tolerance = { atol: 1e-7, rtol: 1e-5 };
 /** Analytical gradient computed in float32 (its own rounding dominates) vs float64 differences. */

@@ -1,0 +1,352 @@
+/**
+ * `gradcheck`: an analytical gradient (autodiff, or a user's backward) against float64 central
+ * differences, element by element for small inputs and sampled plus searched for large ones.
+ */
+import { tensor } from '../creation.js';
+import { valueAndGrad } from '../engine/grad.js';
+import { noGrad } from '../engine/mode.js';
+import { mul } from '../ops/arithmetic.js';
+import { sum } from '../ops/reduce.js';
+import { Tensor } from '../tensor.js';
+import { elementName, fmt, shapeString, unravel } from './indexing.js';
+import { Probe, type ElementResult } from './numeric.js';
+import { makeRng, normal, type Rng } from './rng.js';
+import { checkInput, DEFAULT_STRATEGY, type InputCheck, type StrategyOptions } from './strategy.js';
+import { table } from './table.js';
+import {
+  DEFAULT_EPS, DENOMINATOR, FLOAT32_EPS_STEP, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, noiseFloor, relError, withFloor, type Tolerance,
+} from './tolerance.js';
+
+/** Inputs to check: positional (`f(...inputs)`) or named (`f(inputs)`). */
+export type CheckInputs = readonly Tensor[] | Readonly<Record<string, Tensor>>;
+
+/** Options of {@link gradcheck}. Unset tolerances default by precision (see the report). */
+export interface GradcheckOptions extends Partial<StrategyOptions> {
+  /** Finite-difference step (absolute). Default cbrt(2⁻⁵²) ≈ 6.06e-6. */
+  eps?: number;
+  /** Default 1e-7 (float64 analytical gradient) or 1e-5 (float32); raised to the noise floor of f. */
+  atol?: number;
+  /** Default 1e-5 (float64) or 1e-3 (float32). */
+  rtol?: number;
+  /** Seed of every random choice (directions, samples, output projections). Default 0. */
+  seed?: string | number;
+  /** Non-scalar outputs with at most this many elements are checked row by row (full Jacobian). Default 16. */
+  jacobianLimit?: number;
+  /** Check only these inputs (names, or positions for an array). Default: all. */
+  wrt?: readonly (string | number)[];
+}
+
+/** One checked element, with the output element it belongs to in full-Jacobian mode. */
+export interface WorstElement {
+  readonly index: number[];
+  readonly analytical: number;
+  readonly numerical: number;
+  /** Full-Jacobian mode: the output element (row of the Jacobian). */
+  readonly output?: number[];
+}
+
+/** The result for one input tensor. */
+export interface GradcheckInputReport {
+  readonly name: string;
+  readonly shape: number[];
+  readonly dtype: string;
+  readonly ok: boolean;
+  /** 'full': every element; 'sampled': random directions, largest and random elements, search. */
+  readonly mode: 'full' | 'sampled';
+  /** Elements compared with a central difference (per output row in full-Jacobian mode). */
+  readonly checked: number;
+  /** Elements that disagree (kinks excluded). */
+  readonly mismatches: number;
+  /** Elements at non-differentiable points (e.g. relu at 0): reported, not counted as errors. */
+  readonly kinks: number;
+  readonly maxAbsError: number;
+  readonly maxRelError: number;
+  readonly worst: WorstElement;
+  /** The first few mismatching elements. */
+  readonly mismatched: WorstElement[];
+  /** The first few kinks. */
+  readonly kinkElements: WorstElement[];
+  /** Random-direction checks: uᵀ(analytical gradient) vs the directional finite difference. */
+  readonly directional: { analytical: number; numerical: number; ok: boolean }[];
+  /** Elements the group search found wrong after a failed directional check. */
+  readonly located: number[][];
+  /** The relative-error denominator (a = analytical, b = numerical). */
+  readonly denominator: string;
+  readonly tolerance: Tolerance;
+}
+
+/** What {@link gradcheck} returns. */
+export interface GradcheckReport {
+  readonly ok: boolean;
+  readonly inputs: GradcheckInputReport[];
+  /** How a non-scalar output was reduced: each row of the Jacobian, or vᵀJ for a seeded random v. */
+  readonly output: { shape: number[]; mode: 'scalar' | 'jacobian' | 'projection' };
+  readonly eps: number;
+  /** The dtype the finite differences were computed in (float64 unless f forces float32). */
+  readonly numericDType: string;
+  /** Function evaluations spent on finite differences. */
+  readonly evaluations: number;
+  readonly seconds: number;
+  toString(): string;
+}
+
+interface Named {
+  names: string[];
+  tensors: Tensor[];
+  call: (ts: readonly Tensor[]) => Tensor;
+}
+
+function nameInputs(f: (...args: never[]) => Tensor, inputs: CheckInputs): Named {
+  if (Array.isArray(inputs)) {
+    const tensors = [...(inputs as readonly Tensor[])];
+    const names = tensors.map((t, i) => (t instanceof Tensor && t.name !== undefined ? t.name : `inputs[${i}]`));
+    const g = f as unknown as (...ts: Tensor[]) => Tensor;
+    return { names, tensors, call: (ts) => g(...ts) };
+  }
+  const names = Object.keys(inputs);
+  const tensors = names.map((n) => (inputs as Record<string, Tensor>)[n]!);
+  const g = f as unknown as (r: Record<string, Tensor>) => Tensor;
+  return { names, tensors, call: (ts) => g(Object.fromEntries(names.map((n, i) => [n, ts[i]!]))) };
+}
+
+function checkTensor(fn: string, name: string, t: unknown): Tensor {
+  if (!(t instanceof Tensor)) throw new Error(`${fn}: input ${name} must be a Tensor, got ${typeof t}`);
+  return t;
+}
+
+/** A float64 copy of a tensor's values. */
+export function float64Of(t: Tensor): Float64Array {
+  return Float64Array.from(t.storage);
+}
+
+function output(fn: string, y: unknown): Tensor {
+  if (!(y instanceof Tensor)) throw new Error(`${fn}: f must return a Tensor, got ${typeof y}`);
+  return y;
+}
+
+/** The rows (projections) a non-scalar output is checked along. */
+function projections(y: Tensor, limit: number, rng: Rng): { mode: GradcheckReport['output']['mode']; rows: (Float64Array | null)[] } {
+  if (y.size === 1) return { mode: 'scalar', rows: [null] };
+  const round = y.dtype === 'float32' ? Math.fround : (v: number) => v;
+  if (y.size <= limit) {
+    return {
+      mode: 'jacobian',
+      rows: Array.from({ length: y.size }, (_, i) => {
+        const v = new Float64Array(y.size);
+        v[i] = 1;
+        return v;
+      }),
+    };
+  }
+  return { mode: 'projection', rows: [Float64Array.from({ length: y.size }, () => round(normal(rng)))] };
+}
+
+/** Scalar function of the inputs seen by the checker: f itself, or ⟨v, f⟩. */
+function project(call: Named['call'], v: Float64Array | null, like: Tensor): (ts: readonly Tensor[]) => Tensor {
+  if (v === null) return call;
+  const vt = tensor(like.dtype === 'float32' ? Float32Array.from(v) : v, { shape: [...like.shape] });
+  return (ts) => sum(mul(call(ts), vt));
+}
+
+function dot(y: Tensor, v: Float64Array | null): number {
+  if (v === null) return y.storage[0]!;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * y.storage[i]!;
+  return s;
+}
+
+/** Per input: what was checked, merged over the output rows. */
+interface Merged {
+  checks: { row: number; check: InputCheck }[];
+}
+
+function toWorst(e: ElementResult, shape: readonly number[], row: number, outShape: readonly number[], jacobian: boolean): WorstElement {
+  const base = { index: unravel(e.flat, shape), analytical: e.analytical, numerical: e.numerical };
+  return jacobian ? { ...base, output: unravel(row, outShape) } : base;
+}
+
+function summarize(
+  name: string, t: Tensor, merged: Merged, tol: Tolerance, outShape: readonly number[], jacobian: boolean,
+): GradcheckInputReport {
+  let checked = 0, maxAbs = 0, maxRel = 0;
+  let worst: WorstElement = { index: unravel(0, t.shape), analytical: 0, numerical: 0 };
+  let worstRel = -1, worstAbs = -1;
+  const mismatched: WorstElement[] = [];
+  const kinkElements: WorstElement[] = [];
+  let mismatches = 0, kinks = 0;
+  const directional: GradcheckInputReport['directional'] = [];
+  const located: number[][] = [];
+  let mode: 'full' | 'sampled' = 'full';
+  for (const { row, check } of merged.checks) {
+    if (check.mode === 'sampled') mode = 'sampled';
+    for (const d of check.directional) directional.push({ analytical: d.analytical, numerical: d.numerical, ok: d.ok });
+    for (const k of check.located) located.push(unravel(k, t.shape));
+    for (const e of check.elements) {
+      checked++;
+      const w = toWorst(e, t.shape, row, outShape, jacobian);
+      if (e.status === 'kink') {
+        kinks++;
+        if (kinkElements.length < 10) kinkElements.push(w);
+        continue;
+      }
+      if (e.status === 'mismatch') {
+        mismatches++;
+        if (mismatched.length < 10) mismatched.push(w);
+      }
+      const abs = Math.abs(e.analytical - e.numerical);
+      const rel = relError(e.analytical, e.numerical, tol);
+      maxAbs = Math.max(maxAbs, Number.isNaN(abs) ? Infinity : abs);
+      maxRel = Math.max(maxRel, rel);
+      // The worst element: the largest relative error, ties broken by the absolute error.
+      if (rel > worstRel || (rel === worstRel && abs > worstAbs)) {
+        worstRel = rel;
+        worstAbs = abs;
+        worst = w;
+      }
+    }
+  }
+  const ok = mismatches === 0 && directional.every((d) => d.ok);
+  return {
+    name, shape: [...t.shape], dtype: t.dtype, ok, mode, checked, mismatches, kinks,
+    maxAbsError: maxAbs, maxRelError: maxRel, worst, mismatched, kinkElements, directional, located,
+    denominator: DENOMINATOR.replace('|a|, |b|', '|analytical|, |numerical|'), tolerance: tol,
+  };
+}
+
+/**
+ * Checks the gradient of `f` at `inputs` against central differences computed in float64.
+ *
+ * - Numerical side: every input is copied to float64 and f is re-run on the copies, so a function
+ *   written for float32 inputs is differentiated numerically in float64 (float32 differences are
+ *   the usual false alarm). Step `eps` defaults to cbrt(float64 epsilon) ≈ 6.06e-6.
+ * - Analytical side: tapegrad's `valueAndGrad` on the original inputs, in their own dtype.
+ * - Small inputs (≤ `fullLimit` = 256 elements): every element. Large ones: two random-direction
+ *   checks (uᵀ∇f vs a directional difference, 2 evaluations each), the 8 largest and 16 random
+ *   elements, and, if a direction fails, a bisection search that names the wrong elements.
+ * - A non-scalar output with ≤ `jacobianLimit` (16) elements is checked row by row (the full
+ *   Jacobian, `worst.output` names the row); a larger one through vᵀJ for a seeded normal v.
+ * - Elements pass when |a − n| ≤ max(atol, rtol·max(|a|, |n|)); atol is raised to the rounding
+ *   noise floor 64·ε·max(1, |f|)/eps. Kinks (relu at 0) are reported apart, not as errors.
+ *
+ * @example
+ * const x = tensor([[0.5, -1.2], [2, 0.3]]);
+ * const report = gradcheck((x: Tensor) => tanh(x).mul(x).sum(), [x]);
+ * report.ok;                 // true
+ * console.log(String(report)); // the table: input, shape, mode, errors, worst element
+ */
+export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options?: GradcheckOptions): GradcheckReport;
+export function gradcheck(f: (inputs: Record<string, Tensor>) => Tensor, inputs: Readonly<Record<string, Tensor>>, options?: GradcheckOptions): GradcheckReport;
+export function gradcheck(f: (...args: never[]) => Tensor, inputs: CheckInputs, options: GradcheckOptions = {}): GradcheckReport {
+  const start = performance.now();
+  if (typeof f !== 'function') throw new Error('gradcheck: f must be a function');
+  const { names, tensors, call } = nameInputs(f, inputs);
+  tensors.forEach((t, i) => checkTensor('gradcheck', names[i]!, t));
+  if (options.eps !== undefined && !(options.eps > 0)) throw new Error(`gradcheck: eps must be positive, got ${options.eps}`);
+  const strategy: StrategyOptions = { ...DEFAULT_STRATEGY, ...definedOnly(options) };
+  const rng = makeRng(options.seed ?? 0);
+  const wrt = selectInputs('gradcheck', names, options.wrt);
+
+  const y0 = output('gradcheck', noGrad(() => call(tensors)));
+  const lowPrecision = y0.dtype === 'float32' || tensors.some((t) => t.dtype === 'float32');
+  const base = lowPrecision ? FLOAT32_TOLERANCE : FLOAT64_TOLERANCE;
+  const userTol: Tolerance = { atol: options.atol ?? base.atol, rtol: options.rtol ?? base.rtol };
+
+  const copies = tensors.map((t) => float64Of(t));
+  const copyTensors = copies.map((c, i) => tensor(c, { shape: [...tensors[i]!.shape], copy: false }));
+  const yCopy = output('gradcheck', noGrad(() => call(copyTensors)));
+  const numericDType = yCopy.dtype;
+  // f that computes in float32 even on float64 inputs: the step must grow to float32's cbrt(ε).
+  const eps = options.eps ?? (numericDType === 'float32' ? FLOAT32_EPS_STEP : DEFAULT_EPS);
+  const { mode: outMode, rows } = projections(y0, options.jacobianLimit ?? 16, rng);
+
+  const merged: Merged[] = tensors.map(() => ({ checks: [] }));
+  let evaluations = 0;
+  let tol = userTol;
+  rows.forEach((v, row) => {
+    const analytic = valueAndGrad((...ts: Tensor[]) => project(call, v, y0)(ts), wrt)(...tensors).grads;
+    const evaluate = (): number => dot(noGrad(() => call(copyTensors)), v);
+    const f0 = evaluate();
+    // float32 inside f limits the numerical side too: its noise floor uses float32's epsilon.
+    const floor = noiseFloor(f0, eps) * (numericDType === 'float32' ? 2 ** 29 : 1); // 2⁻²³ / 2⁻⁵²
+    tol = withFloor(userTol, floor);
+    wrt.forEach((i, j) => {
+      const probe = new Probe(copies[i]!, evaluate, f0);
+      const check = checkInput(probe, float64Of(analytic[j]!), eps, tol, rng, strategy);
+      merged[i]!.checks.push({ row, check });
+      evaluations += probe.evaluations;
+    });
+  });
+
+  const reports = wrt.map((i) => summarize(names[i]!, tensors[i]!, merged[i]!, tol, y0.shape, outMode === 'jacobian'));
+  const report: GradcheckReport = {
+    ok: reports.every((r) => r.ok),
+    inputs: reports,
+    output: { shape: [...y0.shape], mode: outMode },
+    eps, numericDType, evaluations,
+    seconds: (performance.now() - start) / 1000,
+    toString: () => formatGradcheck(report),
+  };
+  return report;
+}
+
+function definedOnly(o: GradcheckOptions): Partial<StrategyOptions> {
+  const keys = ['fullLimit', 'directions', 'largest', 'samples', 'maxFound', 'searchEvaluations'] as const;
+  const out: Partial<Record<(typeof keys)[number], number>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+function selectInputs(fn: string, names: readonly string[], wrt: GradcheckOptions['wrt']): number[] {
+  if (wrt === undefined) return names.map((_, i) => i);
+  return wrt.map((w) => {
+    const i = typeof w === 'number' ? w : names.indexOf(w);
+    if (!Number.isInteger(i) || i < 0 || i >= names.length) {
+      throw new Error(`${fn}: wrt names no input: ${JSON.stringify(w)} (inputs: ${names.join(', ')})`);
+    }
+    return i;
+  });
+}
+
+function cellName(r: GradcheckInputReport, w: WorstElement): string {
+  const el = elementName(r.name, w.index);
+  return w.output === undefined ? el : `∂out[${w.output.join(',')}]/∂${el}`;
+}
+
+/** The readable table of a gradcheck report. */
+export function formatGradcheck(report: GradcheckReport): string {
+  const bad = report.inputs.filter((r) => !r.ok);
+  const first = bad[0];
+  const tolText = first ?? report.inputs[0];
+  const head = report.ok
+    ? `gradcheck passed: ${report.inputs.length} input(s) agree with ${report.numericDType} central differences`
+    : `gradcheck FAILED: ${bad.map((r) => r.name).join(', ')} disagree${bad.length === 1 ? 's' : ''} with ${report.numericDType} central differences`;
+  const outText = report.output.mode === 'scalar' ? 'scalar output'
+    : report.output.mode === 'jacobian' ? `output ${shapeString(report.output.shape)}: every Jacobian row checked`
+    : `output ${shapeString(report.output.shape)}: vᵀJ checked for a seeded random v`;
+  const lines = [
+    `${head} (eps ${fmt(report.eps)}, ${outText}, ${report.evaluations} evaluations, ${report.seconds.toFixed(2)} s)`,
+    tolText === undefined ? '' : `an element passes when |a − n| ≤ max(atol, rtol·max(|a|, |n|)), atol ${fmt(tolText.tolerance.atol)}, rtol ${fmt(tolText.tolerance.rtol)}; rel err = |a − n| / ${tolText.denominator}`,
+    '',
+    table(
+      ['input', 'shape', 'mode', 'checked', 'bad', 'kinks', 'max abs err', 'max rel err', 'worst', 'analytical', 'numerical', ''],
+      report.inputs.map((r) => [
+        r.name, shapeString(r.shape), r.mode, String(r.checked), String(r.mismatches), String(r.kinks),
+        fmt(r.maxAbsError), fmt(r.maxRelError), cellName(r, r.worst), fmt(r.worst.analytical), fmt(r.worst.numerical),
+        r.ok ? 'ok' : 'FAIL',
+      ]),
+    ),
+  ];
+  for (const r of report.inputs) {
+    for (const d of r.directional.filter((x) => !x.ok)) {
+      lines.push(`${r.name}: random-direction check failed: uᵀ∇ ${fmt(d.analytical)} vs finite difference ${fmt(d.numerical)}`);
+    }
+    if (r.located.length > 0) lines.push(`${r.name}: the search located ${r.located.map((i) => elementName(r.name, i)).join(', ')}`);
+    for (const w of r.mismatched) {
+      lines.push(`${r.name}: ${cellName(r, w)} analytical ${fmt(w.analytical)} vs numerical ${fmt(w.numerical)}`);
+    }
+    if (r.kinks > 0) {
+      lines.push(`${r.name}: ${r.kinks} element(s) at a non-differentiable point (e.g. relu at 0), not counted as errors: ${r.kinkElements.slice(0, 3).map((w) => cellName(r, w)).join(', ')}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,96 @@
+/** Reading a user's hand-derived gradients: key matching (`W1`, `dW1`, `J_W1`), values and shapes. */
+import { tensor } from '../creation.js';
+import type { NestedArray } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { diagnoseTranspose } from './diagnose.js';
+import { shapeString } from './indexing.js';
+import type { Tolerance } from './tolerance.js';
+
+/** A hand gradient as the user may give it. */
+export type ManualValue = Tensor | NestedArray | Float64Array | Float32Array;
+
+/** The keys a hand gradient of parameter `name` may use, in order of preference. */
+export function manualKeys(name: string): string[] {
+  return [name, `d${name}`, `d_${name}`, `J_${name}`, `grad_${name}`];
+}
+
+/** A hand gradient read as float64 values and a shape. */
+export interface ManualArray {
+  readonly key: string;
+  readonly values: Float64Array;
+  readonly shape: number[];
+}
+
+/** Converts one hand value; a ragged array or a non-number is an Error naming the key. */
+export function readManual(fn: string, key: string, value: ManualValue): ManualArray {
+  if (value instanceof Tensor) return { key, values: Float64Array.from(value.storage), shape: [...value.shape] };
+  if (value instanceof Float64Array || value instanceof Float32Array) {
+    return { key, values: Float64Array.from(value), shape: [value.length] };
+  }
+  try {
+    const t = tensor(value as NestedArray);
+    return { key, values: Float64Array.from(t.storage), shape: [...t.shape] };
+  } catch (e) {
+    throw new Error(`${fn}: manual gradient ${key} is not a Tensor or a rectangular nested array of numbers (${(e as Error).message})`);
+  }
+}
+
+/** Matches hand gradients to parameters: which key serves which parameter, and which keys serve none. */
+export function matchKeys(names: readonly string[], manual: Readonly<Record<string, unknown>>): { keyOf: Map<string, string>; extra: string[] } {
+  const keyOf = new Map<string, string>();
+  const used = new Set<string>();
+  for (const name of names) {
+    const key = manualKeys(name).find((k) => k in manual && !used.has(k));
+    if (key !== undefined) {
+      keyOf.set(name, key);
+      used.add(key);
+    }
+  }
+  return { keyOf, extra: Object.keys(manual).filter((k) => !used.has(k)) };
+}
+
+function squeeze(shape: readonly number[]): number[] {
+  return shape.filter((s) => s !== 1);
+}
+
+/** How a hand gradient's shape relates to its parameter's. */
+export interface ShapeCheck {
+  /** The values can be compared element by element in the parameter's layout. */
+  readonly comparable: boolean;
+  /** Why not, or a remark (e.g. size-1 axes squeezed); empty when the shapes are equal. */
+  readonly message: string;
+  /** Same numbers, transposed: `values` re-laid in the parameter's layout. */
+  readonly transposed?: Float64Array;
+  /** The transpose equals the reference. */
+  readonly confirmedTranspose?: boolean;
+}
+
+/**
+ * Shapes first: equal, equal up to size-1 axes (compared, with a remark), the 2-d transpose
+ * (named, and confirmed when its transpose equals `reference`), or different (named).
+ */
+export function checkManualShape(
+  name: string, m: ManualArray, shape: readonly number[], reference: Float64Array, tol: Tolerance,
+): ShapeCheck {
+  const same = m.shape.length === shape.length && m.shape.every((s, i) => s === shape[i]);
+  if (same) return { comparable: true, message: '' };
+  const head = `${m.key} has shape ${shapeString(m.shape)} but ${name} is ${shapeString(shape)}`;
+  if (m.values.length === reference.length && shapeString(squeeze(m.shape)) === shapeString(squeeze(shape))) {
+    return { comparable: true, message: `${head}: compared after dropping size-1 axes` };
+  }
+  if (m.shape.length === 2 && shape.length === 2 && m.shape[0] === shape[1] && m.shape[1] === shape[0]) {
+    const d = diagnoseTranspose(m.values, reference, { name, shape, tol }, m.shape);
+    const [r, c] = shape as [number, number];
+    const transposed = new Float64Array(r * c);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) transposed[i * c + j] = m.values[j * r + i]!;
+    return {
+      comparable: false,
+      transposed,
+      confirmedTranspose: d !== null,
+      message: d === null
+        ? `${head}: transposed? (its transpose does not match either)`
+        : `${head}: transposed? Its transpose equals the gradient (e.g. X·δᵀ where δ·Xᵀ is meant, or a column-major formula used for a row-major layout)`,
+    };
+  }
+  return { comparable: false, message: `${head}: a hand gradient must have its parameter's shape` };
+}

@@ -1,0 +1,392 @@
+/**
+ * `verifyGradients`: a hand-derived gradient against autodiff and against finite differences, for
+ * every named parameter; says which of the three disagrees and diagnoses the usual slips.
+ */
+import { tensor } from '../creation.js';
+import { valueAndGrad } from '../engine/grad.js';
+import { noGrad } from '../engine/mode.js';
+import { Tensor } from '../tensor.js';
+import { diagnose, kinkDiagnosis, mismatchIndices, type Diagnosis } from './diagnose.js';
+import { float64Of } from './gradcheck.js';
+import { elementName, fmt, shapeString, unravel } from './indexing.js';
+import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue } from './manual.js';
+import { Probe } from './numeric.js';
+import { makeRng } from './rng.js';
+import { checkInput, DEFAULT_STRATEGY, type InputCheck, type StrategyOptions } from './strategy.js';
+import { table } from './table.js';
+import {
+  agree, DEFAULT_EPS, EXACT_TOLERANCE, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, noiseFloor, relError, withFloor, type Tolerance,
+} from './tolerance.js';
+
+/** Arguments of {@link verifyGradients}. */
+export interface VerifyOptions extends Partial<StrategyOptions> {
+  readonly params: Readonly<Record<string, Tensor>>;
+  /** The scalar loss as a function of the parameters (built with tapegrad ops). */
+  readonly loss: (params: Record<string, Tensor>) => Tensor;
+  /**
+   * The hand-derived gradient, one entry per parameter, keyed `W1`, `dW1`, `d_W1`, `J_W1` or
+   * `grad_W1`; values are Tensors, typed arrays or nested arrays of the parameter's shape.
+   */
+  readonly manual: (params: Record<string, Tensor>) => Readonly<Record<string, ManualValue>>;
+  /** Finite-difference step; default cbrt(2⁻⁵²) ≈ 6.06e-6. */
+  readonly eps?: number;
+  /** Tolerances of every comparison with finite differences (defaults as gradcheck's). */
+  readonly atol?: number;
+  readonly rtol?: number;
+  /**
+   * Tolerances of hand formula vs autodiff, both exact computations: default rtol 1e-9 and
+   * atol 1e-12·max(1, max|autodiff|) in float64 (float32 parameters: gradcheck's float32 ones).
+   */
+  readonly exactAtol?: number;
+  readonly exactRtol?: number;
+  /** The batch size m, so a factor m is diagnosed as "a missing 1/m". */
+  readonly batchSize?: number;
+  readonly seed?: string | number;
+}
+
+/** Which of the three gradients agree with each other. */
+export interface Agreement {
+  readonly manualVsAutodiff: boolean;
+  readonly autodiffVsNumerical: boolean;
+  readonly manualVsNumerical: boolean;
+}
+
+/** One comparison's numbers. */
+export interface PairErrors {
+  readonly compared: number;
+  readonly mismatches: number;
+  readonly maxAbsError: number;
+  readonly maxRelError: number;
+}
+
+/** The verdict on one parameter. */
+export interface ParamReport {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly shape: number[];
+  /** The key the hand gradient came under (`dW1`), or null when missing. */
+  readonly manualKey: string | null;
+  /** The element shown: the worst disagreement (or the worst checked element when all agree). */
+  readonly worst: { index: number[]; manual: number; autodiff: number; numerical: number };
+  /** Which disagrees and why, e.g. "hand formula disagrees with autodiff and finite differences: …". */
+  readonly diagnosis?: string;
+  /** The named slip behind the diagnosis, when one was recognised. */
+  readonly diagnosisKind?: Diagnosis['kind'] | 'shape' | 'missing' | 'backward';
+  /** Hand formula vs autodiff, over every element. */
+  readonly maxAbsError: number;
+  readonly maxRelError: number;
+  readonly agree: Agreement;
+  readonly errors: { manualVsAutodiff: PairErrors; autodiffVsNumerical: PairErrors; manualVsNumerical: PairErrors };
+  /** 'full': every element had finite differences; 'sampled': directions, samples, search. */
+  readonly mode: 'full' | 'sampled';
+  /** Elements at non-differentiable points (relu at 0): not errors. */
+  readonly kinks: number;
+  readonly tolerance: { exact: Tolerance; numerical: Tolerance };
+}
+
+/** What {@link verifyGradients} returns. */
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly params: ParamReport[];
+  /** Problems not tied to one parameter (hand gradients that match no parameter). */
+  readonly problems: string[];
+  readonly eps: number;
+  readonly evaluations: number;
+  readonly seconds: number;
+  toString(): string;
+}
+
+const EMPTY: PairErrors = { compared: 0, mismatches: 0, maxAbsError: 0, maxRelError: 0 };
+
+function pairErrors(pairs: Iterable<[number, number]>, tol: Tolerance): PairErrors {
+  let compared = 0, mismatches = 0, maxAbs = 0, maxRel = 0;
+  for (const [a, b] of pairs) {
+    compared++;
+    const abs = Math.abs(a - b);
+    maxAbs = Math.max(maxAbs, Number.isNaN(abs) ? Infinity : abs);
+    const rel = relError(a, b, tol);
+    maxRel = Math.max(maxRel, rel);
+    if (rel > tol.rtol) mismatches++;
+  }
+  return { compared, mismatches, maxAbsError: maxAbs, maxRelError: maxRel };
+}
+
+function* zipAt(a: Float64Array, b: Float64Array, at?: Iterable<number>): Iterable<[number, number]> {
+  if (at === undefined) {
+    for (let i = 0; i < a.length; i++) yield [a[i]!, b[i]!];
+  } else {
+    for (const i of at) yield [a[i]!, b[i]!];
+  }
+}
+
+function dotU(u: Float64Array, lo: number, v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < u.length; i++) s += u[i]! * v[lo + i]!;
+  return s;
+}
+
+function maxAbsOf(v: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]!));
+  return m;
+}
+
+const VERDICT = {
+  hand: 'hand formula disagrees with autodiff and finite differences',
+  backward: "autodiff and finite differences disagree: the op's backward is wrong (the hand formula agrees with autodiff, so it repeats the mistake)",
+  autodiff: "autodiff disagrees with the hand formula and finite differences: an op's backward is wrong",
+  all: 'all three disagree',
+} as const;
+
+/** Everything known about one parameter before the verdict. */
+interface Evidence {
+  name: string;
+  t: Tensor;
+  m: ManualArray | null;
+  /** The hand values in the parameter's layout (null when missing or of another shape). */
+  manual: Float64Array | null;
+  /** A hand gradient of the transposed shape, re-laid in the parameter's layout (for display). */
+  transposed: Float64Array | null;
+  confirmedTranspose: boolean;
+  shapeMessage: string;
+  autodiff: Float64Array;
+  check: InputCheck;
+  exact: Tolerance;
+  numTol: Tolerance;
+}
+
+function judge(ev: Evidence, batchSize: number | undefined): ParamReport {
+  const { name, t, manual, autodiff, check, exact, numTol } = ev;
+  const numerical = new Map<number, number>();
+  const kinkSet = new Set<number>();
+  for (const e of check.elements) {
+    numerical.set(e.flat, e.numerical);
+    if (e.status === 'kink') kinkSet.add(e.flat);
+  }
+  const smooth = [...numerical.keys()].filter((k) => !kinkSet.has(k));
+  const numArray = new Float64Array(autodiff.length).fill(NaN);
+  for (const [k, v] of numerical) numArray[k] = v;
+
+  const ma = manual === null ? EMPTY : pairErrors(zipAt(manual, autodiff), exact);
+  const an = pairErrors(zipAt(autodiff, numArray, smooth), numTol);
+  const mn = manual === null ? EMPTY : pairErrors(zipAt(manual, numArray, smooth), numTol);
+  const dirAN = check.directional.every((d) => d.ok);
+  const dirMN = manual === null || check.directional.every((d) => agree(dotU(d.u, d.lo, manual), d.numerical, numTol));
+  const agreement: Agreement = {
+    manualVsAutodiff: manual !== null && ma.mismatches === 0,
+    autodiffVsNumerical: an.mismatches === 0 && dirAN,
+    manualVsNumerical: manual !== null && mn.mismatches === 0 && dirMN,
+  };
+
+  // The element to show: the worst hand-vs-autodiff disagreement, else the worst autodiff-vs-numerical
+  // one, else the checked element with the largest hand-vs-numerical error.
+  const score = (a: number, b: number, tol: Tolerance): number => (Number.isNaN(a - b) ? Infinity : relError(a, b, tol));
+  let worstK = smooth[0] ?? 0;
+  const pickMax = (candidates: Iterable<number>, f: (k: number) => number): void => {
+    let best = -1;
+    for (const k of candidates) {
+      const s = f(k);
+      if (s > best) { best = s; worstK = k; }
+    }
+  };
+  if (manual !== null && !agreement.manualVsAutodiff) {
+    pickMax(mismatchIndices(manual, autodiff, exact).filter((k) => numerical.has(k)), (k) => score(manual[k]!, autodiff[k]!, exact));
+  } else if (!agreement.autodiffVsNumerical) {
+    pickMax(smooth, (k) => score(autodiff[k]!, numArray[k]!, numTol));
+  } else {
+    pickMax(smooth, (k) => score(manual?.[k] ?? autodiff[k]!, numArray[k]!, numTol));
+  }
+  const worst = {
+    index: unravel(worstK, t.shape),
+    manual: (manual ?? ev.transposed)?.[worstK] ?? NaN,
+    autodiff: autodiff[worstK]!,
+    numerical: numArray[worstK]!,
+  };
+
+  let diagnosis: string | undefined;
+  let kind: ParamReport['diagnosisKind'];
+  const located = check.located.map((k) => elementName(name, unravel(k, t.shape)));
+  const where = located.length > 0 ? ` (the search located ${located.join(', ')})` : ` (worst ${elementName(name, worst.index)}: autodiff ${fmt(worst.autodiff)}, finite differences ${fmt(worst.numerical)})`;
+  if (manual === null) {
+    diagnosis = ev.shapeMessage;
+    kind = ev.m === null ? 'missing' : ev.confirmedTranspose ? 'transpose' : 'shape';
+    if (!agreement.autodiffVsNumerical) diagnosis += `; also ${VERDICT.backward.split(':')[0]}${where}`;
+  } else if (!agreement.manualVsAutodiff) {
+    const d = diagnose(manual, autodiff, { name, shape: t.shape, tol: exact, batchSize });
+    kind = d?.kind;
+    const verdict = agreement.autodiffVsNumerical ? VERDICT.hand : agreement.manualVsNumerical ? VERDICT.autodiff : VERDICT.all;
+    if (verdict === VERDICT.autodiff) kind = 'backward';
+    diagnosis = verdict === VERDICT.autodiff ? `${verdict}${where}` : `${verdict}: ${d?.message ?? 'they differ'}`;
+  } else if (!agreement.autodiffVsNumerical) {
+    kind = 'backward';
+    diagnosis = `${VERDICT.backward}${where}`;
+  }
+  if (kinkSet.size > 0 && diagnosis === undefined) {
+    kind = 'kink';
+    diagnosis = kinkDiagnosis(name, [...kinkSet], t.shape).message;
+  }
+  if (ev.shapeMessage !== '' && manual !== null) diagnosis = diagnosis === undefined ? ev.shapeMessage : `${ev.shapeMessage}; ${diagnosis}`;
+  const ok = agreement.manualVsAutodiff && agreement.autodiffVsNumerical && agreement.manualVsNumerical;
+  const report: ParamReport = {
+    name, ok, shape: [...t.shape], manualKey: ev.m?.key ?? null, worst,
+    maxAbsError: manual === null ? Infinity : ma.maxAbsError,
+    maxRelError: manual === null ? Infinity : ma.maxRelError,
+    agree: agreement,
+    errors: { manualVsAutodiff: ma, autodiffVsNumerical: an, manualVsNumerical: mn },
+    mode: check.mode, kinks: kinkSet.size, tolerance: { exact, numerical: numTol },
+    ...(diagnosis === undefined ? {} : { diagnosis }),
+    ...(kind === undefined ? {} : { diagnosisKind: kind }),
+  };
+  return report;
+}
+
+/**
+ * Compares, for every named parameter, the hand-derived gradient `manual(params)` with autodiff
+ * and with float64 central differences of `loss`, and says which of the three disagrees.
+ *
+ * Shapes are checked first (a transposed or missing hand gradient is named). Hand vs autodiff is
+ * compared on every element with tight tolerances (both are exact computations); finite
+ * differences cover every element of small parameters and, for large ones, random directions, the
+ * largest, a random sample and the elements where hand and autodiff differ, plus a search when a
+ * direction fails (see {@link gradcheck}). When the hand formula is wrong, the diagnosis names
+ * the slip: a constant factor (×50 — a missing 1/m?), a sign flip, a transpose, an error confined
+ * to one row or column or broadcast over rows, an all-zero hand gradient, a gradient of a
+ * parameter the loss does not use, or "N of M elements differ, worst W1[i,j]". Mismatches at
+ * non-differentiable points (relu at 0) are named as such, not as bugs.
+ *
+ * @example
+ * const params = { w: tensor([[0.5, -1], [2, 0.1]]), b: tensor([0.3, -0.2]) };
+ * const x = tensor([[1, 2], [3, 4], [5, 6]]);
+ * const report = verifyGradients({
+ *   params,
+ *   loss: (p) => x.matmul(p.w!).add(p.b!).tanh().sum(),
+ *   manual: (p) => {
+ *     const d = ones([3, 2]).sub(x.matmul(p.w!).add(p.b!).tanh().pow(2));
+ *     return { dw: x.T.matmul(d), db: d.sum(0) };
+ *   },
+ * });
+ * report.ok;                   // true
+ * console.log(String(report)); // the three-way table
+ */
+export function verifyGradients(options: VerifyOptions): VerifyReport {
+  const start = performance.now();
+  const fn = 'verifyGradients';
+  const { params, loss, manual } = options;
+  if (params === null || typeof params !== 'object') throw new Error(`${fn}: params must be a Record<string, Tensor>`);
+  if (typeof loss !== 'function' || typeof manual !== 'function') throw new Error(`${fn}: loss and manual must be functions`);
+  const names = Object.keys(params);
+  const tensors = names.map((n) => {
+    const t = params[n];
+    if (!(t instanceof Tensor)) throw new Error(`${fn}: params.${n} must be a Tensor`);
+    return t;
+  });
+  const record = (ts: readonly Tensor[]): Record<string, Tensor> => Object.fromEntries(names.map((n, i) => [n, ts[i]!]));
+  const eps = options.eps ?? DEFAULT_EPS;
+  const strategy: StrategyOptions = { ...DEFAULT_STRATEGY, ...strategyOf(options) };
+  const rng = makeRng(options.seed ?? 0);
+
+  const { grads } = valueAndGrad((...ts: Tensor[]) => scalar(fn, loss(record(ts))))(...tensors);
+  const autodiff = grads.map((g) => float64Of(g));
+  const hand = noGrad(() => manual({ ...params }));
+  if (hand === null || typeof hand !== 'object') throw new Error(`${fn}: manual must return a Record of gradients`);
+  const { keyOf, extra } = matchKeys(names, hand);
+  const problems = extra.map((k) => `manual gradient ${k} matches no parameter (parameters: ${names.join(', ')})`);
+
+  const copies = tensors.map((t) => float64Of(t));
+  const copyRecord = record(copies.map((c, i) => tensor(c, { shape: [...tensors[i]!.shape], copy: false })));
+  const evaluate = (): number => scalar(fn, noGrad(() => loss(copyRecord))).storage[0]!;
+  const f0 = evaluate();
+  const low = tensors.some((t) => t.dtype === 'float32');
+  const base = low ? FLOAT32_TOLERANCE : FLOAT64_TOLERANCE;
+  const numTol = withFloor({ atol: options.atol ?? base.atol, rtol: options.rtol ?? base.rtol }, noiseFloor(f0, eps));
+
+  let evaluations = 1;
+  const reports = names.map((name, i) => {
+    const t = tensors[i]!;
+    const a = autodiff[i]!;
+    const scale = Math.max(1, maxAbsOf(a));
+    const exact: Tolerance = low
+      ? FLOAT32_TOLERANCE
+      : { atol: options.exactAtol ?? EXACT_TOLERANCE.atol * scale, rtol: options.exactRtol ?? EXACT_TOLERANCE.rtol };
+    const key = keyOf.get(name);
+    const m = key === undefined ? null : readManual(fn, key, hand[key] as ManualValue);
+    let values: Float64Array | null = null;
+    let shapeMessage = '';
+    let transposed: Float64Array | null = null;
+    let confirmedTranspose = false;
+    if (m === null) {
+      shapeMessage = `the hand gradient of ${name} is missing (expected a key ${name} or d${name}${extra.length > 0 ? `; unmatched: ${extra.join(', ')}` : ''})`;
+    } else {
+      const s = checkManualShape(name, m, t.shape, a, exact);
+      shapeMessage = s.message;
+      values = s.comparable ? m.values : null;
+      transposed = s.transposed ?? null;
+      confirmedTranspose = s.confirmedTranspose ?? false;
+    }
+    const suspects = values === null ? [] : topMismatches(values, a, exact, 8);
+    const probe = new Probe(copies[i]!, evaluate, f0);
+    const check = checkInput(probe, a, eps, numTol, rng, strategy, suspects);
+    evaluations += probe.evaluations;
+    return judge({ name, t, m, manual: values, transposed, confirmedTranspose, shapeMessage, autodiff: a, check, exact, numTol }, options.batchSize);
+  });
+  const report: VerifyReport = {
+    ok: problems.length === 0 && reports.every((r) => r.ok),
+    params: reports, problems, eps, evaluations,
+    seconds: (performance.now() - start) / 1000,
+    toString: () => formatVerify(report),
+  };
+  return report;
+}
+
+function scalar(fn: string, y: unknown): Tensor {
+  if (!(y instanceof Tensor) || y.size !== 1) {
+    throw new Error(`${fn}: loss must return a scalar Tensor, got ${y instanceof Tensor ? `shape ${shapeString(y.shape)}` : typeof y}`);
+  }
+  return y;
+}
+
+function strategyOf(o: VerifyOptions): Partial<StrategyOptions> {
+  const keys = ['fullLimit', 'directions', 'largest', 'samples', 'maxFound', 'searchEvaluations'] as const;
+  const out: Partial<Record<(typeof keys)[number], number>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/** The k elements where hand and autodiff disagree most (they get finite differences too). */
+function topMismatches(m: Float64Array, a: Float64Array, tol: Tolerance, k: number): number[] {
+  const bad = mismatchIndices(m, a, tol);
+  bad.sort((i, j) => Math.abs(m[j]! - a[j]!) - Math.abs(m[i]! - a[i]!));
+  return bad.slice(0, k);
+}
+
+const mark = (b: boolean): string => (b ? '✓' : '✗');
+
+/** The three-way table of a verifyGradients report, then one line per failing parameter. */
+export function formatVerify(report: VerifyReport): string {
+  const bad = report.params.filter((p) => !p.ok);
+  const head = report.ok
+    ? `verifyGradients: all ${report.params.length} hand gradients agree with autodiff and finite differences`
+    : `verifyGradients FAILED: ${bad.map((p) => p.name).join(', ') || 'see problems below'}`;
+  const lines = [
+    `${head} (eps ${fmt(report.eps)}, ${report.evaluations} evaluations, ${report.seconds.toFixed(2)} s)`,
+    '',
+    table(
+      ['param', 'shape', 'mode', 'worst', 'hand', 'autodiff', 'finite diff', 'hand=AD', 'AD=FD', 'hand=FD', 'max rel hand−AD', ''],
+      report.params.map((p) => [
+        p.name, shapeString(p.shape), p.mode, elementName(p.name, p.worst.index),
+        fmt(p.worst.manual), fmt(p.worst.autodiff), fmt(p.worst.numerical),
+        mark(p.agree.manualVsAutodiff), mark(p.agree.autodiffVsNumerical), mark(p.agree.manualVsNumerical),
+        fmt(p.maxRelError), p.ok ? 'ok' : 'FAIL',
+      ]),
+    ),
+  ];
+  for (const p of report.params) {
+    if (p.diagnosis !== undefined) lines.push(`${p.ok ? 'note' : 'FAIL'} ${p.name} (worst ${elementName(p.name, p.worst.index)}): ${p.diagnosis}`);
+  }
+  for (const problem of report.problems) lines.push(`FAIL ${problem}`);
+  const t = report.params[0]?.tolerance;
+  if (t !== undefined) {
+    lines.push(`hand vs autodiff: rtol ${fmt(t.exact.rtol)}, atol ${fmt(t.exact.atol)}; vs finite differences: rtol ${fmt(t.numerical.rtol)}, atol ${fmt(t.numerical.atol)}; rel err = |a − b| / max(|a|, |b|, atol/rtol)`);
+  }
+  return lines.join('\n');
+}
