@@ -37,10 +37,11 @@ export interface KernelInfo {
   reason?: string;
 }
 
-// Measured with native/measure.ts on the 2-core dev machine (AVX-512): below ~500 multiply-adds
-// the N-API call (~0.3 µs) and packing cost more than the TypeScript loops; a second thread
-// pays off from about 4 MFLOP (its wake-up and the duplicated packing cost ~3 µs).
-const SMALL_WORK = 512;
+// Measured with native/measure.ts on the 2-core dev machine (AVX-512): the TypeScript loops win
+// only below ~100 multiply-adds (a 4×4×4 product is a tie at ~0.3-0.7 µs either way, the N-API
+// call being most of the native time); a second thread pays off from about 4 MFLOP (its wake-up
+// and the duplicated packing cost ~5-10 µs).
+const SMALL_WORK = 128;
 const THREAD_FLOPS = 4e6;
 
 let addon: Addon | null = null;
