@@ -126,4 +126,4 @@ for (const T of [Float32Array, Float64Array]) {
   const cells = loops.map(([name, fn]) => `${name} ${((time(fn, 5) / x.length) * 1e9).toFixed(2)}`);
   console.log(`${T.name.padEnd(13)} ${cells.join('  ')}`);
 }
-console.log("\nload average (1 min) at end: ${loadavg()[0]!.toFixed(2)}`);
+console.log(`\nload average (1 min) at end: ${loadavg()[0]!.toFixed(2)}`);
