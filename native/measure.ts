@@ -35,9 +35,14 @@ function time(fn: Fn, minMs = quick ? 10 : 30, trials = 7): number {
   return Math.min(...samples);
 }
 
+function random(T: Ctor, n: number): Float32Array | Float64Array {
+  const a = new T(n);
+  for (let i = 0; i < n; i++) a[i] = Math.random() - 0.5;
+  return a;
+}
+
 function operands(T: Ctor, M: number, K: number, N: number) {
-  const fill = (n: number) => T.from({ length: n }, () => Math.random() - 0.5);
-  return { A: fill(M * K), B: fill(K * N), C: new T(M * N) };
+  return { A: random(T, M * K), B: random(T, K * N), C: new T(M * N) };
 }
 
 function gflops(T: Ctor, M: number, K: number, N: number, tA = false, tB = false): number {
@@ -112,9 +117,9 @@ if (addon && info.backend !== 'reference') {
 // Why element-wise ops stay in TypeScript: per W1 batch they cost a few µs next to the GEMMs.
 console.log('\nTypeScript element-wise loops on a W1 hidden layer (50×128), ns per element:');
 for (const T of [Float32Array, Float64Array]) {
-  const x = T.from({ length: 50 * 128 }, () => Math.random() - 0.5);
+  const x = random(T, 50 * 128);
   const y = new T(x.length);
-  const bias = T.from({ length: 128 }, () => Math.random());
+  const bias = random(T, 128);
   const loops: [string, Fn][] = [
     ['tanh', () => { for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]!); }],
     ['sigmoid', () => { for (let i = 0; i < x.length; i++) y[i] = 1 / (1 + Math.exp(-x[i]!)); }],
