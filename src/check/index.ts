@@ -10,3 +10,5 @@ export { DEFAULT_EPS, FLOAT64_TOLERANCE, FLOAT32_TOLERANCE, EXACT_TOLERANCE } fr
 export type { Tolerance } from './tolerance.js';
 export type { StrategyOptions } from './strategy.js';
 export { DEFAULT_STRATEGY } from './strategy.js';
+export { defineOp, checkOp } from './define-op.js';
+export type { CustomOp, CustomOpSpec, BackwardContext, GradientValue } from './define-op.js';
