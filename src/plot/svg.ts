@@ -7,7 +7,7 @@ export interface Series {
   y: readonly number[];
   color?: string;
   dashed?: boolean;
-  /** Draw a dot at every point (useful for few points, e.g. 3 epochs). */
+  /** Draw a dot at every point (useful for few points, e.g. 3 epochs). An empty label keeps the series out of the legend. */
   markers?: boolean;
 }
 
@@ -113,6 +113,7 @@ export function linePlot(options: PlotOptions): string {
   out.push(`<text x="${n(margin.left + pw / 2)}" y="${n(margin.top + ph + 40)}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
   out.push(`<text transform="translate(18 ${n(margin.top + ph / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`);
   out.push(`<clipPath id="plot-area"><rect x="${margin.left}" y="${margin.top}" width="${n(pw)}" height="${n(ph)}"/></clipPath>`);
+  let legendRow = 0;
   series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length]!;
     let d = '';
@@ -133,7 +134,8 @@ export function linePlot(options: PlotOptions): string {
         }
       }
     }
-    const ly = margin.top + 14 + i * 18;
+    if (s.label === '') return;
+    const ly = margin.top + 14 + legendRow++ * 18;
     const lx = margin.left + pw - 130;
     out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
     out.push(`<text x="${lx + 30}" y="${ly}" dominant-baseline="middle">${escapeXml(s.label)}</text>`);

@@ -1,0 +1,171 @@
+/** Seed 004: a 1-6-7-2 sigmoid network drawn onto a 2-D curve by noisy steepest descent ("aggression"), with plots. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import seedrandom from 'seedrandom';
+import type { DType } from '../../dtype.js';
+import { noGrad } from '../../engine/mode.js';
+import { Tensor } from '../../tensor.js';
+import { mul, sub, sum } from '../../index.js';
+import { curveDataset, type CurveData, type CurveTarget } from '../../data/curve.js';
+import { loadCheckpoint, restoreParameters, saveCheckpoint } from '../../io/checkpoint.js';
+import { MLP } from '../modules.js';
+import { createProgress, type Progress } from './progress.js';
+import { linePlot, writeRunFiles } from './report.js';
+
+export interface CurveConfig {
+  /** Steepest-descent steps. The seed trains for about 50 000. */
+  iterations: number;
+  /** The step size ("aggression" in the seed's `plot_training`). */
+  aggression: number;
+  /** Each parameter's gradient is scaled by (1 + noise · N(0, 1)) per step, as in the seed (noise = 1). */
+  noise: number;
+  hidden: number[];
+  target: CurveTarget;
+  n: number;
+  seed: number | string;
+  dtype: DType;
+  /** Record the cost every this many iterations (and snapshot the curve 10 times per run). */
+  logEvery: number;
+}
+
+/** Seed 004's run: `reset_network(6, 7)`, `plot_training(x, y, iterations, aggression=7, noise=1)`. */
+export const SEED004: CurveConfig = {
+  iterations: 50000, aggression: 7, noise: 1, hidden: [6, 7], target: 'heart', n: 100, seed: 1, dtype: 'float64', logEvery: 100,
+};
+
+export interface CurveResult {
+  config: CurveConfig;
+  finalCost: number;
+  history: { iteration: number; cost: number }[];
+  model: MLP;
+  /** The network's curve: points [x, y] per input sample. */
+  fitted: { x: number[]; y: number[] };
+}
+
+/** Seed 004's cost: ‖a3 − y‖² summed over the training set, divided by N. */
+export function curveCost(model: MLP, data: CurveData, input: Tensor, target: Tensor): Tensor {
+  const d = sub(model.forward(input), target);
+  return mul(sum(mul(d, d)), 1 / data.n);
+}
+
+type NoiseState = seedrandom.State.Arc4;
+
+/** A standard normal from two uniforms (Box–Muller, no cached second value, so the state is just the generator's). */
+function normal(rng: () => number): number {
+  let u = rng();
+  while (u <= 0) u = rng();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
+
+/**
+ * Trains the seed 004 curve network. With `out`: checkpoints (every 5000 iterations and at the end, including
+ * the noise generator's state, so `resume` continues exactly), metrics.json/csv, cost.svg and curve.svg.
+ *
+ * @example
+ * ```ts
+ * const { finalCost } = trainCurve({ ...SEED004, iterations: 2000 });
+ * ```
+ */
+export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: boolean; progress?: Progress } = {}): CurveResult {
+  if (!(Number.isInteger(cfg.iterations) && cfg.iterations >= 0)) throw new Error(`trainCurve: iterations must be a non-negative integer, got ${cfg.iterations}`);
+  if (!(cfg.aggression > 0)) throw new Error(`trainCurve: aggression must be positive, got ${cfg.aggression}`);
+  const progress = options.progress ?? createProgress({ tty: false, quiet: true });
+  const data = curveDataset({ n: cfg.n, target: cfg.target });
+  const input = new Tensor(cfg.dtype === 'float32' ? Float32Array.from(data.x) : data.x.slice(), [1, data.n]);
+  const target = new Tensor(cfg.dtype === 'float32' ? Float32Array.from(data.y) : data.y.slice(), [2, data.n]);
+  const model = new MLP({
+    sizes: [1, ...cfg.hidden, 2], activation: 'sigmoid', outputActivation: 'sigmoid', layout: 'col', init: 'randn/2', dtype: cfg.dtype, seed: cfg.seed,
+  });
+  const params = model.namedParameters();
+  let rng = seedrandom(`tapegrad-curve-noise:${cfg.seed}`, { state: true });
+  let history: { iteration: number; cost: number }[] = [];
+  let snapshots: { iteration: number; x: number[]; y: number[] }[] = [];
+  let start = 0;
+  const ckptPath = options.out === undefined ? null : join(options.out, 'checkpoint.json');
+  if (options.out !== undefined) mkdirSync(options.out, { recursive: true });
+  if (options.resume) {
+    if (ckptPath === null || !existsSync(ckptPath)) throw new Error(`trainCurve: --resume needs ${ckptPath ?? '--out DIR'}/checkpoint.json, which does not exist`);
+    const ck = loadCheckpoint(ckptPath);
+    if (ck.meta.task !== 'curve') throw new Error(`trainCurve: ${ckptPath} is not a curve training checkpoint`);
+    const saved = ck.meta.config as CurveConfig;
+    const diff = (Object.keys(cfg) as (keyof CurveConfig)[])
+      .filter((k) => k !== 'iterations' && JSON.stringify(cfg[k]) !== JSON.stringify(saved[k]));
+    if (diff.length > 0) throw new Error(`trainCurve: cannot resume ${ckptPath} with a different configuration (${diff.join(', ')} changed)`);
+    restoreParameters(params, ck);
+    rng = seedrandom('', { state: ck.meta.rngState as NoiseState });
+    start = ck.meta.iteration as number;
+    history = ck.meta.history as typeof history;
+    snapshots = ck.meta.snapshots as typeof snapshots;
+  }
+
+  const fittedNow = (): { x: number[]; y: number[] } => noGrad(() => {
+    const out = model.forward(input).storage;
+    return { x: Array.from(out.subarray(0, data.n)), y: Array.from(out.subarray(data.n)) };
+  });
+  const snapEvery = Math.max(1, Math.round(cfg.iterations / 10));
+  const save = (iteration: number): void => {
+    if (ckptPath === null) return;
+    saveCheckpoint(ckptPath, { params, meta: { task: 'curve', config: cfg, iteration, rngState: rng.state(), history, snapshots } });
+    writeCurveReport(options.out!, cfg, data, history, snapshots, fittedNow());
+  };
+
+  progress.start(Math.max(0, cfg.iterations - start), 'iteration');
+  const t0 = performance.now();
+  let cost = NaN;
+  try {
+    for (let it = start; it < cfg.iterations; it++) {
+      for (const [, p] of params) p.zeroGrad();
+      const c = curveCost(model, data, input, target);
+      cost = c.item();
+      if (!Number.isFinite(cost)) throw new Error(`trainCurve: cost is ${cost} at iteration ${it + 1}; stopped (try a smaller --aggression)`);
+      if (it % cfg.logEvery === 0) history.push({ iteration: it, cost });
+      if (it % snapEvery === 0) snapshots.push({ iteration: it, ...fittedNow() });
+      c.backward();
+      noGrad(() => {
+        for (const [, p] of params) {
+          const step = cfg.aggression * (1 + normal(rng) * cfg.noise);
+          const w = p.storage;
+          const g = p.grad!.storage;
+          for (let i = 0; i < w.length; i++) w[i] = w[i]! - step * g[i]!;
+        }
+      });
+      if ((it + 1) % 100 === 0 || it + 1 === cfg.iterations) {
+        const done = it + 1 - start;
+        progress.update(done, { epoch: `${it + 1}/${cfg.iterations}`, loss: cost, speed: done / ((performance.now() - t0) / 1000) });
+      }
+      if ((it + 1) % 5000 === 0 && it + 1 < cfg.iterations) save(it + 1);
+    }
+  } finally {
+    progress.stop();
+  }
+  const finalCost = noGrad(() => curveCost(model, data, input, target).item());
+  if (history[history.length - 1]?.iteration !== cfg.iterations) history.push({ iteration: cfg.iterations, cost: finalCost });
+  save(cfg.iterations);
+  return { config: cfg, finalCost, history, model, fitted: fittedNow() };
+}
+
+/** Writes metrics.json, metrics.csv, cost.svg and curve.svg (target, snapshots, final fit) for a curve run. */
+export function writeCurveReport(
+  dir: string, cfg: CurveConfig, data: CurveData, history: readonly { iteration: number; cost: number }[],
+  snapshots: readonly { iteration: number; x: number[]; y: number[] }[], fitted: { x: number[]; y: number[] },
+): void {
+  const closed = (a: number[]): number[] => (cfg.target === 'heart' ? [...a, a[0]!] : a);
+  const tx = Array.from(data.y.subarray(0, data.n));
+  const ty = Array.from(data.y.subarray(data.n));
+  const curve = linePlot({
+    title: `Seed 004 curve: ${cfg.hidden.length === 2 ? `1-${cfg.hidden.join('-')}-2` : ''} after ${history[history.length - 1]?.iteration ?? 0} iterations (aggression ${cfg.aggression})`,
+    xLabel: 'a3[0]', yLabel: 'a3[1]', equalAspect: true, xRange: [0, 1], yRange: [0, 1], width: 560, height: 600,
+    series: [
+      { label: 'target', x: closed(tx), y: closed(ty), color: '#6cbf3a' },
+      ...snapshots.map((s) => ({ label: '', x: closed(s.x), y: closed(s.y), color: '#fc75db55' })),
+      { label: 'network', x: closed(fitted.x), y: closed(fitted.y), color: '#d98c2b' },
+    ],
+  });
+  const cost = linePlot({
+    title: 'Seed 004 cost ‖a3 − y‖² / N (log10)', xLabel: 'iteration', yLabel: 'log10 cost',
+    series: [{ label: 'cost', x: history.map((h) => h.iteration), y: history.map((h) => Math.log10(h.cost)) }],
+  });
+  const final = history[history.length - 1] ?? null;
+  writeRunFiles(dir, { task: 'curve', config: cfg, finalCost: final?.cost ?? null, iterations: final?.iteration ?? 0, history },
+    history, { 'curve.svg': curve, 'cost.svg': cost });
+}
