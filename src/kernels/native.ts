@@ -110,7 +110,9 @@ function load(): void {
     install(mod.createRequire, env);
   } else {
     // Node < 20.16 has no synchronous way in: products before this resolves use the reference.
-    void import('node:module').then((m) => install(m.createRequire as CreateRequire, env), () => {});
+    // The specifier is a variable so that bundlers leave it alone.
+    const specifier = 'node:module';
+    void import(/* @vite-ignore */ specifier).then((m) => install(m.createRequire as CreateRequire, env), () => {});
   }
 }
 
