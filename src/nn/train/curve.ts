@@ -94,7 +94,8 @@ export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: b
     restoreParameters(params, ck);
     rng = seedrandom('', { state: ck.meta.rngState as NoiseState });
     start = ck.meta.iteration as number;
-    history = ck.meta.history as typeof history;
+    // The previous run's closing entry is off the logEvery grid; drop it so a resumed history matches an uninterrupted one.
+    history = (ck.meta.history as typeof history).filter((h) => h.iteration % cfg.logEvery === 0 && h.iteration < start);
     snapshots = ck.meta.snapshots as typeof snapshots;
   }
 
