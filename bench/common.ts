@@ -39,6 +39,8 @@ export const W3_FULL = 10_000;
 export const W5_DEPTH = 500;
 /** Warm-up steps run on a throwaway copy of the model before the clock starts (JIT, kernel compilation). */
 export const WARMUP_STEPS = 5;
+/** W5's warm-up repetitions (each is 1 500 ops, so V8 has optimised the op path before timing starts). */
+export const W5_WARMUP = 20;
 
 /**
  * The plan for one system in one mode. tfjs cpu is capped in the default mode (W1 alone takes about
@@ -50,7 +52,7 @@ export function planFor(system: SystemName, mode: Mode): Plan {
       w4Sizes: W4_SIZES.slice(0, 2), w4Seconds: 0.05, w5Reps: 5 };
   }
   const full: Plan = { w1Steps: W1_EPOCH_STEPS, w1TestCount: 10_000, w2Samples: W2_FULL, w3Iterations: W3_FULL,
-    w4Sizes: W4_SIZES, w4Seconds: 0.5, w5Reps: 50 };
+    w4Sizes: W4_SIZES, w4Seconds: 0.5, w5Reps: 300 };
   if (mode === 'full') return full;
   if (system === 'tfjs-cpu') return { ...full, w1Steps: 100, w2Samples: 2000, w3Iterations: 2000, w4Seconds: 0.3, w5Reps: 20 };
   if (system === 'tfjs-wasm') return { ...full, w1Steps: 400, w2Samples: 5000, w3Iterations: 5000, w5Reps: 20 };

@@ -7,7 +7,11 @@ import { REFERENCES, REFERENCE_SOURCE } from './reference.js';
 export interface BenchResults {
   startedAt: string;
   seconds: number;
-  machine: { cpu: string; cores: number; node: string; platform: string; totalMemoryGB: number };
+  machine: {
+    cpu: string; cores: number; node: string; platform: string; totalMemoryGB: number;
+    /** os.loadavg() (1, 5, 15 min) when the run started and ended: other tenants' load on this shared machine. */
+    loadAverage: { before: number[]; after: number[] };
+  };
   options: { mode: Mode; repeat: number; systems: SystemName[]; workloads: WorkloadName[] };
   /** Backend details reported by the workers (tapegrad kernels, tfjs backend and SIMD). */
   backends: Partial<Record<SystemName, Record<string, unknown>>>;
@@ -105,6 +109,8 @@ export function formatReport(res: BenchResults): string {
   const out: string[] = [];
   out.push(`tapegrad benchmark — ${res.startedAt}, ${res.seconds.toFixed(0)} s`);
   out.push(`machine: ${m.cpu}, ${m.cores} cores, ${m.totalMemoryGB.toFixed(1)} GB, Node ${m.node} (${m.platform}); shared and noisy, so read ratios, not digits`);
+  const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join('/');
+  out.push(`load average (1/5/15 min): ${load(m.loadAverage.before)} at start, ${load(m.loadAverage.after)} at end`);
   out.push(`mode: ${o.mode}; medians of ${o.repeat} process${o.repeat === 1 ? '' : 'es'} per system × workload`);
   for (const [system, info] of Object.entries(res.backends)) out.push(`${system}: ${JSON.stringify(info)}`);
   const marked = (system: SystemName, workload: WorkloadName): string => ((res.notes[system]?.[workload]?.length ?? 0) > 0 ? ' †' : '');

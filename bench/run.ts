@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RESULT_MARKER, SYSTEMS, WORKLOADS } from './common.js';
@@ -36,7 +36,8 @@ export const USAGE = `usage: npm run bench -- [flags]   (or: npx tsx bench/run.t
   --only W1,W3          workloads to run (default all: ${WORKLOADS.join(',')})
   --systems a,b         systems to run (default all: ${SYSTEMS.join(',')})
   --out FILE            where to write the JSON (default bench/results.json)
-  --profile DIR         run every child under node --cpu-prof, writing DIR/<system>-<workload>-<n>.cpuprofile
+  --profile DIR         run every child under node --cpu-prof, writing DIR/<system>-<workload>-<n>/*.cpuprofile
+                        (one per thread; summarise with npx tsx bench/profile.ts FILE...)
   --json                print the results as one JSON object on the last line of stdout`;
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
@@ -82,9 +83,10 @@ export function parseArgs(args: readonly string[]): BenchOptions & { json: boole
 }
 
 /** Runs one child process (`node --import tsx bench/worker.ts …`) and returns its parsed result. */
-export function runWorker(system: SystemName, workload: WorkloadName, mode: Mode, profile: { dir: string; name: string } | null): Promise<WorkerResult> {
+export function runWorker(system: SystemName, workload: WorkloadName, mode: Mode, profileDir: string | null): Promise<WorkerResult> {
   const nodeArgs = ['--import', 'tsx'];
-  if (profile !== null) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', profile.dir, '--cpu-prof-name', profile.name);
+  // No --cpu-prof-name: tsx's loader runs in a second thread whose profile would overwrite the main one under a fixed name.
+  if (profileDir !== null) nodeArgs.push('--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', profileDir);
   const child = spawn(process.execPath, [...nodeArgs, join(HERE, 'worker.ts'), system, workload, mode], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -112,6 +114,7 @@ export function runWorker(system: SystemName, workload: WorkloadName, mode: Mode
  */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const started = Date.now();
+  const loadBefore = loadavg();
   const samples: WorkerResult[] = [];
   const errors: BenchResults['errors'] = [];
   const total = options.repeat * options.workloads.length * options.systems.length;
@@ -121,7 +124,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     for (const workload of options.workloads) {
       for (const system of options.systems) {
         const t0 = Date.now();
-        const profile = options.profileDir === null ? null : { dir: options.profileDir, name: `${system}-${workload}-${rep}.cpuprofile` };
+        const profile = options.profileDir === null ? null : join(options.profileDir, `${system}-${workload}-${rep}`);
         let status: string;
         try {
           const result = await runWorker(system, workload, options.mode, profile);
@@ -149,7 +152,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`, totalMemoryGB: totalmem() / 2 ** 30 },
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`, totalMemoryGB: totalmem() / 2 ** 30,
+      loadAverage: { before: loadBefore, after: loadavg() } },
     options: { mode: options.mode, repeat: options.repeat, systems: options.systems, workloads: options.workloads },
     backends, samples, errors, medians: med, notes, ratios: allRatios(med),
     reference: { source: REFERENCE_SOURCE, rows: REFERENCES },

@@ -6,7 +6,7 @@ import '../src/ops/unary.js';
 import { add, div, matmul, mul, noGrad, sigmoid, softmaxCrossEntropy, sub, sum, tanh, tensor } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import {
-  W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, normals, now, permutation,
+  W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, normals, now, permutation,
   timeCalls, w4Key,
 } from './common.js';
 import type { Digits, LayerInit, Plan, WorkloadName } from './common.js';
@@ -157,7 +157,7 @@ function w5(plan: Plan, dtype: DType): Measured {
     w.zeroGrad();
     b.zeroGrad();
   };
-  for (let i = 0; i < WARMUP_STEPS; i++) once();
+  for (let i = 0; i < W5_WARMUP; i++) once();
   const samples: number[] = [];
   for (let i = 0; i < plan.w5Reps; i++) {
     const t0 = now();
