@@ -76,15 +76,15 @@ export function graphDot(state: GraphState): string {
   const grads = gradientsAfter(trace, done);
   const records = [...trace.steps].map((s) => s.record).reverse();
   const lossName = labels.get(trace.loss) ?? 'J';
-  const gradName = (t: Tensor): string => `∂${lossName}/∂${labels.get(t) ?? (t === trace.loss ? lossName : '·')}`;
+  const gradName = (t: Tensor): string => `∂${lossName}/∂${labels.get(t) ?? (t === trace.loss ? lossName : `(${t.node?.op ?? 'this'})`)}`;
   const current = done > 0 ? trace.steps[done - 1]! : null;
   const next = done < trace.steps.length ? trace.steps[done]! : null;
 
   const lines = [
     'digraph tape {',
-    '  rankdir=LR; bgcolor="transparent"; nodesep=0.25; ranksep=0.45;',
-    '  node [fontname="Helvetica", fontsize=11, shape=box, style="rounded,filled", fillcolor="#ffffff", color="#555555"];',
-    '  edge [fontname="Helvetica", fontsize=10, color="#777777", fontcolor="#555555"];',
+    '  rankdir=TB; bgcolor="transparent"; nodesep=0.3; ranksep=0.35;',
+    '  node [fontname="Helvetica", fontsize=13, shape=box, style="rounded,filled", fillcolor="#ffffff", color="#555555"];',
+    '  edge [fontname="Helvetica", fontsize=11, color="#777777", fontcolor="#555555"];',
   ];
   const ids = new Map<Tensor, string>();
   records.forEach((r, k) => ids.set(r.output, `N${k}`));
