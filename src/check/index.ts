@@ -12,3 +12,5 @@ export type { StrategyOptions } from './strategy.js';
 export { DEFAULT_STRATEGY } from './strategy.js';
 export { defineOp, checkOp } from './define-op.js';
 export type { CustomOp, CustomOpSpec, BackwardContext, GradientValue } from './define-op.js';
+export { verifyJacobian, JACOBIAN_LAYOUT } from './jacobian.js';
+export type { VerifyJacobianOptions } from './jacobian.js';

@@ -90,6 +90,10 @@ export interface VerifyReport {
   readonly params: ParamReport[];
   /** Problems not tied to one parameter (hand gradients that match no parameter). */
   readonly problems: string[];
+  /** 'verifyGradients' or 'verifyJacobian'. */
+  readonly title: string;
+  /** Jacobian mode: the layout convention of the compared Jacobians. */
+  readonly layout?: string;
   readonly eps: number;
   readonly evaluations: number;
   readonly seconds: number;
@@ -139,9 +143,9 @@ const VERDICT = {
 } as const;
 
 /** Everything known about one parameter before the verdict. */
-interface Evidence {
+export interface Evidence {
   name: string;
-  t: Tensor;
+  shape: readonly number[];
   m: ManualArray | null;
   /** The hand values in the parameter's layout (null when missing or of another shape). */
   manual: Float64Array | null;
@@ -155,8 +159,9 @@ interface Evidence {
   numTol: Tolerance;
 }
 
-function judge(ev: Evidence, batchSize: number | undefined): ParamReport {
-  const { name, t, manual, autodiff, check, exact, numTol } = ev;
+/** The three-way verdict on one parameter (or Jacobian) from everything measured. */
+export function judge(ev: Evidence, batchSize: number | undefined): ParamReport {
+  const { name, shape, manual, autodiff, check, exact, numTol } = ev;
   const numerical = new Map<number, number>();
   const kinkSet = new Set<number>();
   for (const e of check.elements) {
@@ -197,7 +202,7 @@ function judge(ev: Evidence, batchSize: number | undefined): ParamReport {
     pickMax(smooth, (k) => score(manual?.[k] ?? autodiff[k]!, numArray[k]!, numTol));
   }
   const worst = {
-    index: unravel(worstK, t.shape),
+    index: unravel(worstK, shape),
     manual: (manual ?? ev.transposed)?.[worstK] ?? NaN,
     autodiff: autodiff[worstK]!,
     numerical: numArray[worstK]!,
@@ -205,14 +210,14 @@ function judge(ev: Evidence, batchSize: number | undefined): ParamReport {
 
   let diagnosis: string | undefined;
   let kind: ParamReport['diagnosisKind'];
-  const located = check.located.map((k) => elementName(name, unravel(k, t.shape)));
+  const located = check.located.map((k) => elementName(name, unravel(k, shape)));
   const where = located.length > 0 ? ` (the search located ${located.join(', ')})` : ` (worst ${elementName(name, worst.index)}: autodiff ${fmt(worst.autodiff)}, finite differences ${fmt(worst.numerical)})`;
   if (manual === null) {
     diagnosis = ev.shapeMessage;
     kind = ev.m === null ? 'missing' : ev.confirmedTranspose ? 'transpose' : 'shape';
     if (!agreement.autodiffVsNumerical) diagnosis += `; also ${VERDICT.backward.split(':')[0]}${where}`;
   } else if (!agreement.manualVsAutodiff) {
-    const d = diagnose(manual, autodiff, { name, shape: t.shape, tol: exact, batchSize });
+    const d = diagnose(manual, autodiff, { name, shape, tol: exact, batchSize });
     kind = d?.kind;
     const verdict = agreement.autodiffVsNumerical ? VERDICT.hand : agreement.manualVsNumerical ? VERDICT.autodiff : VERDICT.all;
     if (verdict === VERDICT.autodiff) kind = 'backward';
@@ -223,12 +228,12 @@ function judge(ev: Evidence, batchSize: number | undefined): ParamReport {
   }
   if (kinkSet.size > 0 && diagnosis === undefined) {
     kind = 'kink';
-    diagnosis = kinkDiagnosis(name, [...kinkSet], t.shape).message;
+    diagnosis = kinkDiagnosis(name, [...kinkSet], shape).message;
   }
   if (ev.shapeMessage !== '' && manual !== null) diagnosis = diagnosis === undefined ? ev.shapeMessage : `${ev.shapeMessage}; ${diagnosis}`;
   const ok = agreement.manualVsAutodiff && agreement.autodiffVsNumerical && agreement.manualVsNumerical;
   const report: ParamReport = {
-    name, ok, shape: [...t.shape], manualKey: ev.m?.key ?? null, worst,
+    name, ok, shape: [...shape], manualKey: ev.m?.key ?? null, worst,
     maxAbsError: manual === null ? Infinity : ma.maxAbsError,
     maxRelError: manual === null ? Infinity : ma.maxRelError,
     agree: agreement,
@@ -327,11 +332,11 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
     const probe = new Probe(copies[i]!, evaluate, f0);
     const check = checkInput(probe, a, eps, numTol, rng, strategy, suspects);
     evaluations += probe.evaluations;
-    return judge({ name, t, m, manual: values, transposed, confirmedTranspose, shapeMessage, autodiff: a, check, exact, numTol }, options.batchSize);
+    return judge({ name, shape: t.shape, m, manual: values, transposed, confirmedTranspose, shapeMessage, autodiff: a, check, exact, numTol }, options.batchSize);
   });
   const report: VerifyReport = {
     ok: problems.length === 0 && reports.every((r) => r.ok),
-    params: reports, problems, eps, evaluations,
+    params: reports, problems, eps, evaluations, title: fn,
     seconds: (performance.now() - start) / 1000,
     toString: () => formatVerify(report),
   };
@@ -365,8 +370,8 @@ const mark = (b: boolean): string => (b ? '✓' : '✗');
 export function formatVerify(report: VerifyReport): string {
   const bad = report.params.filter((p) => !p.ok);
   const head = report.ok
-    ? `verifyGradients: all ${report.params.length} hand gradients agree with autodiff and finite differences`
-    : `verifyGradients FAILED: ${bad.map((p) => p.name).join(', ') || 'see problems below'}`;
+    ? `${report.title}: ${report.params.length === 1 ? 'the hand gradient agrees' : `all ${report.params.length} hand gradients agree`} with autodiff and finite differences`
+    : `${report.title} FAILED: ${bad.map((p) => p.name).join(', ') || 'see problems below'}`;
   const lines = [
     `${head} (eps ${fmt(report.eps)}, ${report.evaluations} evaluations, ${report.seconds.toFixed(2)} s)`,
     '',
@@ -384,6 +389,7 @@ export function formatVerify(report: VerifyReport): string {
     if (p.diagnosis !== undefined) lines.push(`${p.ok ? 'note' : 'FAIL'} ${p.name} (worst ${elementName(p.name, p.worst.index)}): ${p.diagnosis}`);
   }
   for (const problem of report.problems) lines.push(`FAIL ${problem}`);
+  if (report.layout !== undefined) lines.push(`layout: ${report.layout}`);
   const t = report.params[0]?.tolerance;
   if (t !== undefined) {
     lines.push(`hand vs autodiff: rtol ${fmt(t.exact.rtol)}, atol ${fmt(t.exact.atol)}; vs finite differences: rtol ${fmt(t.numerical.rtol)}, atol ${fmt(t.numerical.atol)}; rel err = |a − b| / max(|a|, |b|, atol/rtol)`);
