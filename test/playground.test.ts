@@ -107,9 +107,16 @@ describe('playground program, stepper and checks', () => {
     expect(report.ok).toBe(false);
     const w2 = report.params.find((e) => e.name === 'w2')!;
     expect(w2.ok).toBe(false);
-    expect(w2.diagnosis).toMatch(/2 ×/);
+    expect(w2.diagnosis).toBeUndefined(); // a wrong scalar is a multiple of anything: no factor claimed
     expect(report.params.find((e) => e.name === 'w1')!.ok).toBe(true);
     expect(report.toString()).toMatch(/FAIL dw2/);
+
+    const mlp = PRESETS.find((p) => p.id === 'mlp')!;
+    const mv = parseValues(mlp.values);
+    const halved = mlp.hand.replace('dP = 2*(P - Y) / m', 'dP = (P - Y) / m');
+    const r2 = verifyHandGradient(lossFunction(mlp.expression, mv), paramsOf(mv), handGradient(halved, mlp.expression, mv));
+    expect(r2.params.find((e) => e.name === 'W1')!.diagnosis).toMatch(/0\.5 × the true one/);
+    expect(r2.toString()).toMatch(/FAIL dW1: worst W1\[\d,\d\]/);
   });
 
   it('a hand gradient of the wrong shape is an error naming both shapes', () => {

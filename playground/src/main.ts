@@ -113,6 +113,8 @@ function rebuild(force = false): void {
   built = now;
   const values = readValues();
   if (values === null) {
+    // The loss cannot be checked without values: an old message there would describe old text.
+    clearError('expression');
     el('graph').classList.add('stale');
     return;
   }
@@ -238,7 +240,7 @@ function loadPreset(id: string): void {
   area('expression').value = preset.expression;
   area('hand').value = preset.hand;
   el<HTMLInputElement>('rate').value = String(preset.rate);
-  el<HTMLInputElement>('iterations').value = preset.curve ? '20000' : '500';
+  el<HTMLInputElement>('iterations').value = preset.curve ? '50000' : '500';
   lossHistory = [];
   el('loss-plot').innerHTML = lossSvg([]);
   rebuild(true);
