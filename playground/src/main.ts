@@ -272,7 +272,7 @@ function stopTraining(): void {
 
 function train(): void {
   if (training) {
-    stopTraining();
+    finishTraining();
     return;
   }
   if (!session) throw new Error('train: fix the errors above first');
@@ -314,6 +314,10 @@ function train(): void {
 function finishTraining(): void {
   const s = session;
   stopTraining();
+  const status = el('train-status');
+  if (!status.textContent?.includes('Run forward')) {
+    status.textContent += ' · the parameters are trained in place: Run forward starts again from the values box';
+  }
   if (s && analyse(s.values)) {
     verify(true);
     void render();
