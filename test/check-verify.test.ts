@@ -105,6 +105,18 @@ describe('verifyGradients', () => {
     expect(String(r)).toContain('FAIL manual gradient dW3 matches no parameter');
   });
 
+  it('a bias gradient not summed over the batch is named, and confirmed', () => {
+    const r = verify((p) => {
+      const h = X.matmul(p.W1!).add(p.b1!).tanh();
+      const d2 = h.matmul(p.W2!).add(p.b2!).softmax().sub(Y).div(m);
+      return { ...hand(p), db2: d2 }; // [8,3] per-sample rows, never summed
+    });
+    const b2 = param(r, 'b2');
+    expect(b2.diagnosisKind).toBe('unsummed');
+    expect(b2.diagnosis).toContain('db2 has shape [8,3] but b2 is [3]: not summed over axis 0 (the batch)? Its sum over axis 0 equals the gradient');
+    expect(b2.worst.manual).toBeCloseTo(b2.worst.autodiff, 12);
+  });
+
   it('an error confined to one row is named with its row', () => {
     const r = verify((p) => {
       const g = hand(p);

@@ -15,7 +15,7 @@ import { shapeString, sizeOf } from './indexing.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue } from './manual.js';
 import type { ElementResult } from './numeric.js';
 import { agree, DEFAULT_EPS, EXACT_TOLERANCE, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, noiseFloor, withFloor, type Tolerance } from './tolerance.js';
-import { formatVerify, judge, type VerifyReport } from './verify.js';
+import { formatVerify, judge, type Evidence, type VerifyReport } from './verify.js';
 
 /** The layout sentence every Jacobian report prints. */
 export const JACOBIAN_LAYOUT =
@@ -147,25 +147,24 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
     const key = keyOf.get(name);
     const m: ManualArray | null = key === undefined ? null : readManual(fn, key, hand[key] as ManualValue);
     let values: Float64Array | null = null;
-    let transposed: Float64Array | null = null;
-    let confirmed = false;
+    let shapeSlip: Evidence['shapeSlip'] = {};
     let shapeMessage = '';
     if (m === null) {
       shapeMessage = `the hand Jacobian of ${name} is missing (expected a key J_${name})`;
     } else if (sizeOf(m.shape) === nOut * nP && shapeString(m.shape) === shapeString([...t.shape, ...outShape]) && shapeString(m.shape) !== shapeString(jShape)) {
-      transposed = fromDenominator(m.values, nOut, nP);
-      confirmed = transposed.every((v, f) => agree(v, a[f]!, exact));
+      const aligned = fromDenominator(m.values, nOut, nP);
+      const confirmed = aligned.every((v, f) => agree(v, a[f]!, exact));
+      shapeSlip = { kind: 'transpose', aligned, confirmed };
       shapeMessage = `${m.key} has shape ${shapeString(m.shape)}, the denominator layout [...${name}.shape, ...output.shape]; tapegrad compares numerator layout ${shapeString(jShape)}`
         + (confirmed ? ': its values are the right Jacobian in the other layout — transpose it' : '');
     } else {
       const s = checkManualShape(jName, m, jShape, a, exact);
       shapeMessage = s.message;
       values = s.comparable ? m.values : null;
-      transposed = s.transposed ?? null;
-      confirmed = s.confirmedTranspose ?? false;
+      shapeSlip = s;
     }
     return judge({
-      name: jName, shape: jShape, m, manual: values, transposed, confirmedTranspose: confirmed, shapeMessage,
+      name: jName, shape: jShape, m, manual: values, shapeSlip, shapeMessage,
       autodiff: a, check: { mode: 'full', elements, directional: [], located: [] }, exact, numTol,
     }, undefined);
   });

@@ -4,7 +4,7 @@ import type { NestedArray } from '../tensor.js';
 import { Tensor } from '../tensor.js';
 import { diagnoseTranspose } from './diagnose.js';
 import { shapeString } from './indexing.js';
-import type { Tolerance } from './tolerance.js';
+import { agree, type Tolerance } from './tolerance.js';
 
 /** A hand gradient as the user may give it. */
 export type ManualValue = Tensor | NestedArray | Float64Array | Float32Array;
@@ -59,15 +59,36 @@ export interface ShapeCheck {
   readonly comparable: boolean;
   /** Why not, or a remark (e.g. size-1 axes squeezed); empty when the shapes are equal. */
   readonly message: string;
-  /** Same numbers, transposed: `values` re-laid in the parameter's layout. */
-  readonly transposed?: Float64Array;
-  /** The transpose equals the reference. */
-  readonly confirmedTranspose?: boolean;
+  /** The recognised shape slip: the 2-d transpose, or a batch axis not summed away. */
+  readonly kind?: 'transpose' | 'unsummed';
+  /** The hand values mapped into the parameter's layout by undoing that slip (for display). */
+  readonly aligned?: Float64Array;
+  /** Undoing the slip gives the reference gradient: that was the only mistake. */
+  readonly confirmed?: boolean;
+}
+
+/** Sums `values` of `shape` over `axis`. */
+function sumAxis(values: Float64Array, shape: readonly number[], axis: number): Float64Array {
+  const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const n = shape[axis]!;
+  const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const out = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < n; k++) {
+      for (let i = 0; i < inner; i++) out[o * inner + i] = out[o * inner + i]! + values[(o * n + k) * inner + i]!;
+    }
+  }
+  return out;
+}
+
+function matches(a: Float64Array, b: Float64Array, tol: Tolerance): boolean {
+  return a.length === b.length && a.every((v, i) => agree(v, b[i]!, tol));
 }
 
 /**
- * Shapes first: equal, equal up to size-1 axes (compared, with a remark), the 2-d transpose
- * (named, and confirmed when its transpose equals `reference`), or different (named).
+ * Shapes first: equal; equal up to size-1 axes (compared, with a remark); the 2-d transpose; an
+ * axis too many or too long that summing away would fix (a bias gradient not summed over the
+ * batch); or different. Recognised slips are confirmed when undoing them gives `reference`.
  */
 export function checkManualShape(
   name: string, m: ManualArray, shape: readonly number[], reference: Float64Array, tol: Tolerance,
@@ -79,17 +100,28 @@ export function checkManualShape(
     return { comparable: true, message: `${head}: compared after dropping size-1 axes` };
   }
   if (m.shape.length === 2 && shape.length === 2 && m.shape[0] === shape[1] && m.shape[1] === shape[0]) {
-    const d = diagnoseTranspose(m.values, reference, { name, shape, tol }, m.shape);
+    const confirmed = diagnoseTranspose(m.values, reference, { name, shape, tol }, m.shape) !== null;
     const [r, c] = shape as [number, number];
-    const transposed = new Float64Array(r * c);
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) transposed[i * c + j] = m.values[j * r + i]!;
+    const aligned = new Float64Array(r * c);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) aligned[i * c + j] = m.values[j * r + i]!;
     return {
-      comparable: false,
-      transposed,
-      confirmedTranspose: d !== null,
-      message: d === null
-        ? `${head}: transposed? (its transpose does not match either)`
-        : `${head}: transposed? Its transpose equals the gradient (e.g. X·δᵀ where δ·Xᵀ is meant, or a column-major formula used for a row-major layout)`,
+      comparable: false, kind: 'transpose', aligned, confirmed,
+      message: confirmed
+        ? `${head}: transposed? Its transpose equals the gradient (e.g. X·δᵀ where δ·Xᵀ is meant, or a column-major formula used for a row-major layout)`
+        : `${head}: transposed? (its transpose does not match either)`,
+    };
+  }
+  const target = shapeString(squeeze(shape));
+  for (let axis = 0; axis < m.shape.length; axis++) {
+    if (shapeString(squeeze(m.shape.filter((_, a) => a !== axis))) !== target) continue;
+    const aligned = sumAxis(m.values, m.shape, axis);
+    if (aligned.length !== reference.length) continue;
+    const confirmed = matches(aligned, reference, tol);
+    return {
+      comparable: false, kind: 'unsummed', aligned, confirmed,
+      message: `${head}: not summed over axis ${axis} (the batch)?` + (confirmed
+        ? ` Its sum over axis ${axis} equals the gradient: a bias gradient must add up every sample's contribution`
+        : ` (its sum over axis ${axis} does not match either)`),
     };
   }
   return { comparable: false, message: `${head}: a hand gradient must have its parameter's shape` };

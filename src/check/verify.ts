@@ -9,7 +9,7 @@ import { Tensor } from '../tensor.js';
 import { diagnose, kinkDiagnosis, mismatchIndices, type Diagnosis } from './diagnose.js';
 import { float64Of } from './gradcheck.js';
 import { elementName, fmt, shapeString, unravel } from './indexing.js';
-import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue } from './manual.js';
+import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue, type ShapeCheck } from './manual.js';
 import { Probe } from './numeric.js';
 import { makeRng } from './rng.js';
 import { checkInput, DEFAULT_STRATEGY, type InputCheck, type StrategyOptions } from './strategy.js';
@@ -71,7 +71,7 @@ export interface ParamReport {
   /** Which disagrees and why, e.g. "hand formula disagrees with autodiff and finite differences: …". */
   readonly diagnosis?: string;
   /** The named slip behind the diagnosis, when one was recognised. */
-  readonly diagnosisKind?: Diagnosis['kind'] | 'shape' | 'missing' | 'backward';
+  readonly diagnosisKind?: Diagnosis['kind'] | 'shape' | 'unsummed' | 'missing' | 'backward';
   /** Hand formula vs autodiff, over every element. */
   readonly maxAbsError: number;
   readonly maxRelError: number;
@@ -149,9 +149,8 @@ export interface Evidence {
   m: ManualArray | null;
   /** The hand values in the parameter's layout (null when missing or of another shape). */
   manual: Float64Array | null;
-  /** A hand gradient of the transposed shape, re-laid in the parameter's layout (for display). */
-  transposed: Float64Array | null;
-  confirmedTranspose: boolean;
+  /** The recognised shape slip, its values mapped back into the parameter's layout (for display). */
+  shapeSlip: Pick<ShapeCheck, 'kind' | 'aligned' | 'confirmed'>;
   shapeMessage: string;
   autodiff: Float64Array;
   check: InputCheck;
@@ -203,7 +202,7 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
   }
   const worst = {
     index: unravel(worstK, shape),
-    manual: (manual ?? ev.transposed)?.[worstK] ?? NaN,
+    manual: (manual ?? ev.shapeSlip.aligned)?.[worstK] ?? NaN,
     autodiff: autodiff[worstK]!,
     numerical: numArray[worstK]!,
   };
@@ -214,7 +213,7 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
   const where = located.length > 0 ? ` (the search located ${located.join(', ')})` : ` (worst ${elementName(name, worst.index)}: autodiff ${fmt(worst.autodiff)}, finite differences ${fmt(worst.numerical)})`;
   if (manual === null) {
     diagnosis = ev.shapeMessage;
-    kind = ev.m === null ? 'missing' : ev.confirmedTranspose ? 'transpose' : 'shape';
+    kind = ev.m === null ? 'missing' : ev.shapeSlip.kind ?? 'shape';
     if (!agreement.autodiffVsNumerical) diagnosis += `; also ${VERDICT.backward.split(':')[0]}${where}`;
   } else if (!agreement.manualVsAutodiff) {
     const d = diagnose(manual, autodiff, { name, shape, tol: exact, batchSize });
@@ -317,22 +316,20 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
     const m = key === undefined ? null : readManual(fn, key, hand[key] as ManualValue);
     let values: Float64Array | null = null;
     let shapeMessage = '';
-    let transposed: Float64Array | null = null;
-    let confirmedTranspose = false;
+    let shapeSlip: Evidence['shapeSlip'] = {};
     if (m === null) {
       shapeMessage = `the hand gradient of ${name} is missing (expected a key ${name} or d${name}${extra.length > 0 ? `; unmatched: ${extra.join(', ')}` : ''})`;
     } else {
       const s = checkManualShape(name, m, t.shape, a, exact);
       shapeMessage = s.message;
       values = s.comparable ? m.values : null;
-      transposed = s.transposed ?? null;
-      confirmedTranspose = s.confirmedTranspose ?? false;
+      shapeSlip = s;
     }
     const suspects = values === null ? [] : topMismatches(values, a, exact, 8);
     const probe = new Probe(copies[i]!, evaluate, f0);
     const check = checkInput(probe, a, eps, numTol, rng, strategy, suspects);
     evaluations += probe.evaluations;
-    return judge({ name, shape: t.shape, m, manual: values, transposed, confirmedTranspose, shapeMessage, autodiff: a, check, exact, numTol }, options.batchSize);
+    return judge({ name, shape: t.shape, m, manual: values, shapeSlip, shapeMessage, autodiff: a, check, exact, numTol }, options.batchSize);
   });
   const report: VerifyReport = {
     ok: problems.length === 0 && reports.every((r) => r.ok),
