@@ -1,6 +1,6 @@
 // verifyGradients end to end: each planted slip in a hand formula gets the right verdict and diagnosis.
 import { describe, expect, it } from 'vitest';
-import { greaterMask, ones, oneHot, randn, tensor, type Tensor } from '../src/index.js';
+import { greaterEqualMask, greaterMask, ones, oneHot, randn, tensor, type Tensor } from '../src/index.js';
 import { defineOp, verifyGradients } from '../src/check/index.js';
 
 const m = 8;
@@ -199,6 +199,20 @@ describe('verifyGradients', () => {
     expect(w.ok).toBe(true);
     expect(w.diagnosisKind).toBe('kink');
     expect(w.diagnosis).toContain('non-differentiable point, not a bug');
+  });
+
+  it("a hand formula taking relu'(0) = 1 where autodiff takes 0 is not a bug", () => {
+    const x = tensor([[1, -1], [0.5, 2]]);
+    const r = verifyGradients({
+      params: { W: tensor([[0.5, 1], [0.5, -1]]) },
+      loss: (p) => x.matmul(p.W!).relu().sum(),
+      manual: (p) => ({ dW: x.T.matmul(greaterEqualMask(x.matmul(p.W!), 0)) }),
+    });
+    const w = r.params[0]!;
+    expect(w.errors.manualVsAutodiff.mismatches).toBeGreaterThan(0);
+    expect(w.agree.manualVsAutodiff).toBe(true);
+    expect(w.ok).toBe(true);
+    expect(w.diagnosisKind).toBe('kink');
   });
 
   it('large parameter: sampled finite differences still cover the wrong element', () => {
