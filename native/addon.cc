@@ -1,6 +1,8 @@
 // N-API entry points: gemm on Float32Array/Float64Array views (no copies), CPU-feature
 // dispatch between the compiled variants, and the two-thread split for large products.
 #include <node_api.h>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <mutex>
@@ -16,6 +18,24 @@ const Variant* g_active = nullptr;
 // 2·M·N·K at or above which the product is split over two threads (set from JS after measuring).
 double g_thread_flops = 4e6;
 int g_threads = 2;
+// Most slabs a product is cut into when the re-packed operand is large (a tuning knob).
+int g_max_slabs = 4;
+
+// Contention guard. On a shared machine the second core may be busy: then the helper starts late
+// or is preempted, and the caller, done with its own slabs, waits for it. When that wait exceeds
+// kLateNs and a quarter of the call, large products run single-threaded for a back-off period
+// (doubling while the core stays busy, up to 2 s), after which two threads are tried again.
+using Clock = std::chrono::steady_clock;
+constexpr long long kLateNs = 50000;
+std::atomic<long long> g_solo_until{0};
+std::atomic<long long> g_backoff_ns{100000000};
+std::atomic<long long> g_late_calls{0};
+bool g_guard = true;
+
+long long now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
 
 // Fills the variant list once per process, best first (worker threads may load the addon concurrently).
 void detect_once() {
@@ -51,33 +71,89 @@ struct Job {
   }
 };
 
-// Splits C into two halves (by columns when that duplicates less packing, else by rows).
+// C cut into column or row slabs that both threads take in turn from an atomic counter, so a
+// thread that starts late or is preempted (the machine is shared) just takes fewer slabs,
+// instead of the other one waiting for it as it would with fixed halves.
+template <typename T>
+struct Slabs {
+  Job<T> whole;
+  bool byCols;
+  long step;
+  int count;
+  std::atomic<int> next{0};
+  long long mainDone = 0;
+
+  static void caller(void* p) {
+    run(p);
+    static_cast<Slabs*>(p)->mainDone = now_ns();
+  }
+
+  static void run(void* p) {
+    auto* s = static_cast<Slabs*>(p);
+    const Job<T>& w = s->whole;
+    for (int c; (c = s->next.fetch_add(1)) < s->count;) {
+      Job<T> j = w;
+      const long lo = c * s->step;
+      if (s->byCols) {
+        j.N = w.N - lo < s->step ? w.N - lo : s->step;
+        j.B = w.tb ? w.B + lo * w.ldb : w.B + lo;
+        j.C = w.C + lo;
+      } else {
+        j.M = w.M - lo < s->step ? w.M - lo : s->step;
+        j.A = w.ta ? w.A + lo : w.A + lo * w.lda;
+        j.C = w.C + lo * w.ldc;
+      }
+      Job<T>::run(&j);
+    }
+  }
+};
+
 template <typename T>
 void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const T* A,
                   const T* B, T* C) {
   const long lda = ta ? M : K, ldb = tb ? K : N;
-  Job<T> whole{fn, ta, tb, M, N, K, A, lda, B, ldb, C, N};
+  Slabs<T> s;
+  s.whole = Job<T>{fn, ta, tb, M, N, K, A, lda, B, ldb, C, N};
   const double flops = 2.0 * double(M) * double(N) * double(K);
   if (g_threads < 2 || flops < g_thread_flops || (M < 24 && N < 128)) {
-    Job<T>::run(&whole);
+    Job<T>::run(&s.whole);
     return;
   }
-  Job<T> a = whole, b = whole;
-  // Splitting N makes each thread pack all of A (M·K); splitting M, all of B (K·N).
-  if ((M <= N && N >= 128) || M < 24) {
-    const long n0 = ((N / 2 + 63) / 64) * 64 < N ? ((N / 2 + 63) / 64) * 64 : N / 2;
-    a.N = n0;
-    b.N = N - n0;
-    b.B = tb ? B + n0 * ldb : B + n0;
-    b.C = C + n0;
-  } else {
-    const long m0 = ((M / 2 + 11) / 12) * 12 < M ? ((M / 2 + 11) / 12) * 12 : M / 2;
-    a.M = m0;
-    b.M = M - m0;
-    b.A = ta ? A + m0 : A + m0 * lda;
-    b.C = C + m0 * N;
+  // Column slabs make each slab re-pack A (M·K), row slabs re-pack B (K·N): cut the longer side.
+  // Slabs of ≥ ~2 MFLOP keep re-packing small; when the re-packed operand is larger than L2
+  // (its packing then streams from memory) only g_max_slabs slabs are cut.
+  s.byCols = (M <= N && N >= 128) || M < 24;
+  const long unit = s.byCols ? 64 : 12, len = s.byCols ? N : M;
+  const double repacked = s.byCols ? double(M) * double(K) : double(K) * double(N);
+  const double cap = repacked * sizeof(T) > 512 * 1024 ? g_max_slabs : 16;
+  double want = flops / 2e6;
+  want = want < 2 ? 2 : want > cap ? cap : want;
+  const long units = (len + unit - 1) / unit;
+  const long per = (units + long(want) - 1) / long(want);
+  s.step = (per < 1 ? 1 : per) * unit;
+  s.count = int((len + s.step - 1) / s.step);
+  if (s.count < 2) {
+    Job<T>::run(&s.whole);
+    return;
   }
-  if (!run_pair(Task{&Job<T>::run, &a}, Task{&Job<T>::run, &b})) Job<T>::run(&whole);
+  const long long t0 = now_ns();
+  if (g_guard && t0 < g_solo_until.load(std::memory_order_relaxed)) {
+    Job<T>::run(&s.whole);
+    return;
+  }
+  if (!run_pair(Task{&Slabs<T>::caller, &s}, Task{&Slabs<T>::run, &s})) {
+    Slabs<T>::run(&s);
+    return;
+  }
+  const long long t1 = now_ns(), stall = t1 - s.mainDone;
+  if (stall > kLateNs && 4 * stall > t1 - t0) {
+    const long long b = g_backoff_ns.load();
+    g_solo_until.store(now_ns() + b);
+    g_backoff_ns.store(b < 2000000000LL ? 2 * b : b);
+    g_late_calls.fetch_add(1);
+  } else {
+    g_backoff_ns.store(100000000);
+  }
 }
 
 napi_value fail(napi_env env, const char* msg) {
@@ -137,7 +213,7 @@ napi_value str(napi_env env, const char* s) {
   return v;
 }
 
-// info() → { variant, variants: string[], threads, threadFlops }
+// info() → { variant, variants, threads, threadFlops, maxSlabs, lateHelperCalls, contentionGuard }
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value o, list, n;
   napi_create_object(env, &o);
@@ -149,10 +225,16 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_set_named_property(env, o, "threads", n);
   napi_create_double(env, g_thread_flops, &n);
   napi_set_named_property(env, o, "threadFlops", n);
+  napi_create_int32(env, g_max_slabs, &n);
+  napi_set_named_property(env, o, "maxSlabs", n);
+  napi_create_double(env, double(g_late_calls.load()), &n);
+  napi_set_named_property(env, o, "lateHelperCalls", n);
+  napi_get_boolean(env, g_guard, &n);
+  napi_set_named_property(env, o, "contentionGuard", n);
   return o;
 }
 
-// configure({ variant?, threads?, threadFlops? }) → info(); unknown variants throw.
+// configure({ variant?, threads?, threadFlops?, maxSlabs?, contentionGuard? }) → info().
 napi_value Configure(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value arg, v;
@@ -176,6 +258,7 @@ napi_value Configure(napi_env env, napi_callback_info info) {
     if (napi_get_value_int32(env, v, &t) != napi_ok || t < 1 || t > 2)
       return fail(env, "configure: threads must be 1 or 2");
     g_threads = t;
+    g_solo_until.store(0);
   }
   if (argc == 1 && napi_has_named_property(env, arg, "threadFlops", &has) == napi_ok && has) {
     double f;
@@ -183,6 +266,19 @@ napi_value Configure(napi_env env, napi_callback_info info) {
     if (napi_get_value_double(env, v, &f) != napi_ok || !(f >= 0))
       return fail(env, "configure: threadFlops must be a non-negative number");
     g_thread_flops = f;
+  }
+  if (argc == 1 && napi_has_named_property(env, arg, "maxSlabs", &has) == napi_ok && has) {
+    int32_t m;
+    napi_get_named_property(env, arg, "maxSlabs", &v);
+    if (napi_get_value_int32(env, v, &m) != napi_ok || m < 2 || m > 64)
+      return fail(env, "configure: maxSlabs must be an integer from 2 to 64");
+    g_max_slabs = m;
+  }
+  if (argc == 1 && napi_has_named_property(env, arg, "contentionGuard", &has) == napi_ok && has) {
+    napi_get_named_property(env, arg, "contentionGuard", &v);
+    if (napi_get_value_bool(env, v, &g_guard) != napi_ok)
+      return fail(env, "configure: contentionGuard must be a boolean");
+    g_solo_until.store(0);
   }
   return Info(env, info);
 }

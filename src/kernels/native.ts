@@ -12,7 +12,16 @@ interface Addon {
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number,
     A: FloatArray, B: FloatArray, C: FloatArray): void;
   info(): NativeState;
-  configure(options: { variant?: string; threads?: number; threadFlops?: number }): NativeState;
+  configure(options: NativeOptions): NativeState;
+}
+
+/** Settings of the native kernels (see {@link configureKernels}). */
+export interface NativeOptions {
+  variant?: string;
+  threads?: number;
+  threadFlops?: number;
+  maxSlabs?: number;
+  contentionGuard?: boolean;
 }
 
 interface NativeState {
@@ -20,6 +29,8 @@ interface NativeState {
   variants: string[];
   threads: number;
   threadFlops: number;
+  contentionGuard: boolean;
+  lateHelperCalls: number;
 }
 
 /** Which kernels `gemm` runs, as reported by {@link kernelInfo}. */
@@ -31,6 +42,12 @@ export interface KernelInfo {
   smallWork: number;
   /** Products with 2·M·N·K at or above this are split over two threads. */
   threadFlops: number;
+  /**
+   * Whether two-thread products fall back to one thread for a while after the helper thread was
+   * found late (another process busy on the second core), and how often that happened.
+   */
+  contentionGuard: boolean;
+  lateHelperCalls: number;
   /** Variants this CPU can run. */
   variants: string[];
   /** Why the native kernels are not in use, when they are not. */
@@ -129,16 +146,22 @@ load();
  */
 export function kernelInfo(): KernelInfo {
   if (!addon || !nativeInstalled) {
-    return { backend: 'reference', threads: 1, smallWork: 0, threadFlops: Infinity, variants: addon?.info().variants ?? [],
-      reason: reason ?? 'reference kernel selected' };
+    return {
+      backend: 'reference', threads: 1, smallWork: 0, threadFlops: Infinity, contentionGuard: false,
+      lateHelperCalls: 0, variants: addon?.info().variants ?? [], reason: reason ?? 'reference kernel selected',
+    };
   }
   const s = addon.info();
   const backend = `native-${s.variant}` as KernelInfo['backend'];
-  return { backend, threads: s.threads, smallWork, threadFlops: s.threadFlops, variants: s.variants };
+  return {
+    backend, threads: s.threads, smallWork, threadFlops: s.threadFlops, contentionGuard: s.contentionGuard,
+    lateHelperCalls: s.lateHelperCalls, variants: s.variants,
+  };
 }
 
 /**
- * Tunes or switches the native kernels (tests and measurements use it to reach every variant);
+ * Tunes or switches the native kernels (tests and measurements use it to reach every variant;
+ * `maxSlabs` caps how many pieces a large two-thread product is cut into);
  * `variant: 'reference'` puts the reference kernel back, any other name re-installs the addon.
  * Throws if the addon is not loaded or the CPU lacks the variant.
  *
@@ -147,9 +170,7 @@ export function kernelInfo(): KernelInfo {
  * configureKernels({ variant: 'avx2', threads: 1 }); // force AVX2, single-threaded
  * ```
  */
-export function configureKernels(options: {
-  variant?: string; threads?: number; threadFlops?: number; smallWork?: number;
-}): KernelInfo {
+export function configureKernels(options: NativeOptions & { smallWork?: number }): KernelInfo {
   if (options.variant === 'reference') {
     setGemmKernel(gemmReference);
     nativeInstalled = false;
