@@ -5,6 +5,9 @@ import { grad, randn, tensor } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { buildGraph, formatNumber, toDot, toMermaid, toSvg } from '../src/viz/index.js';
 import type { ReportLike } from '../src/viz/index.js';
+import { verifyGradients } from '../src/check/index.js';
+import { chainExample, curveExample, mlpExample } from '../src/viz/examples.js';
+import { run as graphCli } from '../src/cli/graph.js';
 
 const W1 = 0.8, W2 = -1.5, X1 = 1.7, Y = 1;
 
@@ -87,7 +90,7 @@ describe('toMermaid and toSvg', () => {
   it('mermaid has the nodes and edges', () => {
     const m = toMermaid(chain().J);
     expect(m.startsWith('flowchart LR')).toBe(true);
-    expect(m).toContain('w1<br/>scalar<br/>value 0.8');
+    expect(m).toContain('w1<br/>value 0.8');
     expect(m).toMatch(/L0 --> N0/);
   });
 
@@ -124,15 +127,45 @@ describe('overlay from a report', () => {
     expect(g.notes.join('\n')).toContain("'nope'");
   });
 
-  it('marks the planted slip of a real verifyGradients run, when src/check provides it', async () => {
-    const api = (await import('../src/index.js')) as Record<string, unknown>;
-    if (typeof api.verifyGradients !== 'function') return; // not landed yet: covered by the hand-built report above
-    const { chainExample } = await import('../src/viz/examples.js');
+  it('marks the planted slip of a real verifyGradients run (seed 000 chain, dJ/dw1 without σ\'(z1))', () => {
     const ex = chainExample(true);
-    const verified = (api.verifyGradients as (o: unknown) => ReportLike)({ params: ex.params, loss: ex.loss, manual: ex.manual });
+    const verified = verifyGradients({ params: ex.params, loss: ex.loss, manual: ex.manual });
+    expect(verified.ok).toBe(false);
     const g = buildGraph(ex.loss(ex.params), { highlight: verified });
     expect(g.nodes.find((n) => n.title === 'w1')!.status).toBe('bad');
     expect(g.nodes.find((n) => n.title === 'w2')!.status).toBe('ok');
+  });
+});
+
+describe('seed models and the graph CLI', () => {
+  it('the correct hand formulas of every example pass verifyGradients; the planted slip fails on one parameter', () => {
+    for (const make of [chainExample, curveExample, mlpExample]) {
+      const good = make(false);
+      expect(verifyGradients({ params: good.params, loss: good.loss, manual: good.manual }).ok).toBe(true);
+      const bad = make(true);
+      const report = verifyGradients({ params: bad.params, loss: bad.loss, manual: bad.manual });
+      expect(report.params.filter((p) => !p.ok).map((p) => p.name)).toHaveLength(1);
+    }
+  });
+
+  it('writes an SVG of the curve network with the planted slip marked', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const out = join(mkdtempSync(join(tmpdir(), 'tapegrad-graph-')), 'curve.svg');
+    const log = console.log;
+    console.log = () => {};
+    try {
+      expect(await graphCli(['curve', '--out', out, '--highlight-bug'])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const svg = readFileSync(out, 'utf8');
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('#dc2626');
+    expect(svg).toContain('W2');
+    expect(svg).toContain('gradient disagrees');
+    expect(await graphCli(['nope'])).toBe(2);
   });
 });
 

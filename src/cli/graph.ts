@@ -1,6 +1,7 @@
 /** `tapegrad graph chain|curve|mlp --format svg|dot|mermaid --out FILE [--highlight-bug] [--json]`: draw a seed model's graph. */
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { verifyGradients } from '../check/verify.js';
 import type { Tensor } from '../tensor.js';
 import { graphToDot } from '../viz/dot.js';
 import { GRAPH_EXAMPLES } from '../viz/examples.js';
@@ -61,13 +62,9 @@ function parse(args: string[]): Args | string {
   return { example, format: chosen as Format, out, highlightBug, formulas, maxNodes, json };
 }
 
-/** verifyGradients of the example's hand formulas with the planted slip, if src/check provides it. */
-async function plantedReport(ex: GraphExample): Promise<{ report: ReportLike & { toString(): string } } | { skipped: string }> {
-  const api = (await import('../index.js')) as Record<string, unknown>;
-  const verify = api.verifyGradients;
-  if (typeof verify !== 'function') return { skipped: 'verifyGradients is not available in this build; drawing without the overlay' };
-  const report = (verify as (o: unknown) => ReportLike & { toString(): string })({ params: ex.params, loss: ex.loss, manual: ex.manual });
-  return { report };
+/** verifyGradients of the example's hand formulas (with the planted slip): manual vs autodiff vs finite differences. */
+function plantedReport(ex: GraphExample): ReportLike & { toString(): string } {
+  return verifyGradients({ params: ex.params, loss: ex.loss, manual: ex.manual });
 }
 
 /** Runs the command; returns the exit status. */
@@ -92,13 +89,10 @@ export async function run(args: string[]): Promise<number> {
   const messages: string[] = [];
   let failing: string[] = [];
   if (parsed.highlightBug) {
-    const result = await plantedReport(ex);
-    if ('skipped' in result) messages.push(result.skipped);
-    else {
-      options.highlight = result.report;
-      failing = (result.report.params ?? result.report.inputs ?? []).filter((e) => !e.ok).map((e) => e.name);
-      messages.push(`planted slip: ${ex.plantedBug}`, result.report.toString());
-    }
+    const report = plantedReport(ex);
+    options.highlight = report;
+    failing = (report.params ?? []).filter((e) => !e.ok).map((e) => e.name);
+    messages.push(`planted slip: ${ex.plantedBug}`, report.toString());
   }
   const loss: Tensor = ex.loss(ex.params);
   const graph = buildGraph(loss, options);

@@ -3,6 +3,7 @@
  * network and seed 000's column-major MLP, each with its hand-derived gradient (optionally with one
  * planted slip) so a gradient check can be drawn on top.
  */
+import '../ops/methods.js'; // the examples use method syntax (a.mul(b)), installed by this side-effect import
 import { oneHot, randn, tensor } from '../creation.js';
 import { noGrad } from '../engine/mode.js';
 import { softmax, softmaxCrossEntropy } from '../ops/softmax.js';

@@ -55,3 +55,19 @@ export function attrsText(attrs: unknown): string {
   const joined = parts.join(' ');
   return joined.length <= 40 ? joined : '';
 }
+
+/** Breaks a long line at spaces into lines of at most `width` characters (long words stay whole). */
+export function wrap(text: string, width = 52): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') out.push(line);
+  return out;
+}

@@ -5,7 +5,7 @@
 import { tape } from '../engine/tape.js';
 import type { Tensor } from '../tensor.js';
 import { findRuns, linearChains } from './collapse.js';
-import { attrsText, shapeText, summarize } from './format.js';
+import { attrsText, shapeText, summarize, wrap } from './format.js';
 import { allGradients } from './grads.js';
 import type { ReportLike } from './report.js';
 import { verdicts } from './report.js';
@@ -181,7 +181,9 @@ export function buildGraph(root: Tensor, options: GraphOptions = {}): VizGraph {
   // Nodes.
   const nodes: VizNode[] = [];
   const lines = (t: Tensor): string[] => {
-    const out = [shapeText(t.shape), `value ${summarize(t, digits, inline)}`];
+    // A 0-d tensor's shape says nothing its single value does not: scalar graphs stay compact.
+    const out = t.shape.length === 0 ? [] : [shapeText(t.shape)];
+    out.push(`value ${summarize(t, digits, inline)}`);
     const g = gradOf(t);
     if (g !== null) out.push(`grad ${summarize(g, digits, inline)}`);
     return out;
@@ -277,7 +279,7 @@ function applyHighlight(nodes: VizNode[], report: ReportLike | undefined, digits
   const out = nodes.map((n) => {
     const v = list.find((x) => n.tensor !== null && n.tensor.name === x.name && n.kind !== 'group');
     if (v === undefined) return n;
-    return { ...n, status: v.ok ? 'ok' as const : 'bad' as const, lines: [...n.lines, ...v.note.split('\n')] };
+    return { ...n, status: v.ok ? 'ok' as const : 'bad' as const, lines: [...n.lines, ...v.note.split('\n').flatMap((l) => wrap(l))] };
   });
   for (const v of list) {
     if (!v.ok && !out.some((n) => n.tensor?.name === v.name)) notes.push(`report: '${v.name}' disagrees, but no node is named '${v.name}'`);
