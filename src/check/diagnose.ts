@@ -211,7 +211,14 @@ export function diagnoseGeneric(manual: Float64Array, reference: Float64Array, c
   };
 }
 
-/** The first diagnosis that applies, most specific first; null when manual agrees with reference. */
+/**
+ * The first diagnosis that applies, most specific first (zero, factor or sign, transpose, one
+ * row or column, broadcast, generic); null when manual agrees with reference.
+ * @example
+ * const autodiff = new Float64Array([0.1, -0.2, 0.3, 0.05]);
+ * diagnose(autodiff.map((v) => v * 32), autodiff, { name: 'W', shape: [2, 2], tol: EXACT_TOLERANCE, batchSize: 32 })
+ *   ?.message; // '… is ×32 autodiff — a missing 1/m? (m = 32, the batch size)'
+ */
 export function diagnose(manual: Float64Array, reference: Float64Array, ctx: DiagnoseContext): Diagnosis | null {
   if (mismatchIndices(manual, reference, ctx.tol).length === 0) return null;
   return diagnoseZero(manual, reference, ctx)

@@ -312,7 +312,13 @@ function cellName(r: GradcheckInputReport, w: WorstElement): string {
   return w.output === undefined ? el : `∂out[${w.output.join(',')}]/∂${el}`;
 }
 
-/** The readable table of a gradcheck report. */
+/**
+ * The readable table of a gradcheck report (what `String(report)` prints): a header with the
+ * verdict, step and tolerances, one row per input, then the failing directions, the located and
+ * mismatching elements (`W2[3,5]`), and kinks.
+ * @example
+ * console.log(formatGradcheck(gradcheck((x: Tensor) => x.tanh().sum(), [tensor([0.1, 2])])));
+ */
 export function formatGradcheck(report: GradcheckReport): string {
   const bad = report.inputs.filter((r) => !r.ok);
   const first = bad[0];

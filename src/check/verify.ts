@@ -367,7 +367,13 @@ function topMismatches(m: Float64Array, a: Float64Array, tol: Tolerance, k: numb
 
 const mark = (b: boolean): string => (b ? '✓' : '✗');
 
-/** The three-way table of a verifyGradients report, then one line per failing parameter. */
+/**
+ * The three-way table of a verifyGradients (or verifyJacobian) report: per parameter its worst
+ * element by hand, autodiff and finite differences and the three pairwise verdicts; then one
+ * line per failing parameter with its worst element and diagnosis, and the tolerances.
+ * @example
+ * console.log(formatVerify(verifyGradients({ params, loss, manual })));
+ */
 export function formatVerify(report: VerifyReport): string {
   const bad = report.params.filter((p) => !p.ok);
   const head = report.ok
