@@ -16,6 +16,8 @@ export interface LabProblem {
   params: Record<string, Mat>;
   loss: (p: Record<string, Tensor>) => Tensor;
   hand: (p: Record<string, Mat>) => Record<string, Mat>;
+  /** The batch size the loss averages over, so verifyGradients can call a factor m "a missing 1/m". */
+  batchSize?: number;
 }
 
 /** Batch size used by the MLP checks: small, so a full check takes a fraction of a second. */
@@ -61,6 +63,7 @@ export function seed000Problem(m = CHECK_BATCH): LabProblem {
   const Xt = toTensor(X);
   const Yt = toTensor(Y);
   return {
+    batchSize: m,
     params: { ...params },
     loss: (p) => {
       const A1 = tanh(add(matmul(P(p, 'W1'), Xt), P(p, 'b1')));
@@ -86,6 +89,7 @@ export function seed001Problem(opts: { slip?: s1.Seed001Slip } = {}, m = CHECK_B
   const Xt = toTensor(X);
   const Yt = toTensor(Y);
   return {
+    batchSize: m,
     params: { ...params },
     loss: (p) => {
       const A1 = tanh(add(matmul(Xt, P(p, 'W1')), P(p, 'b1')));

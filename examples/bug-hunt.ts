@@ -1,0 +1,16 @@
+/** The bug hunt: the seeds' real slips and the usual ones, planted in hand gradients; each must be caught and explained. */
+import { printBugs, runIfMain } from '../src/labs/example.js';
+import { bugCases } from '../src/labs/bugs.js';
+import type { Log } from '../src/labs/example.js';
+
+/** Runs every planted bug through verifyGradients and prints caught ✓ / missed ✗ with the diagnosis. */
+export function main(log: Log = console.log): boolean {
+  log('Bug hunt — each planted mistake must be flagged with the right parameter (and element, and diagnosis)\n');
+  const ids = bugCases().map((b) => b.id);
+  const ok = printBugs(ids, log);
+  log('');
+  log(ok ? `all ${ids.length} planted bugs caught` : 'some planted bugs were missed');
+  return ok;
+}
+
+runIfMain(import.meta.url, () => main());
