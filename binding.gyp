@@ -6,6 +6,7 @@
     'cflags': ['-O3', '-ffp-contract=fast', '-fPIC', '-fvisibility=hidden'],
     'cflags!': ['-O2'],
     'cflags_cc': ['-std=gnu++17'],
+    'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-O3', '-ffp-contract=fast']},
     'conditions': [
       ['target_arch=="x64"', {'defines': ['TG_HAVE_X86_VARIANTS']}],
     ],
@@ -27,12 +28,14 @@
           'type': 'static_library',
           'sources': ['native/gemm_avx2.cc'],
           'cflags': ['-mavx2', '-mfma'],
+          'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-mfma']},
         },
         {
           'target_name': 'tapegrad_avx512',
           'type': 'static_library',
           'sources': ['native/gemm_avx512.cc'],
           'cflags': ['-mavx512f', '-mavx512vl', '-mavx2', '-mfma'],
+          'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx512f', '-mavx512vl', '-mavx2', '-mfma']},
         },
       ],
     }],
