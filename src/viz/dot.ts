@@ -21,7 +21,13 @@ function nodeLine(n: VizNode): string {
   return `  ${n.id} [${attrs.join(', ')}];`;
 }
 
-/** DOT text of a graph model (see {@link buildGraph}). */
+/**
+ * DOT text of a graph model (see {@link buildGraph}): build once, render several ways.
+ * @example
+ * const w = tensor(2, { requiresGrad: true, name: 'w' });
+ * const g = buildGraph(w.mul(w));
+ * graphToDot(g).includes('L0 -> N0'); // true
+ */
 export function graphToDot(g: VizGraph): string {
   const caption = [g.title, ...g.notes].join('\n');
   const out = [
@@ -43,7 +49,7 @@ export function graphToDot(g: VizGraph): string {
  * @example
  * const w = tensor(0.5, { requiresGrad: true, name: 'w' });
  * const y = w.mul(3).tanh();
- * const dot = toDot(y);   // 'digraph tapegrad { … L0 [label="w\nscalar\nvalue 0.5\ngrad …"] … }'
+ * const dot = toDot(y);   // 'digraph tapegrad { … L0 [label="w\nvalue 0.5\ngrad 0.5421"] … }'
  * dot.includes('tanh');   // true
  */
 export function toDot(t: Tensor, options: GraphOptions = {}): string {

@@ -18,7 +18,12 @@ function classOf(n: VizNode): string {
   return n.kind;
 }
 
-/** Mermaid text of a graph model (see {@link buildGraph}). */
+/**
+ * Mermaid text of a graph model (see {@link buildGraph}).
+ * @example
+ * const w = tensor(2, { requiresGrad: true, name: 'w' });
+ * graphToMermaid(buildGraph(w.exp())).includes('L0 --> N0'); // true
+ */
 export function graphToMermaid(g: VizGraph): string {
   const out = ['flowchart LR'];
   out.push(`  %% ${g.title.replace(/\n/g, ' ')}`);
