@@ -67,6 +67,15 @@ describe('diagnose', () => {
     expect(diagnose(one, ref, ctx([4, 3]))?.message).toContain('only W1[2,1] is wrong');
   });
 
+  it('a [1, n] parameter has one line: a single wrong element, not "row 0"', () => {
+    const b = ref.slice(0, 4);
+    const wrong = b.slice();
+    wrong[2]! += 1;
+    expect(diagnoseLine(wrong, b, ctx([1, 4]))?.message).toBe('only W1[0,2] is wrong; every other element agrees');
+    wrong[3]! += 1;
+    expect(diagnoseLine(wrong, b, ctx([1, 4]))).toBeNull();
+  });
+
   it('detects an error broadcast over every row', () => {
     const b = ref.slice();
     for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) b[i * 3 + j]! += [0.1, -0.2, 0.3][j]!;

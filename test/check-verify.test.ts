@@ -77,6 +77,9 @@ describe('verifyGradients', () => {
     expect(w2.diagnosisKind).toBe('transpose');
     expect(w2.diagnosis).toContain('dW2 has shape [3,4] but W2 is [4,3]: transposed?');
     expect(w2.worst.manual).toBeCloseTo(w2.worst.autodiff, 12); // shown transposed back
+    const plain = verify((p) => ({ ...hand(p), dW2: undefined, W2: hand(p).dW2.T }));
+    expect(param(plain, 'W2').diagnosis).toContain('the hand gradient of W2 has shape [3,4] but W2 is [4,3]: transposed?');
+    expect(plain.problems).toEqual([]); // dW2: undefined counts as absent
   });
 
   it('transposed values in a square parameter', () => {

@@ -145,7 +145,8 @@ export function diagnoseTranspose(manual: Float64Array, reference: Float64Array,
 export function diagnoseLine(manual: Float64Array, reference: Float64Array, ctx: DiagnoseContext): Diagnosis | null {
   const bad = mismatchIndices(manual, reference, ctx.tol);
   if (bad.length === 0) return null;
-  if (ctx.shape.length <= 1) {
+  // A [1, n] or [n, 1] parameter (a column-major bias) has a single line: treat it as 1-d.
+  if (ctx.shape.length <= 1 || (ctx.shape.length === 2 && (ctx.shape[0] === 1 || ctx.shape[1] === 1))) {
     return bad.length === 1
       ? { kind: 'row', line: bad[0]!, message: `only ${elementName(ctx.name, unravel(bad[0]!, ctx.shape))} is wrong; every other element agrees` }
       : null;

@@ -37,16 +37,18 @@ export function readManual(fn: string, key: string, value: ManualValue): ManualA
 
 /** Matches hand gradients to parameters: which key serves which parameter, and which keys serve none. */
 export function matchKeys(names: readonly string[], manual: Readonly<Record<string, unknown>>): { keyOf: Map<string, string>; extra: string[] } {
+  // A key whose value is undefined counts as absent (e.g. `{ ...g, dW2: undefined }`).
+  const present = Object.keys(manual).filter((k) => manual[k] !== undefined);
   const keyOf = new Map<string, string>();
   const used = new Set<string>();
   for (const name of names) {
-    const key = manualKeys(name).find((k) => k in manual && !used.has(k));
+    const key = manualKeys(name).find((k) => present.includes(k) && !used.has(k));
     if (key !== undefined) {
       keyOf.set(name, key);
       used.add(key);
     }
   }
-  return { keyOf, extra: Object.keys(manual).filter((k) => !used.has(k)) };
+  return { keyOf, extra: present.filter((k) => !used.has(k)) };
 }
 
 function squeeze(shape: readonly number[]): number[] {
@@ -95,7 +97,8 @@ export function checkManualShape(
 ): ShapeCheck {
   const same = m.shape.length === shape.length && m.shape.every((s, i) => s === shape[i]);
   if (same) return { comparable: true, message: '' };
-  const head = `${m.key} has shape ${shapeString(m.shape)} but ${name} is ${shapeString(shape)}`;
+  const label = m.key === name ? `the hand gradient of ${name}` : m.key;
+  const head = `${label} has shape ${shapeString(m.shape)} but ${name} is ${shapeString(shape)}`;
   if (m.values.length === reference.length && shapeString(squeeze(m.shape)) === shapeString(squeeze(shape))) {
     return { comparable: true, message: `${head}: compared after dropping size-1 axes` };
   }
