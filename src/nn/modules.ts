@@ -3,7 +3,9 @@ import seedrandom from 'seedrandom';
 import { allocate, type DType } from '../dtype.js';
 import type { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
-import { add, matmul, relu, sigmoid, tanh } from '../index.js';
+import { add } from '../ops/arithmetic.js';
+import { matmul } from '../ops/matmul.js';
+import { relu, sigmoid, tanh } from '../ops/unary.js';
 import { formatInit, initBias, initWeight, parseInit, type InitScheme } from './init.js';
 import type { Layout } from '../data/batches.js';
 

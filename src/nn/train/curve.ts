@@ -5,7 +5,9 @@ import seedrandom from 'seedrandom';
 import type { DType } from '../../dtype.js';
 import { noGrad } from '../../engine/mode.js';
 import { Tensor } from '../../tensor.js';
-import { mul, sub, sum } from '../../index.js';
+import { backward } from '../../engine/backward.js';
+import { mul, sub } from '../../ops/arithmetic.js';
+import { sum } from '../../ops/reduce.js';
 import { curveDataset, type CurveData, type CurveTarget } from '../../data/curve.js';
 import { loadCheckpoint, restoreParameters, saveCheckpoint } from '../../io/checkpoint.js';
 import { MLP } from '../modules.js';
@@ -121,7 +123,7 @@ export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: b
       if (!Number.isFinite(cost)) throw new Error(`trainCurve: cost is ${cost} at iteration ${it + 1}; stopped (try a smaller --aggression)`);
       if (it % cfg.logEvery === 0) history.push({ iteration: it, cost });
       if (it % snapEvery === 0) snapshots.push({ iteration: it, ...fittedNow() });
-      c.backward();
+      backward(c);
       noGrad(() => {
         for (const [, p] of params) {
           const step = cfg.aggression * (1 + normal(rng) * cfg.noise);

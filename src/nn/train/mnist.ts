@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { DType } from '../../dtype.js';
 import { noGrad } from '../../engine/mode.js';
 import { Tensor } from '../../tensor.js';
-import { softmaxCrossEntropy } from '../../index.js';
+import { backward } from '../../engine/backward.js';
+import { softmaxCrossEntropy } from '../../ops/softmax.js';
 import { batchRanges, epochPermutation, gatherFeatures, gatherLabels, sliceDataset, type ArrayDataset, type Layout } from '../../data/batches.js';
 import { loadMnist } from '../../data/mnist.js';
 import { loadCheckpoint, restoreParameters, saveCheckpoint } from '../../io/checkpoint.js';
@@ -217,7 +218,7 @@ export function trainMnist(cfg: MnistConfig, options: RunOptions = {}): MnistRes
         const value = loss.item();
         if (!Number.isFinite(value)) throw new DivergenceError(step, epoch + 1, batchNo, value);
         optimizer.zeroGrad();
-        loss.backward();
+        backward(loss);
         optimizer.step();
         lossSum += value * idx.length;
         correct += countCorrect(logits, labels, cfg.layout);
