@@ -52,7 +52,7 @@ export function toRows(a: Mat): number[][] {
   return out;
 }
 
-/** The shape as numpy prints it. */
+/** The shape as numpy prints it. @example shapeOf(mat(2, 3)); // [2, 3] */
 export function shapeOf(a: Mat): [number, number] {
   return [a.rows, a.cols];
 }

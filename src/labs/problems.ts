@@ -20,6 +20,14 @@ export interface LabProblem {
   batchSize?: number;
 }
 
+/** Optional sizes and seed for the MLP problems (defaults: the seed's sizes, seed 0 or the seed's own). */
+export interface MlpDims {
+  seed?: number;
+  nx?: number;
+  nh?: number;
+  ny?: number;
+}
+
 /** Batch size used by the MLP checks: small, so a full check takes a fraction of a second. */
 export const CHECK_BATCH = 8;
 
@@ -57,9 +65,9 @@ export function scalarChainProblem(): LabProblem {
  * @example
  * seed000Problem().params.W1!.rows; // 128
  */
-export function seed000Problem(m = CHECK_BATCH): LabProblem {
-  const params = s0.makeParams(0);
-  const { X, Y } = s0.makeBatch(0, m);
+export function seed000Problem(m = CHECK_BATCH, dims: MlpDims = {}): LabProblem {
+  const params = s0.makeParams(dims.seed ?? 0, dims.nx, dims.nh, dims.ny);
+  const { X, Y } = s0.makeBatch(dims.seed ?? 0, m, dims.nx, dims.ny);
   const Xt = toTensor(X);
   const Yt = toTensor(Y);
   return {
@@ -83,9 +91,9 @@ export function seed000Problem(m = CHECK_BATCH): LabProblem {
  * @example
  * seed001Problem().params.W1!.rows; // 784
  */
-export function seed001Problem(opts: { slip?: s1.Seed001Slip } = {}, m = CHECK_BATCH): LabProblem {
-  const params = s1.makeParams(42);
-  const { X, Y } = s1.makeBatch(0, m);
+export function seed001Problem(opts: { slip?: s1.Seed001Slip } & MlpDims = {}, m = CHECK_BATCH): LabProblem {
+  const params = s1.makeParams(opts.seed ?? 42, opts.nx, opts.nh, opts.ny);
+  const { X, Y } = s1.makeBatch(opts.seed ?? 0, m, opts.nx, opts.ny);
   const Xt = toTensor(X);
   const Yt = toTensor(Y);
   return {
@@ -134,9 +142,9 @@ export function seed002Problem(opts: { buggy?: boolean } = {}): LabProblem {
  * @example
  * seed003Problem().params.w_o!.rows; // 64
  */
-export function seed003Problem(opts: { asWritten?: boolean } = {}, N = CHECK_BATCH): LabProblem {
-  const params = s3.makeParams(0);
-  const { x, target } = s3.makeBatch(0, N);
+export function seed003Problem(opts: { asWritten?: boolean } & MlpDims = {}, N = CHECK_BATCH): LabProblem {
+  const params = s3.makeParams(opts.seed ?? 0, opts.nx, opts.nh, opts.ny);
+  const { x, target } = s3.makeBatch(opts.seed ?? 0, N, opts.nx, opts.ny);
   const xt = toTensor(x);
   const tt = toTensor(target);
   return {
@@ -161,9 +169,12 @@ export const CURVE_POINTS = 100;
  * @example
  * seed004Problem().params.W3!.rows; // 2
  */
-export function seed004Problem(hand: (p: s4.Seed004Params, x: Mat, y: Mat) => s4.Seed004Grads = s4.jacobians): LabProblem {
-  const params = s4.makeParams(0);
-  const { x, y } = s4.curveData(CURVE_POINTS);
+export function seed004Problem(
+  hand: (p: s4.Seed004Params, x: Mat, y: Mat) => s4.Seed004Grads = s4.jacobians,
+  opts: { seed?: number; points?: number; n1?: number; n2?: number } = {},
+): LabProblem {
+  const params = s4.makeParams(opts.seed ?? 0, opts.n1, opts.n2);
+  const { x, y } = s4.curveData(opts.points ?? CURVE_POINTS);
   const xt = toTensor(x);
   const yt = toTensor(y);
   return {

@@ -55,7 +55,7 @@ export function makeSample(seed: string | number, opts: { raw?: boolean } = {}):
   return { a, y: Math.floor(rng() * 10) };
 }
 
-/** The seed's `integer_to_one_hot(y, 10)` as a [1,10] row. */
+/** The seed's `integer_to_one_hot(y, 10)` as a [1,10] row. @example oneHotRow(3).data[3]; // 1 */
 export function oneHotRow(y: number): Mat {
   const out = mat(1, 10);
   out.data[y] = 1;
