@@ -2,10 +2,9 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { sigmoid, tensor, valueAndGrad } from '../src/index.js';
+import { formatNumber, sigmoid, tensor, valueAndGrad } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { CHROMIUM, CHROMIUM_ARGS, browserUnavailable, buildPlayground, serveStatic } from '../playground/e2e/harness.js';
-import { formatNumber } from '../playground/src/dot.js';
 
 const unavailable = browserUnavailable();
 const title = unavailable ? `playground in Chromium (SKIPPED: ${unavailable})` : 'playground in Chromium';
@@ -70,7 +69,7 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect(Number(await cell('w1', 'numerical'))).toBeCloseTo(dw1, 8);
     // The graph itself carries the value and the local derivative used.
     const svg = (await page.innerHTML('#graph'))!;
-    expect(svg).toContain(`∂J/∂w1 = ${formatNumber(dw1)}`);
+    expect(svg).toContain(`grad ${formatNumber(dw1)}`);
     expect(svg).toContain('g · y · (1 − y)');
 
     await page.click('#back');
@@ -97,7 +96,12 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect(await page.getAttribute('#grad-table tr[data-param="w2"]', 'class')).toBe('ok');
     expect(await page.textContent('#verify-report')).toMatch(/FAIL dw1/);
     expect(await cell('w1', 'verdict')).toMatch(/✗/);
-    await page.waitForFunction(() => document.querySelector('#graph')?.innerHTML.includes('hand gradient disagrees'));
+    // The picture marks w1 red (toDot's report overlay) and keeps w2 green.
+    await page.waitForFunction(() => {
+      const node = (name: string): Element | undefined => Array.from(document.querySelectorAll('#graph g.node'))
+        .find((g) => g.querySelector('text')?.textContent === name);
+      return node('w1')?.innerHTML.includes('#dc2626') && node('w2')?.innerHTML.includes('#16a34a');
+    });
     await page.screenshot({ path: `${SHOTS}/playground-seed000.png`, fullPage: true });
   });
 

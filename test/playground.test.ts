@@ -1,14 +1,14 @@
 /** The playground's language, stepper and checks, in Node (the browser test drives the page itself). */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { tensor, valueAndGrad } from '../src/index.js';
+import { formatNumber as vizNumber, tensor, valueAndGrad } from '../src/index.js';
 import { scalarChain } from '../src/labs/seed000.js';
 import { SourceError, parseExpression, parseProgram } from '../playground/src/parser.js';
 import { evaluate } from '../playground/src/evaluate.js';
 import { handGradient, lossFunction, paramsOf, parseValues, runForward } from '../playground/src/program.js';
 import { gradientsAfter, traceBackward } from '../playground/src/stepper.js';
 import { compareWithFiniteDifferences, verifyHandGradient } from '../playground/src/checks.js';
-import { graphDot, formatNumber } from '../playground/src/dot.js';
+import { graphDot } from '../playground/src/dot.js';
 import { PRESETS } from '../playground/src/presets.js';
 
 const num = (src: string, scope: Record<string, number> = {}): number => {
@@ -132,17 +132,21 @@ describe('playground program, stepper and checks', () => {
     expect(cmp[0]!.ok).toBe(true);
   });
 
-  it('draws the graph with values, gradients, formulas and the current op', () => {
+  it('draws the graph (toDot) with values, gradients so far, formulas, the stepped op and the verdicts', () => {
     const values = parseValues(seed.values);
     const fwd = runForward(seed.expression, values);
     const trace = traceBackward(fwd.loss);
-    const before = graphDot({ trace, labels: fwd.labels, done: 0 });
-    expect(before).toMatch(/sigmoid → a1/);
-    expect(before).not.toMatch(/∂J\/∂w1/);
-    const after = graphDot({ trace, labels: fwd.labels, done: trace.steps.length, verdicts: new Map([['w1', false]]) });
+    const before = graphDot({ trace, done: 0 });
+    expect(before).toContain('a1 = sigmoid');
+    expect(before).not.toMatch(/L0 \[label="w1[^\]]*grad/);
+    expect(before).toMatch(/N6 \[style="rounded,filled,dashed"/); // the loss op is next
     const dw1 = gradientsAfter(trace, trace.steps.length).get(values[0]!.tensor)!.item();
-    expect(after).toContain(`∂J/∂w1 = ${formatNumber(dw1)}`);
+    const report = { ok: false, params: [{ name: 'w1', ok: false, worst: { index: [], manual: 1, autodiff: dw1, numerical: dw1 } }] };
+    const after = graphDot({ trace, done: trace.steps.length, report });
+    expect(after).toMatch(new RegExp(`L0 \\[label="w1[^\\]]*grad ${vizNumber(dw1).replace('.', '\\.')}`));
     expect(after).toContain('g · y · (1 − y)');
-    expect(after).toMatch(/fillcolor="#fbd3d0"/);
+    expect(after).toMatch(/L0 \[[^\]]*color="#dc2626"/);
+    expect(after).toMatch(/N0 \[fillcolor="#fdba74"/); // the last step is the first op of the tape
+    expect(after.trim().endsWith('}')).toBe(true);
   });
 });

@@ -1,19 +1,15 @@
-/**
- * The graph picture for one moment of the backward walk, as Graphviz DOT: values on every node, the gradients
- * known so far, the local derivative on every edge, the op being stepped highlighted, verdicts on parameters.
- */
-import { Tensor } from '../../src/index.js';
+/** The graph picture for one moment of the backward walk (Graphviz DOT), and short number/tensor formats for the page. */
+import { Tensor, toDot } from '../../src/index.js';
+import type { ReportLike } from '../../src/index.js';
 import { gradientsAfter, type BackwardTrace } from './stepper.js';
 
 /** What to draw. */
 export interface GraphState {
   readonly trace: BackwardTrace;
-  /** Names of values and named intermediates. */
-  readonly labels: ReadonlyMap<Tensor, string>;
   /** Backward steps taken so far (0 … trace.steps.length). */
   readonly done: number;
-  /** Hand-gradient verdicts by parameter name (true: agrees). */
-  readonly verdicts?: ReadonlyMap<string, boolean>;
+  /** A verifyGradients-shaped report: parameters it names get a green or red border. */
+  readonly report?: ReportLike;
 }
 
 /**
@@ -53,85 +49,30 @@ export function summarize(t: Tensor): string {
   return `${t.shape.join('×')} in [${formatNumber(lo, 3)}, ${formatNumber(hi, 3)}]`;
 }
 
-const html = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-function label(title: string, value: string, grad: string | null, gradName: string): string {
-  const rows = [
-    `<TR><TD><B>${html(title)}</B></TD></TR>`,
-    `<TR><TD><FONT COLOR="#333333">${html(value)}</FONT></TD></TR>`,
-  ];
-  if (grad !== null) rows.push(`<TR><TD><FONT COLOR="#b3261e">${html(`${gradName} = ${grad}`)}</FONT></TD></TR>`);
-  return `<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">${rows.join('')}</TABLE>>`;
-}
-
 /**
- * DOT text for the graph at this point of the backward walk. Node ids: `L<k>` for leaves (in order of first use),
- * `N<k>` for the k-th op of the tape, so tests and styles can find them.
+ * DOT text for the graph at this point of the backward walk: tapegrad's own picture (`toDot`, the text `toSvg`
+ * renders) with the gradients known so far and the verify report as its overlay, plus three page-only touches
+ * appended as DOT overrides: top-to-bottom layout (fits a projector), the op just stepped filled orange, the next
+ * one dashed.
  * @example
- * const dot = graphDot({ trace, labels, done: 0 });
+ * const dot = graphDot({ trace, done: 0 });
  * dot.startsWith('digraph'); // true
  */
 export function graphDot(state: GraphState): string {
-  const { trace, labels, done } = state;
+  const { trace, done } = state;
   const grads = gradientsAfter(trace, done);
-  const records = [...trace.steps].map((s) => s.record).reverse();
-  const lossName = labels.get(trace.loss) ?? 'J';
-  const gradName = (t: Tensor): string => `∂${lossName}/∂${labels.get(t) ?? (t === trace.loss ? lossName : `(${t.node?.op ?? 'this'})`)}`;
-  const current = done > 0 ? trace.steps[done - 1]! : null;
-  const next = done < trace.steps.length ? trace.steps[done]! : null;
-
-  const lines = [
-    'digraph tape {',
-    '  rankdir=TB; bgcolor="transparent"; nodesep=0.3; ranksep=0.35;',
-    '  node [fontname="Helvetica", fontsize=13, shape=box, style="rounded,filled", fillcolor="#ffffff", color="#555555"];',
-    '  edge [fontname="Helvetica", fontsize=11, color="#777777", fontcolor="#555555"];',
-  ];
-  const ids = new Map<Tensor, string>();
-  records.forEach((r, k) => ids.set(r.output, `N${k}`));
-  let leaves = 0;
-  for (const r of records) {
-    for (const input of r.inputs) {
-      if (ids.has(input)) continue;
-      const id = `L${leaves++}`;
-      ids.set(input, id);
-      const name = labels.get(input);
-      const g = grads.get(input);
-      const isParam = input.requiresGrad;
-      const verdict = name === undefined ? undefined : state.verdicts?.get(name);
-      const fill = verdict === true ? '#d7f5dd' : verdict === false ? '#fbd3d0' : isParam ? '#e8f0fe' : '#f3f3f3';
-      const border = verdict === true ? '#1e8e3e' : verdict === false ? '#d93025' : '#555555';
-      const title = name ?? 'const';
-      const value = name === undefined ? summarize(input) : `${title} = ${summarize(input)}`;
-      const attrs = [`label=${label(title, value, g && isParam ? summarize(g) : null, gradName(input))}`,
-        `shape=${isParam ? 'ellipse' : 'note'}`, `fillcolor="${fill}"`, `color="${border}"`];
-      if (verdict !== undefined) attrs.push('penwidth=3', `tooltip="hand gradient ${verdict ? 'agrees' : 'disagrees'}"`);
-      lines.push(`  ${id} [${attrs.join(', ')}];`);
-    }
-  }
-  records.forEach((r, k) => {
-    const name = labels.get(r.output);
-    const title = name ? `${r.op} → ${name}` : r.op;
-    const g = grads.get(r.output);
-    const isCurrent = current?.record === r;
-    const isNext = next?.record === r;
-    const attrs = [`label=${label(title, summarize(r.output), g ? summarize(g) : null, gradName(r.output))}`];
-    if (isCurrent) attrs.push('fillcolor="#ffe08a"', 'penwidth=2.5', 'color="#b06000"');
-    else if (isNext) attrs.push('style="rounded,filled,dashed"', 'color="#b06000"');
-    else if (g) attrs.push('fillcolor="#fff6f5"');
-    lines.push(`  N${k} [${attrs.join(', ')}];`);
-  });
-  const steppedAt = new Map(trace.steps.slice(0, done).map((s) => [s.record, s]));
-  records.forEach((r, k) => {
-    const step = steppedAt.get(r);
-    r.inputs.forEach((input, i) => {
-      const formula = r.formulas[i] ?? '';
-      const contribution = step?.inputGrads[i];
-      const text = contribution ? `${formula} = ${summarize(contribution)}` : input.requiresGrad ? formula : '';
-      const attrs = [`label="${text.replace(/"/g, '\\"')}"`];
-      if (contribution) attrs.push(`fontcolor="${step === current ? '#b06000' : '#b3261e'}"`, 'dir=both', 'arrowtail=empty');
-      lines.push(`  ${ids.get(input)} -> N${k} [${attrs.join(', ')}];`);
-    });
-  });
-  lines.push('}');
-  return lines.join('\n');
+  const n = trace.steps.length;
+  const title = done === 0
+    ? `forward pass: ${n} ops; press step to go backward`
+    : `backward: ${done} of ${n} ops done`;
+  const options = state.report ? { grads, formulas: true, title, highlight: state.report } : { grads, formulas: true, title };
+  const base = toDot(trace.loss, options).trimEnd();
+  // Tape position k (forward order) of the op stepped last and of the next one; steps run in reverse.
+  const extra = ['  graph [rankdir=TB, nodesep=0.3, ranksep=0.35];'];
+  const mark = (k: number, attrs: string): void => {
+    if (base.includes(`\n  N${k} [`)) extra.push(`  N${k} [${attrs}];`);
+  };
+  if (done > 0) mark(n - done, 'fillcolor="#fdba74", color="#b45309", penwidth=3');
+  if (done < n) mark(n - done - 1, 'style="rounded,filled,dashed", color="#b45309", penwidth=2');
+  return `${base.slice(0, base.lastIndexOf('}'))}${extra.join('\n')}\n}\n`;
 }

@@ -1,12 +1,11 @@
 /** The page: wires the boxes, the step buttons, the checks and the trainer; every handler is guarded so the page never blanks. */
-import { Tensor, noGrad } from '../../src/index.js';
+import { Tensor, dotToSvg, noGrad } from '../../src/index.js';
 import { compareWithFiniteDifferences, verifyHandGradient, type ParamComparison, type VerifyReport } from './checks.js';
 import { graphDot, summarize } from './dot.js';
 import { SourceError, lineColumn } from './parser.js';
 import { curveSvg, lossSvg } from './plot.js';
 import { PRESETS, type Preset } from './presets.js';
 import { handGradient, lossFunction, paramsOf, parseValues, runForward, type Forward, type NamedValue } from './program.js';
-import { dotToSvg } from './render.js';
 import { gradientsAfter, traceBackward, type BackwardTrace } from './stepper.js';
 import { steepestDescent } from './train.js';
 
@@ -217,12 +216,15 @@ async function render(): Promise<void> {
   const grads = gradientsAfter(s.trace, s.done);
   renderStepInfo(s);
   renderTable(s, grads);
-  const verdicts = s.report ? new Map(s.report.params.map((p) => [p.name, p.ok])) : undefined;
-  const dot = graphDot(verdicts ? { trace: s.trace, labels: s.fwd.labels, done: s.done, verdicts } : { trace: s.trace, labels: s.fwd.labels, done: s.done });
+  const dot = graphDot(s.report ? { trace: s.trace, done: s.done, report: s.report } : { trace: s.trace, done: s.done });
   const svg = await dotToSvg(dot);
   if (ticket !== renderTicket) return; // a newer render superseded this one
   const graph = el('graph');
   graph.innerHTML = svg;
+  // Graphviz sizes the picture for print; enlarge it for a projector, within the panel (see style.css).
+  const picture = graph.querySelector('svg');
+  const width = Number.parseFloat(picture?.getAttribute('width') ?? '');
+  if (picture && Number.isFinite(width)) picture.style.width = `${width * 1.5}pt`;
   graph.classList.remove('stale');
   graph.dataset['done'] = String(s.done);
   document.body.dataset['ready'] = 'true';

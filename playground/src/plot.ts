@@ -37,7 +37,7 @@ export function lossSvg(history: readonly number[]): string {
   const h = SIZE;
   const finite = history.filter((v) => v > 0 && Number.isFinite(v));
   if (finite.length < 2) {
-    return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><text x="20" y="30" font-size="12" fill="#666">loss over iterations appears here while training</text></svg>`;
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="40"><text x="12" y="25" font-size="12" fill="#666">loss over iterations appears here while training</text></svg>`;
   }
   const lo = Math.log10(Math.min(...finite));
   const hi = Math.log10(Math.max(...finite));

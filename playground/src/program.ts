@@ -79,7 +79,11 @@ export function runForward(src: string, values: readonly NamedValue[]): Forward 
     last = evaluate(st.expr, scope, src);
     if (st.name !== null) {
       scope.set(st.name, last);
-      if (last instanceof Tensor && !labels.has(last)) labels.set(last, st.name);
+      if (last instanceof Tensor && !labels.has(last)) {
+        labels.set(last, st.name);
+        // The graph picture names boxes by .name; only fresh intermediates are named, never a value.
+        if (last.name === undefined) last.name = st.name;
+      }
     }
   }
   const final = statements[statements.length - 1]!;
