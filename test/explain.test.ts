@@ -90,6 +90,18 @@ describe('explain: several paths', () => {
   });
 });
 
+describe('explain on deep graphs', () => {
+  it('walks a 4000-op scalar chain without recursion limits', () => {
+    const x = tensor(0.3, { requiresGrad: true, name: 'x' });
+    let h = x;
+    for (let i = 0; i < 2000; i++) h = h.mul(0.99).tanh();
+    const e = explain(h, x);
+    expect(e.pathCount).toBe(1);
+    expect(e.paths[0]!.factors).toHaveLength(4000);
+    expect(e.agrees).toBe(true);
+  });
+});
+
 describe('explain on tensor graphs', () => {
   it('walks the backward pass: op, incoming shape, formula, outgoing shapes', () => {
     const W = randn([3, 2], { seed: 1, requiresGrad: true });

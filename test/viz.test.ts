@@ -181,6 +181,15 @@ describe('large graphs', () => {
     expect(toDot(h.sum())).toContain('collapsed 200 ops');
   });
 
+  it('stays fast on a 10 000-op chain (gradients of every node included)', () => {
+    let h = tensor([0.1, 0.2], { requiresGrad: true, name: 'h0' });
+    for (let i = 0; i < 5000; i++) h = h.mul(0.9).tanh();
+    const start = performance.now();
+    const g = buildGraph(h.sum());
+    expect(performance.now() - start).toBeLessThan(5000);
+    expect(g.nodes.find((n) => n.title === 'h0')!.lines.some((l) => l.startsWith('grad'))).toBe(true);
+  });
+
   it('caps node count for graphs without repeats and draws the hidden part as one box', () => {
     let h = tensor(0.3, { requiresGrad: true, name: 'x' });
     const ops = ['tanh', 'sigmoid', 'exp', 'neg'] as const;

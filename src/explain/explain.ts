@@ -170,33 +170,36 @@ function explainScalar(
     factors.set(key, factor);
     return factor;
   };
-  // Every path (depth-first, shown up to maxPaths) and the exact sum over all of them (dynamic programming).
-  const paths: ChainPath[] = [];
+  // The exact count and sum over all paths by dynamic programming, loss to wrt in reverse tape
+  // order (iterative: a 10 000-op chain must not overflow the stack).
   const total = new Map<Tensor, { count: number; sum: number }>([[loss, { count: 1, sum: 1 }]]);
-  const memo = (t: Tensor): { count: number; sum: number } => {
-    const known = total.get(t);
-    if (known !== undefined) return known;
-    let count = 0, sum = 0;
-    for (const { r, slot } of consumers.get(t) ?? []) {
-      const down = memo(r.output);
-      count += down.count;
-      sum += down.sum * factorOf(r, slot).value;
-    }
-    const result = { count, sum };
-    total.set(t, result);
-    return result;
-  };
-  const all = memo(wrt);
-  const walk = (t: Tensor, trail: ChainFactor[], names: string[]): void => {
-    if (paths.length >= maxPaths) return;
+  for (let k = relevant.length - 1; k >= 0; k--) {
+    const r = relevant[k]!;
+    const down = total.get(r.output);
+    if (down === undefined) continue;
+    r.inputs.forEach((t, slot) => {
+      if (!reaches.has(t)) return;
+      const acc = total.get(t) ?? { count: 0, sum: 0 };
+      total.set(t, { count: acc.count + down.count, sum: acc.sum + down.sum * factorOf(r, slot).value });
+    });
+  }
+  const all = total.get(wrt) ?? { count: 0, sum: 0 };
+  // The first maxPaths paths, depth-first with an explicit stack.
+  const paths: ChainPath[] = [];
+  const stack: { t: Tensor; trail: ChainFactor[]; names: string[] }[] = [{ t: wrt, trail: [], names: [name(wrt)] }];
+  while (stack.length > 0 && paths.length < maxPaths) {
+    const { t, trail, names } = stack.pop()!;
     if (t === loss) {
       const factors = [...trail].reverse();
       paths.push({ names: [...names].reverse(), factors, product: factors.reduce((p, f) => p * f.value, 1) });
-      return;
+      continue;
     }
-    for (const { r, slot } of consumers.get(t) ?? []) walk(r.output, [...trail, factorOf(r, slot)], [...names, name(r.output)]);
-  };
-  walk(wrt, [], [name(wrt)]);
+    const next = consumers.get(t) ?? [];
+    for (let i = next.length - 1; i >= 0; i--) {
+      const { r, slot } = next[i]!;
+      stack.push({ t: r.output, trail: [...trail, factorOf(r, slot)], names: [...names, name(r.output)] });
+    }
+  }
   const found = allGradients(loss, [wrt]);
   const autodiff = 'grads' in found ? (found.grads.get(wrt)?.storage[0] ?? 0) : null;
   const agrees = autodiff === null ? null : Math.abs(all.sum - autodiff) <= 1e-12 + 1e-9 * Math.abs(autodiff);

@@ -7,6 +7,28 @@ import { runBackward } from '../engine/backward.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
+/**
+ * The engine asks its target list `includes(t)` for every node it visits; a picture targets every
+ * tensor of the graph, so a Set-backed `includes` keeps that linear instead of quadratic.
+ */
+class TargetList extends Array<Tensor> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+
+  private readonly members: Set<Tensor>;
+
+  constructor(items: readonly Tensor[]) {
+    super();
+    for (const t of items) this.push(t);
+    this.members = new Set(items);
+  }
+
+  override includes(t: Tensor): boolean {
+    return this.members.has(t);
+  }
+}
+
 /** The gradients, or the reason they could not be computed (shown on the picture). */
 export type GradientsResult = { grads: Map<Tensor, Tensor> } | { reason: string };
 
@@ -19,7 +41,7 @@ export function allGradients(root: Tensor, tensors: readonly Tensor[]): Gradient
   if (root.size !== 1) {
     return { reason: `no intermediate gradients: the root ${formatShape(root.shape)} is not a scalar (pass a grads map)` };
   }
-  const targets = tensors.filter((t) => t.requiresGrad);
+  const targets = new TargetList(tensors.filter((t) => t.requiresGrad));
   const seed = allocate(root.dtype, 1);
   seed[0] = 1;
   try {

@@ -132,15 +132,19 @@ export function buildGraph(root: Tensor, options: GraphOptions = {}): VizGraph {
   const hiddenLeaves = new Set<Tensor>();
   if (records.length + leaves.length > maxNodes) {
     units = collapseRuns(records.map((r) => r.op), (s) => soleProducers(s), notes);
+    const foldable = new Map<string, Tensor[]>();
     for (const [leaf, users] of leafUsers(units)) {
       const only = [...users][0]!;
       // Only anonymous constants fold away: parameters and named inputs always keep their box.
-      if (users.size === 1 && only.startsWith('G') && !leaf.requiresGrad && leaf.name === undefined) hiddenLeaves.add(leaf);
+      if (users.size === 1 && only.startsWith('G') && !leaf.requiresGrad && leaf.name === undefined) {
+        foldable.set(only, [...(foldable.get(only) ?? []), leaf]);
+      }
     }
     for (const u of units) {
-      const mine = [...hiddenLeaves].filter((l) => u.records.some((k) => records[k]!.inputs.includes(l)));
-      if (mine.length <= 2) for (const l of mine) hiddenLeaves.delete(l);
-      else u.folded = mine.length;
+      const mine = foldable.get(u.id) ?? [];
+      if (mine.length <= 2) continue;
+      u.folded = mine.length;
+      for (const l of mine) hiddenLeaves.add(l);
     }
   }
   function soleProducers(s: number): number[] {
@@ -158,7 +162,8 @@ export function buildGraph(root: Tensor, options: GraphOptions = {}): VizGraph {
   const hidden = new Set<Unit>();
   const visibleLeafCount = leaves.filter((l) => !hiddenLeaves.has(l)).length;
   if (units.length + visibleLeafCount > maxNodes) {
-    const order = [...units].sort((a, b) => Math.max(...b.records) - Math.max(...a.records));
+    const lastRecord = (u: Unit): number => u.records.reduce((m, k) => Math.max(m, k), -1);
+    const order = units.map((u) => ({ u, last: lastRecord(u) })).sort((a, b) => b.last - a.last).map((x) => x.u);
     const counted = new Set<Tensor>();
     let used = 1;
     for (const u of order) {
