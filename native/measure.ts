@@ -104,7 +104,7 @@ if (addon && info.backend !== 'reference') {
       const { A, B, C } = operands(T, M, K, N);
       const t: number[] = [];
       for (const threads of [1, 2]) {
-        configureKernels({ threads, threadFlops: 0 });
+        configureKernels({ threads, threadFlops: 0, contentionGuard: false });
         t.push(time(() => addon.gemm(false, false, M, N, K, A, B, C), 10));
       }
       console.log(`${T.name.padEnd(13)} (${M},${K},${N})`.padEnd(32) +
@@ -112,7 +112,7 @@ if (addon && info.backend !== 'reference') {
         `  2T ${(t[1]! * 1e6).toFixed(1).padStart(7)}  speed-up ${(t[0]! / t[1]!).toFixed(2)}`);
     }
   }
-  configureKernels({ threads: info.threads, threadFlops: info.threadFlops });
+  configureKernels({ threads: info.threads, threadFlops: info.threadFlops, contentionGuard: true });
 }
 // Why element-wise ops stay in TypeScript: per W1 batch they cost a few µs next to the GEMMs.
 console.log('\nTypeScript element-wise loops on a W1 hidden layer (50×128), ns per element:');

@@ -188,7 +188,16 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
   return kernelInfo();
 }
 
-/** The raw addon for tests and measurements (null when it did not load). */
+/**
+ * The raw addon for tests and measurements (null when it did not load): its `gemm` skips the
+ * TypeScript small-product path and the length checks, so callers must validate first.
+ *
+ * @example
+ * ```ts
+ * const addon = nativeAddon();
+ * if (addon) addon.gemm(false, false, 2, 2, 2, a, b, c); // a, b, c: Float32Array(4) each
+ * ```
+ */
 export function nativeAddon(): Pick<Addon, 'gemm'> | null {
   return addon;
 }
