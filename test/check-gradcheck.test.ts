@@ -105,9 +105,9 @@ describe('gradcheck', () => {
     expect(String(r)).toContain('non-differentiable point');
   });
 
-  // Wall time depends on the machine's load (measured alone: ~3.5 s on 2 cores); the evaluation
+  // Wall time depends on the machine's load (measured: 4.7–5.5 s with the machine at load 24, 242 evaluations); the evaluation
   // count is the deterministic measure of cost, and the time bound only catches a blow-up.
-  it('the 784-128-10 MLP (batch 32): full check in < 600 evaluations, one corrupted dW1 element located', () => {
+  it('the 784-128-10 MLP (batch 32): full check in < 300 evaluations, one corrupted dW1 element located', () => {
     const { X, labels, params } = mlp(32);
     const target = 300 * 128 + 77; // W1[300,77]
     const badMatmul = corruptedMatmul(target, 5e-3);
@@ -116,7 +116,7 @@ describe('gradcheck', () => {
     const start = performance.now();
     const r = gradcheck(f, params);
     const seconds = (performance.now() - start) / 1000;
-    expect(r.evaluations).toBeLessThan(600);
+    expect(r.evaluations).toBeLessThan(300);
     expect(seconds).toBeLessThan(30);
     const w1 = r.inputs.find((i) => i.name === 'W1')!;
     expect(w1.mode).toBe('sampled');

@@ -11,7 +11,7 @@ import { Tensor } from '../tensor.js';
 import { elementName, fmt, shapeString, unravel } from './indexing.js';
 import { Probe, type ElementResult } from './numeric.js';
 import { makeRng, normal, type Rng } from './rng.js';
-import { checkInput, DEFAULT_STRATEGY, type InputCheck, type StrategyOptions } from './strategy.js';
+import { checkInput, strategyFrom, type InputCheck, type StrategyOptions } from './strategy.js';
 import { table } from './table.js';
 import {
   DEFAULT_EPS, DENOMINATOR, FLOAT32_EPS_STEP, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, noiseFloor, relError, withFloor, type Tolerance,
@@ -220,7 +220,7 @@ function summarize(
  *   written for float32 inputs is differentiated numerically in float64 (float32 differences are
  *   the usual false alarm). Step `eps` defaults to cbrt(float64 epsilon) ≈ 6.06e-6.
  * - Analytical side: tapegrad's `valueAndGrad` on the original inputs, in their own dtype.
- * - Small inputs (≤ `fullLimit` = 256 elements): every element. Large ones: two random-direction
+ * - Small inputs (≤ `fullLimit` = 64 elements): every element. Large ones: two random-direction
  *   checks (uᵀ∇f vs a directional difference, 2 evaluations each), the 8 largest and 16 random
  *   elements, and, if a direction fails, a bisection search that names the wrong elements.
  * - A non-scalar output with ≤ `jacobianLimit` (16) elements is checked row by row (the full
@@ -242,7 +242,7 @@ export function gradcheck(f: (...args: never[]) => Tensor, inputs: CheckInputs, 
   const { names, tensors, call } = nameInputs(f, inputs);
   tensors.forEach((t, i) => checkTensor('gradcheck', names[i]!, t));
   if (options.eps !== undefined && !(options.eps > 0)) throw new Error(`gradcheck: eps must be positive, got ${options.eps}`);
-  const strategy: StrategyOptions = { ...DEFAULT_STRATEGY, ...definedOnly(options) };
+  const strategy = strategyFrom(options);
   const rng = makeRng(options.seed ?? 0);
   const wrt = selectInputs('gradcheck', names, options.wrt);
 
@@ -287,13 +287,6 @@ export function gradcheck(f: (...args: never[]) => Tensor, inputs: CheckInputs, 
     toString: () => formatGradcheck(report),
   };
   return report;
-}
-
-function definedOnly(o: GradcheckOptions): Partial<StrategyOptions> {
-  const keys = ['fullLimit', 'directions', 'largest', 'samples', 'maxFound', 'searchEvaluations'] as const;
-  const out: Partial<Record<(typeof keys)[number], number>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
 }
 
 function selectInputs(fn: string, names: readonly string[], wrt: GradcheckOptions['wrt']): number[] {

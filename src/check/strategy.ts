@@ -24,13 +24,26 @@ export interface StrategyOptions {
 }
 
 export const DEFAULT_STRATEGY: StrategyOptions = {
-  fullLimit: 256,
+  fullLimit: 64,
   directions: 2,
   largest: 8,
   samples: 16,
   maxFound: 4,
   searchEvaluations: 400,
 };
+
+/** The defaults overridden by whichever strategy options are set in `options`. */
+export function strategyFrom(options: Partial<StrategyOptions>): StrategyOptions {
+  const out: Record<keyof StrategyOptions, number> = { ...DEFAULT_STRATEGY };
+  for (const k of Object.keys(DEFAULT_STRATEGY) as (keyof StrategyOptions)[]) {
+    const v = options[k];
+    if (v !== undefined) {
+      if (!(Number.isInteger(v) && v >= 0)) throw new Error(`gradient check: option ${k} must be a non-negative integer, got ${v}`);
+      out[k] = v;
+    }
+  }
+  return out;
+}
 
 /** What was checked in one input, and how. */
 export interface InputCheck {

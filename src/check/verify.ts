@@ -12,7 +12,7 @@ import { elementName, fmt, shapeString, unravel } from './indexing.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue, type ShapeCheck } from './manual.js';
 import { Probe } from './numeric.js';
 import { makeRng } from './rng.js';
-import { checkInput, DEFAULT_STRATEGY, type InputCheck, type StrategyOptions } from './strategy.js';
+import { checkInput, strategyFrom, type InputCheck, type StrategyOptions } from './strategy.js';
 import { table } from './table.js';
 import {
   agree, DEFAULT_EPS, EXACT_TOLERANCE, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, noiseFloor, relError, withFloor, type Tolerance,
@@ -290,7 +290,7 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
   });
   const record = (ts: readonly Tensor[]): Record<string, Tensor> => Object.fromEntries(names.map((n, i) => [n, ts[i]!]));
   const eps = options.eps ?? DEFAULT_EPS;
-  const strategy: StrategyOptions = { ...DEFAULT_STRATEGY, ...strategyOf(options) };
+  const strategy = strategyFrom(options);
   const rng = makeRng(options.seed ?? 0);
 
   const { grads } = valueAndGrad((...ts: Tensor[]) => scalar(fn, loss(record(ts))))(...tensors);
@@ -349,13 +349,6 @@ function scalar(fn: string, y: unknown): Tensor {
     throw new Error(`${fn}: loss must return a scalar Tensor, got ${y instanceof Tensor ? `shape ${shapeString(y.shape)}` : typeof y}`);
   }
   return y;
-}
-
-function strategyOf(o: VerifyOptions): Partial<StrategyOptions> {
-  const keys = ['fullLimit', 'directions', 'largest', 'samples', 'maxFound', 'searchEvaluations'] as const;
-  const out: Partial<Record<(typeof keys)[number], number>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
 }
 
 /** The k elements where hand and autodiff disagree most (they get finite differences too). */
