@@ -12,8 +12,8 @@ export { tensor, zeros, ones, full, randn, rand, oneHot } from './creation.js';
 export type { TensorOptions, RandomOptions } from './creation.js';
 export { manualSeed } from './random.js';
 
-export { add, sub, mul, div, pow, equalMask, greaterMask, greaterEqualMask } from './ops/arithmetic.js';
-export { neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, tanhBackward, sigmoidBackward, reluBackward } from './ops/unary.js';
+export { add, sub, mul, div, pow, equalMask, greaterMask, greaterEqualMask, tanhBackward, sigmoidBackward, reluBackward } from './ops/arithmetic.js';
+export { neg, exp, log, sqrt, abs, tanh, sigmoid, relu, sign } from './ops/unary.js';
 export { sum, mean, max } from './ops/reduce.js';
 export type { Axis } from './ops/reduce.js';
 export { reshape, transpose, broadcastTo, sumTo, cast } from './ops/shape-ops.js';

@@ -2,6 +2,10 @@
  * The binary element-wise ops with numpy broadcasting. Broadcasting lives here only: forward reads
  * broadcast inputs through stride-0 axes, and every VJP result is summed back to its input's shape
  * by `sumTo` in one wrapper, so no rule below has to think about it.
+ *
+ * NOTE: ops modules import each other (VJPs use other ops), so module top levels only call
+ * functions of their own module: every `binaryOp(...)` call lives here. A top-level call into a
+ * module of the cycle breaks when that module has not run yet (esbuild's __name helper, tsx).
  */
 import { allocate, resultDType } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
@@ -143,7 +147,34 @@ export const greaterMask = greaterOp.apply;
 /** 1 where a ≥ b, else 0 (no gradient). @example greaterEqualMask(tensor([1, 2]), 2).toArray() // [0, 1] */
 export const greaterEqualMask = greaterEqualOp.apply;
 
+// Fused backward ops of the activations (unary.ts uses them): g·(1 − y²), g·y·(1 − y), g·[x > 0], each with its own VJP.
+const tanhBackwardOp = binaryOp({
+  name: 'tanhBackward', body: 'r = x * (1 - y * y);', formulas: ['gg · (1 − y²)', '−2 · gg · g · y'],
+  vjp: (gg, g, y, _o, ctx) => [
+    ctx.needsGrad[0] ? tanhBackward(gg, y) : null,
+    ctx.needsGrad[1] ? mul(mul(gg, g), mul(y, -2)) : null,
+  ],
+});
+const sigmoidBackwardOp = binaryOp({
+  name: 'sigmoidBackward', body: 'r = x * y * (1 - y);', formulas: ['gg · y · (1 − y)', 'gg · g · (1 − 2y)'],
+  vjp: (gg, g, y, _o, ctx) => [
+    ctx.needsGrad[0] ? sigmoidBackward(gg, y) : null,
+    ctx.needsGrad[1] ? mul(mul(gg, g), sub(1, mul(y, 2))) : null,
+  ],
+});
+const reluBackwardOp = binaryOp({
+  name: 'reluBackward', body: 'r = y > 0 ? x : 0;', formulas: ['gg · [x > 0]', '0'],
+  vjp: (gg, _g, x, _o, ctx) => [ctx.needsGrad[0] ? reluBackward(gg, x) : null, null],
+});
+/** g·(1 − y²): tanh's VJP from its output y, fused. @example tanhBackward(tensor([1]), tensor([0.5])).toArray() // [0.75] */
+export const tanhBackward = (g: Tensor, y: Tensor): Tensor => tanhBackwardOp.apply(g, y);
+/** g·y·(1 − y): sigmoid's VJP from its output y, fused. @example sigmoidBackward(tensor([1]), tensor([0.5])).toArray() // [0.25] */
+export const sigmoidBackward = (g: Tensor, y: Tensor): Tensor => sigmoidBackwardOp.apply(g, y);
+/** g where x > 0, else 0: relu's VJP, fused. @example reluBackward(tensor([5, 5]), tensor([-1, 1])).toArray() // [0, 5] */
+export const reluBackward = (g: Tensor, x: Tensor): Tensor => reluBackwardOp.apply(g, x);
+
 export const ARITHMETIC_OPS = {
   add: addOp.def, sub: subOp.def, mul: mulOp.def, div: divOp.def, pow: powOp.def,
   equal: equalOp.def, greater: greaterOp.def, greaterEqual: greaterEqualOp.def,
+  tanhBackward: tanhBackwardOp.def, sigmoidBackward: sigmoidBackwardOp.def, reluBackward: reluBackwardOp.def,
 };

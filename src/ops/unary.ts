@@ -1,7 +1,8 @@
 /**
  * The unary element-wise ops. Derivatives that are cheaper from the saved output use it
  * (exp: y, tanh: 1 − y², sigmoid: y(1 − y)); the fused `tanhBackward`/`sigmoidBackward`/`reluBackward`
- * ops compute those products in one loop and have VJPs of their own, so second derivatives work.
+ * ops (in arithmetic.ts, being binary) compute those products in one loop and have VJPs of their
+ * own, so second derivatives work.
  * The saved output is the recorded result tensor itself, so a recorded backward (createGraph) that
  * uses it still differentiates through the forward op.
  */
@@ -10,7 +11,7 @@ import { applyOp } from '../engine/op.js';
 import type { OpDef, VjpContext } from '../engine/op.js';
 import { unaryKernel } from '../kernels/elementwise.js';
 import { Tensor } from '../tensor.js';
-import { binaryOp, div, mul, sub } from './arithmetic.js';
+import { div, mul, reluBackward, sigmoidBackward, tanhBackward } from './arithmetic.js';
 import { expectTensor } from './operand.js';
 
 interface UnarySpec {
@@ -91,34 +92,7 @@ export const relu = reluOp.apply;
 /** −1, 0 or 1 by the sign of x (no gradient). @example sign(tensor([-2, 0, 5])).toArray() // [-1, 0, 1] */
 export const sign = signOp.apply;
 
-// Fused backward ops: g·(1 − y²), g·y·(1 − y), g·[x > 0], each with its own VJP.
-const tanhBackwardOp = binaryOp({
-  name: 'tanhBackward', body: 'r = x * (1 - y * y);', formulas: ['gg · (1 − y²)', '−2 · gg · g · y'],
-  vjp: (gg, g, y, _o, ctx) => [
-    ctx.needsGrad[0] ? tanhBackward(gg, y) : null,
-    ctx.needsGrad[1] ? mul(mul(gg, g), mul(y, -2)) : null,
-  ],
-});
-const sigmoidBackwardOp = binaryOp({
-  name: 'sigmoidBackward', body: 'r = x * y * (1 - y);', formulas: ['gg · y · (1 − y)', 'gg · g · (1 − 2y)'],
-  vjp: (gg, g, y, _o, ctx) => [
-    ctx.needsGrad[0] ? sigmoidBackward(gg, y) : null,
-    ctx.needsGrad[1] ? mul(mul(gg, g), sub(1, mul(y, 2))) : null,
-  ],
-});
-const reluBackwardOp = binaryOp({
-  name: 'reluBackward', body: 'r = y > 0 ? x : 0;', formulas: ['gg · [x > 0]', '0'],
-  vjp: (gg, _g, x, _o, ctx) => [ctx.needsGrad[0] ? reluBackward(gg, x) : null, null],
-});
-/** g·(1 − y²): tanh's VJP from its output y, fused. @example tanhBackward(tensor([1]), tensor([0.5])).toArray() // [0.75] */
-export const tanhBackward = (g: Tensor, y: Tensor): Tensor => tanhBackwardOp.apply(g, y);
-/** g·y·(1 − y): sigmoid's VJP from its output y, fused. @example sigmoidBackward(tensor([1]), tensor([0.5])).toArray() // [0.25] */
-export const sigmoidBackward = (g: Tensor, y: Tensor): Tensor => sigmoidBackwardOp.apply(g, y);
-/** g where x > 0, else 0: relu's VJP, fused. @example reluBackward(tensor([5, 5]), tensor([-1, 1])).toArray() // [0, 5] */
-export const reluBackward = (g: Tensor, x: Tensor): Tensor => reluBackwardOp.apply(g, x);
-
 export const UNARY_OPS = {
   neg: negOp.def, exp: expOp.def, log: logOp.def, sqrt: sqrtOp.def, abs: absOp.def,
   tanh: tanhOp.def, sigmoid: sigmoidOp.def, relu: reluOp.def, sign: signOp.def,
-  tanhBackward: tanhBackwardOp.def, sigmoidBackward: sigmoidBackwardOp.def, reluBackward: reluBackwardOp.def,
 };
