@@ -44,3 +44,7 @@ export { parseIdx, encodeIdx, epochPermutation, batchRanges, gatherFeatures, gat
 export type { IdxArray, ArrayDataset, Layout, CurveData, CurveTarget } from './data/index.js';
 export * from './plot/index.js';
 export * from './viz/index.js';
+
+// Checking gradients: the product's heart.
+export * from './check/index.js';
+export * from './explain/index.js';
