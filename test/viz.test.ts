@@ -94,6 +94,39 @@ describe('toMermaid and toSvg', () => {
     expect(m).toMatch(/L0 --> N0/);
   });
 
+  it('escapes names that would break DOT or Mermaid syntax', async () => {
+    const w = tensor([1, 2], { requiresGrad: true, name: 'w "quoted" <b> \\ back' });
+    const y = w.tanh().sum();
+    const m = toMermaid(y);
+    expect(m).toContain('w #quot;quoted#quot; #lt;b#gt;');
+    const svg = await toSvg(y);
+    expect(svg).toContain('&quot;quoted&quot;');
+  });
+
+  it('the CLI writes Mermaid into Markdown as a fenced block, and DOT to standard output', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const out = join(mkdtempSync(join(tmpdir(), 'tapegrad-graph-')), 'chain.md');
+    const log = console.log;
+    const write = process.stdout.write.bind(process.stdout);
+    let printed = '';
+    console.log = () => {};
+    process.stdout.write = ((chunk: string) => {
+      printed += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      expect(await graphCli(['chain', '--out', out])).toBe(0);
+      expect(await graphCli(['chain', '--format', 'dot'])).toBe(0);
+    } finally {
+      console.log = log;
+      process.stdout.write = write;
+    }
+    expect(readFileSync(out, 'utf8').startsWith('```mermaid\nflowchart LR')).toBe(true);
+    expect(printed).toContain('digraph tapegrad');
+  });
+
   it('renders SVG in-process with the labels', async () => {
     const svg = await toSvg(chain().J);
     expect(svg).toContain('<svg');

@@ -96,7 +96,9 @@ export async function run(args: string[]): Promise<number> {
   }
   const loss: Tensor = ex.loss(ex.params);
   const graph = buildGraph(loss, options);
-  const text = parsed.format === 'mermaid' ? graphToMermaid(graph)
+  // A Markdown file gets a fenced block, so GitHub and most doc sites render it as a diagram.
+  const mermaid = (): string => (parsed.out?.endsWith('.md') === true ? `\`\`\`mermaid\n${graphToMermaid(graph)}\`\`\`\n` : graphToMermaid(graph));
+  const text = parsed.format === 'mermaid' ? mermaid()
     : parsed.format === 'dot' ? graphToDot(graph) : await dotToSvg(graphToDot(graph));
   const log = parsed.out === null ? console.error : console.log;
   for (const m of messages) log(m);
