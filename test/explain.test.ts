@@ -50,7 +50,13 @@ describe('explain on seed 000', () => {
     expect(bySymbol.get('∂a1/∂z1')).toBeCloseTo(a1 * (1 - a1), 14);
     expect(bySymbol.get('∂z1/∂w1')).toBe(1.7);
     expect(path.factors.find((f) => f.symbol === '∂ŷ/∂z2')!.formula).toBe('y · (1 − y)');
+    // Grouped between the named tensors: exactly the seed's five factors.
+    expect(path.grouped.map((g) => g.symbol)).toEqual(['∂J/∂ŷ', '∂ŷ/∂z2', '∂z2/∂a1', '∂a1/∂z1', '∂z1/∂w1']);
+    const seedFactors = [yhat - 1, yhat * (1 - yhat), -1.5, a1 * (1 - a1), 1.7];
+    path.grouped.forEach((g, i) => expect(g.value).toBeCloseTo(seedFactors[i]!, 14));
+    expect(path.grouped[0]!.factors).toBe(3);
     const text = e.toString();
+    expect(text).toContain('between named tensors: ∂J/∂ŷ · ∂ŷ/∂z2');
     expect(text).toContain('dJ/dw1');
     expect(text).toContain('✓ agrees');
   });

@@ -38,6 +38,12 @@ export interface ChainPath {
   readonly names: readonly string[];
   readonly factors: readonly ChainFactor[];
   readonly product: number;
+  /**
+   * The factors multiplied together between consecutive *named* tensors (plus loss and wrt): with
+   * z1, a1, z2, ŷ named, seed 000's path reads ∂J/∂ŷ · ∂ŷ/∂z2 · ∂z2/∂a1 · ∂a1/∂z1 · ∂z1/∂w1, the
+   * seed's five factors, however many unnamed ops (a `½`, a square) sit in between.
+   */
+  readonly grouped: readonly { symbol: string; value: number; factors: number }[];
 }
 
 /** One op of a tensor backward pass, in the order reverse mode visits it. */
@@ -186,18 +192,22 @@ function explainScalar(
   const all = total.get(wrt) ?? { count: 0, sum: 0 };
   // The first maxPaths paths, depth-first with an explicit stack.
   const paths: ChainPath[] = [];
-  const stack: { t: Tensor; trail: ChainFactor[]; names: string[] }[] = [{ t: wrt, trail: [], names: [name(wrt)] }];
+  const stack: { t: Tensor; trail: ChainFactor[]; tensors: Tensor[] }[] = [{ t: wrt, trail: [], tensors: [wrt] }];
   while (stack.length > 0 && paths.length < maxPaths) {
-    const { t, trail, names } = stack.pop()!;
+    const { t, trail, tensors } = stack.pop()!;
     if (t === loss) {
       const factors = [...trail].reverse();
-      paths.push({ names: [...names].reverse(), factors, product: factors.reduce((p, f) => p * f.value, 1) });
+      const nodes = [...tensors].reverse();
+      paths.push({
+        names: nodes.map(name), factors, product: factors.reduce((p, f) => p * f.value, 1),
+        grouped: groupByNames(nodes, factors, name),
+      });
       continue;
     }
     const next = consumers.get(t) ?? [];
     for (let i = next.length - 1; i >= 0; i--) {
       const { r, slot } = next[i]!;
-      stack.push({ t: r.output, trail: [...trail, factorOf(r, slot)], names: [...names, name(r.output)] });
+      stack.push({ t: r.output, trail: [...trail, factorOf(r, slot)], tensors: [...tensors, r.output] });
     }
   }
   const found = allGradients(loss, [wrt]);
@@ -208,6 +218,26 @@ function explainScalar(
     autodiff, agrees, steps: [],
   };
   return { ...result, toString: () => scalarText(result, digits) };
+}
+
+/** Multiplies the factors between consecutive named tensors of a path (nodes: loss first, wrt last). */
+function groupByNames(
+  nodes: readonly Tensor[], factors: readonly ChainFactor[], name: (t: Tensor) => string,
+): { symbol: string; value: number; factors: number }[] {
+  const groups: { symbol: string; value: number; factors: number }[] = [];
+  let start = 0, value = 1, count = 0;
+  for (let i = 0; i < factors.length; i++) {
+    value *= factors[i]!.value;
+    count++;
+    const below = nodes[i + 1]!;
+    if (below.name !== undefined || i === factors.length - 1) {
+      groups.push({ symbol: `∂${name(nodes[start]!)}/∂${name(below)}`, value, factors: count });
+      start = i + 1;
+      value = 1;
+      count = 0;
+    }
+  }
+  return groups;
 }
 
 function scalarText(e: Omit<Explanation, 'toString'>, digits: number): string {
@@ -221,6 +251,10 @@ function scalarText(e: Omit<Explanation, 'toString'>, digits: number): string {
       lines.push(`    ${factor.symbol} = ${factor.formula}${value}${where}`);
     }
     lines.push(`    product = ${p.factors.map((x) => `(${f(x.value)})`).join(' · ')} = ${f(p.product)}`);
+    if (p.grouped.length < p.factors.length) {
+      lines.push(`    between named tensors: ${p.grouped.map((g) => g.symbol).join(' · ')}`);
+      lines.push(`      = ${p.grouped.map((g) => `(${f(g.value)})`).join(' · ')} = ${f(p.product)}`);
+    }
   });
   if (e.pathCount > e.paths.length) lines.push(`  … ${e.pathCount - e.paths.length} more paths not shown (the sum below covers all)`);
   lines.push(`  sum over ${e.pathCount === 1 ? 'the path' : `all ${e.pathCount} paths`} = ${f(e.sum!)}`);
