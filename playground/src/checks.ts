@@ -1,10 +1,13 @@
 /**
- * The checks the page shows beside the graph: autodiff vs float64 central differences per parameter, and a
- * hand-derived gradient vs both, in the report shape of API.md's verifyGradients (so the graph overlay can read it).
+ * The checks the page shows beside the graph: tapegrad's gradcheck (autodiff vs float64 central differences) with
+ * the per-element differences for the table, and tapegrad's verifyGradients for a hand-derived gradient.
  */
 import { Tensor, noGrad, tensor, valueAndGrad } from '../../src/index.js';
+import { gradcheck, verifyGradients, type VerifyReport } from '../../src/check/index.js';
 
-/** Tolerances: agreement when |a − b| ≤ atol + rtol·max(|a|, |b|). */
+export type { VerifyReport } from '../../src/check/index.js';
+
+/** The finite-difference step (and the tolerances gradcheck would use by default in float64). */
 export interface Tolerances {
   eps: number;
   atol: number;
@@ -23,44 +26,10 @@ export interface ParamComparison {
   readonly maxAbsError: number;
 }
 
-/** One parameter's verdict, as API.md's verifyGradients reports it. */
-export interface VerifyEntry {
-  readonly name: string;
-  readonly ok: boolean;
-  readonly shape: readonly number[];
-  readonly worst: { index: number[]; manual: number; autodiff: number; numerical: number };
-  readonly diagnosis?: string;
-}
-
-/** verifyGradients' report shape. */
-export interface VerifyReport {
-  readonly ok: boolean;
-  readonly params: readonly VerifyEntry[];
-  toString(): string;
-}
-
 type LossFn = (params: Record<string, Tensor>) => Tensor;
 
-const agree = (a: number, b: number, t: Tolerances): boolean => Math.abs(a - b) <= t.atol + t.rtol * Math.max(Math.abs(a), Math.abs(b));
 
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index: number[] = [];
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d]!;
-    index.unshift(flat % n);
-    flat = Math.floor(flat / n);
-  }
-  return index;
-}
 
-/**
- * An element's name in the reports: `W[1,0]`, or just `w` for a scalar.
- * @example
- * elementLabel('W', [1, 0]); // 'W[1,0]'
- */
-export function elementLabel(name: string, index: readonly number[]): string {
-  return index.length === 0 ? name : `${name}[${index.join(',')}]`;
-}
 
 /** The autodiff gradient of every parameter, from a fresh forward pass. */
 export function autodiffGradients(loss: LossFn, params: Record<string, Tensor>): Record<string, Float64Array> {
@@ -98,91 +67,32 @@ export function numericalGradients(loss: LossFn, params: Record<string, Tensor>,
 }
 
 /**
- * Autodiff vs central differences for every parameter.
+ * Autodiff vs central differences for every parameter: the verdict and max error are gradcheck's; the
+ * per-element numbers (for the table) are plain central differences.
  * @example
  * compareWithFiniteDifferences((p) => p.w!.mul(p.w!), { w: tensor(3, { requiresGrad: true }) })[0]!.ok; // true
  */
 export function compareWithFiniteDifferences(loss: LossFn, params: Record<string, Tensor>, tol: Tolerances = DEFAULTS): ParamComparison[] {
   const auto = autodiffGradients(loss, params);
   const num = numericalGradients(loss, params, tol.eps);
+  const report = gradcheck(loss, params);
   return Object.keys(params).map((name) => {
-    const a = auto[name]!;
-    const n = num[name]!;
-    let maxAbsError = 0;
-    let ok = true;
-    a.forEach((x, k) => {
-      maxAbsError = Math.max(maxAbsError, Math.abs(x - n[k]!));
-      if (!agree(x, n[k]!, tol)) ok = false;
-    });
-    return { name, shape: params[name]!.shape, autodiff: a, numerical: n, ok, maxAbsError };
+    const entry = report.inputs.find((e) => e.name === name);
+    return {
+      name, shape: params[name]!.shape, autodiff: auto[name]!, numerical: num[name]!,
+      ok: entry?.ok ?? false, maxAbsError: entry?.maxAbsError ?? NaN,
+    };
   });
-}
-
-function diagnose(manual: Float64Array, reference: Float64Array, shape: readonly number[], tol: Tolerances): string | undefined {
-  if (manual.every((x) => x === 0) && reference.some((x) => x !== 0)) return 'the hand gradient is all zeros';
-  let dot = 0;
-  let norm = 0;
-  reference.forEach((r, k) => {
-    dot += r * manual[k]!;
-    norm += r * r;
-  });
-  // Any wrong scalar is "a multiple" of the right one: only a whole tensor off by one factor says something.
-  if (norm > 0 && manual.length > 1) {
-    const c = dot / norm;
-    if (Math.abs(c - 1) > 1e-6 && manual.every((m, k) => agree(m, c * reference[k]!, tol))) {
-      const nice = [-1, 2, 0.5, -2, -0.5, 1 / 3, 3].find((f) => Math.abs(c - f) < 1e-6);
-      return `the hand gradient is ${nice ?? c.toPrecision(4)} × the true one (a missing or extra constant factor or sign?)`;
-    }
-  }
-  if (shape.length === 2 && shape[0] === shape[1]) {
-    const n = shape[0]!;
-    if (manual.every((m, k) => agree(m, reference[(k % n) * n + Math.floor(k / n)]!, tol))) return 'the hand gradient is transposed';
-  }
-  return undefined;
 }
 
 /**
- * A hand-derived gradient against autodiff and finite differences (API.md's verifyGradients, local to the page):
- * a parameter passes when its hand gradient agrees with autodiff and autodiff agrees with finite differences.
+ * A hand-derived gradient against autodiff and finite differences: tapegrad's verifyGradients.
  * @example
  * const r = verifyHandGradient((p) => p.w!.mul(p.w!), { w: tensor(3, { requiresGrad: true }) }, () => ({ w: tensor(5) }));
  * r.ok; // false: d(w²)/dw at 3 is 6
  */
 export function verifyHandGradient(
   loss: LossFn, params: Record<string, Tensor>, manual: (params: Record<string, Tensor>) => Record<string, Tensor>,
-  tol: Tolerances = DEFAULTS,
 ): VerifyReport {
-  const comparisons = compareWithFiniteDifferences(loss, params, tol);
-  const hand = manual(params);
-  const entries: VerifyEntry[] = [];
-  for (const c of comparisons) {
-    const given = hand[c.name];
-    if (given === undefined) continue;
-    const m = Float64Array.from(given.data());
-    let worstK = 0;
-    let worstErr = -1;
-    let ok = c.ok;
-    m.forEach((x, k) => {
-      const err = Math.abs(x - c.autodiff[k]!);
-      if (err > worstErr) {
-        worstErr = err;
-        worstK = k;
-      }
-      if (!agree(x, c.autodiff[k]!, tol)) ok = false;
-    });
-    const worst = { index: unravel(worstK, c.shape), manual: m[worstK]!, autodiff: c.autodiff[worstK]!, numerical: c.numerical[worstK]! };
-    const diagnosis = ok ? undefined : c.ok ? diagnose(m, c.autodiff, c.shape, tol) : 'autodiff and finite differences disagree here';
-    entries.push(diagnosis === undefined ? { name: c.name, ok, shape: c.shape, worst } : { name: c.name, ok, shape: c.shape, worst, diagnosis });
-  }
-  const ok = entries.length > 0 && entries.every((e) => e.ok);
-  return {
-    ok,
-    params: entries,
-    toString: () => entries.map((e) => {
-      const w = elementLabel(e.name, e.worst.index);
-      const line = `${e.ok ? 'ok  ' : 'FAIL'} d${e.name}: worst ${w} hand ${e.worst.manual.toPrecision(8)}, ` +
-        `autodiff ${e.worst.autodiff.toPrecision(8)}, numerical ${e.worst.numerical.toPrecision(8)}`;
-      return e.diagnosis ? `${line} — ${e.diagnosis}` : line;
-    }).join('\n'),
-  };
+  return verifyGradients({ params, loss, manual });
 }
