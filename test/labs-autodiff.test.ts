@@ -4,6 +4,7 @@ import { autodiffGrads, maxRelDiff, toTensors } from '../src/labs/bridge.js';
 import type { LabProblem } from '../src/labs/problems.js';
 import * as P from '../src/labs/problems.js';
 import { map } from '../src/labs/matrix.js';
+import { mnistRows } from '../src/labs/mnist-batch.js';
 
 function handVsAutodiff(p: LabProblem): Record<string, number> {
   const ad = autodiffGrads(toTensors(p.params), p.loss);
@@ -48,5 +49,19 @@ describe('hand formulas agree with autodiff', () => {
     const rel = handVsAutodiff(flipped);
     expect(rel.b2).toBeGreaterThan(1.9);
     expect(rel.W2).toBeLessThanOrEqual(1e-9);
+  });
+});
+
+describe('seed checks use real MNIST images', () => {
+  it('the first 8 test images, scaled to [0,1], with their labels', () => {
+    const r = mnistRows(8);
+    expect(r).not.toBeNull();
+    expect(r?.labels).toEqual([7, 2, 1, 0, 4, 1, 4, 9]);
+    expect([r?.rows.rows, r?.rows.cols]).toEqual([8, 784]);
+    const values = Array.from(r?.rows.data ?? []);
+    expect(Math.min(...values)).toBe(0);
+    expect(Math.max(...values)).toBe(1);
+    expect(P.seed000Problem().data).toMatch(/first 8 MNIST test images/);
+    expect(P.seed000Problem(4, { nx: 5, ny: 3 }).data).toMatch(/synthetic/);
   });
 });

@@ -7,6 +7,8 @@ import {
   CHECK_BATCH, CURVE_POINTS, SCALAR_CHAIN, scalarChainProblem, seed000Problem, seed001Problem, seed002Problem,
   seed003Problem, seed004Problem,
 } from './problems.js';
+import { scale } from './matrix.js';
+import { mnistRows } from './mnist-batch.js';
 import * as s0 from './seed000.js';
 import * as s1 from './seed001.js';
 import * as s2 from './seed002.js';
@@ -34,12 +36,34 @@ function loopNote(): string[] {
   ];
 }
 
-function saturationNote(): string[] {
+/** Seed 002's raw-pixel bug measured: saturated first-layer sigmoids on one image, raw vs scaled. */
+export interface Saturation {
+  raw: number;
+  scaled: number;
+  source: string;
+}
+
+/**
+ * Share of seed 002's first-layer sigmoids with σ'(z) < 1e-3 on one input fed raw (0–255, as the seed
+ * did) and scaled (0–1): the first MNIST test image, or a seeded synthetic one when MNIST is missing.
+ * @example
+ * const s = seed002Saturation(); s.raw > s.scaled; // true
+ */
+export function seed002Saturation(): Saturation {
   const p = s2.makeParams(80085);
-  const raw = s2.saturation(p, s2.makeSample(0, { raw: true }).a);
-  const scaled = s2.saturation(p, s2.makeSample(0).a);
+  const real = mnistRows(1);
+  const scaledInput = real === null ? s2.makeSample(0).a : real.rows;
+  return {
+    raw: s2.saturation(p, scale(scaledInput, 255)),
+    scaled: s2.saturation(p, scaledInput),
+    source: real === null ? 'a seeded synthetic input' : 'the first MNIST test image',
+  };
+}
+
+function saturationNote(): string[] {
+  const s = seed002Saturation();
   return [
-    `pixels not divided by 255: ${(100 * raw).toFixed(1)} % of first-layer sigmoids saturate (σ' < 1e-3) on raw 0–255 input vs ${(100 * scaled).toFixed(1)} % on 0–1 input`,
+    `pixels not divided by 255: ${(100 * s.raw).toFixed(1)} % of first-layer sigmoids saturate (σ' < 1e-3) on ${s.source} fed raw 0–255 vs ${(100 * s.scaled).toFixed(1)} % fed 0–1`,
   ];
 }
 

@@ -4,7 +4,8 @@ import { add, matmul, relu, sigmoid, softmaxCrossEntropy, sub, tanh } from '../i
 import type { Tensor } from '../index.js';
 import { toTensor } from './bridge.js';
 import type { Mat } from './matrix.js';
-import { mat } from './matrix.js';
+import { mat, oneHotMat, transpose } from './matrix.js';
+import { mnistRows } from './mnist-batch.js';
 import * as s0 from './seed000.js';
 import * as s1 from './seed001.js';
 import * as s2 from './seed002.js';
@@ -18,6 +19,8 @@ export interface LabProblem {
   hand: (p: Record<string, Mat>) => Record<string, Mat>;
   /** The batch size the loss averages over, so verifyGradients can call a factor m "a missing 1/m". */
   batchSize?: number;
+  /** Where the inputs came from (real MNIST images or seeded synthetic ones). */
+  data?: string;
 }
 
 /** Optional sizes and seed for the MLP problems (defaults: the seed's sizes, seed 0 or the seed's own). */
@@ -26,6 +29,16 @@ export interface MlpDims {
   nx?: number;
   nh?: number;
   ny?: number;
+}
+
+/** Real MNIST images fit only the seeds' own sizes (784 inputs, 10 classes). */
+function useMnist(d: MlpDims): boolean {
+  return (d.nx ?? 784) === 784 && (d.ny ?? 10) === 10;
+}
+
+/** The data line for a problem's report. */
+function dataNote(real: { source: string } | null, synthetic: string): string {
+  return real === null ? synthetic : real.source;
 }
 
 /** Batch size used by the MLP checks: small, so a full check takes a fraction of a second. */
@@ -67,11 +80,14 @@ export function scalarChainProblem(): LabProblem {
  */
 export function seed000Problem(m = CHECK_BATCH, dims: MlpDims = {}): LabProblem {
   const params = s0.makeParams(dims.seed ?? 0, dims.nx, dims.nh, dims.ny);
-  const { X, Y } = s0.makeBatch(dims.seed ?? 0, m, dims.nx, dims.ny);
+  const real = useMnist(dims) ? mnistRows(m) : null;
+  const { X, Y } = real === null ? s0.makeBatch(dims.seed ?? 0, m, dims.nx, dims.ny)
+    : { X: transpose(real.rows), Y: oneHotMat(real.labels, 10, 0) };
   const Xt = toTensor(X);
   const Yt = toTensor(Y);
   return {
     batchSize: m,
+    data: dataNote(real, `${m} seeded synthetic inputs in [0,1)`),
     params: { ...params },
     loss: (p) => {
       const A1 = tanh(add(matmul(P(p, 'W1'), Xt), P(p, 'b1')));
@@ -93,11 +109,14 @@ export function seed000Problem(m = CHECK_BATCH, dims: MlpDims = {}): LabProblem 
  */
 export function seed001Problem(opts: { slip?: s1.Seed001Slip } & MlpDims = {}, m = CHECK_BATCH): LabProblem {
   const params = s1.makeParams(opts.seed ?? 42, opts.nx, opts.nh, opts.ny);
-  const { X, Y } = s1.makeBatch(opts.seed ?? 0, m, opts.nx, opts.ny);
+  const real = useMnist(opts) ? mnistRows(m) : null;
+  const { X, Y } = real === null ? s1.makeBatch(opts.seed ?? 0, m, opts.nx, opts.ny)
+    : { X: real.rows, Y: oneHotMat(real.labels, 10, 1) };
   const Xt = toTensor(X);
   const Yt = toTensor(Y);
   return {
     batchSize: m,
+    data: dataNote(real, `${m} seeded synthetic inputs in [0,1)`),
     params: { ...params },
     loss: (p) => {
       const A1 = tanh(add(matmul(Xt, P(p, 'W1')), P(p, 'b1')));
@@ -120,9 +139,11 @@ export function seed001Problem(opts: { slip?: s1.Seed001Slip } & MlpDims = {}, m
 export function seed002Problem(opts: { buggy?: boolean } = {}): LabProblem {
   const buggy = opts.buggy === true;
   const params = s2.makeParams(80085, { biasStd: 0.3 });
-  const { a, y } = s2.makeSample(0);
+  const real = mnistRows(1);
+  const { a, y } = real === null ? s2.makeSample(0) : { a: real.rows, y: real.labels[0] as number };
   const at = toTensor(a);
   return {
+    data: dataNote(real, 'one seeded synthetic input in [0,1)'),
     params: { ...params },
     loss: (p) => {
       const a1 = sigmoid(add(matmul(at, P(p, 'W1')), P(p, 'b1')));
@@ -144,10 +165,13 @@ export function seed002Problem(opts: { buggy?: boolean } = {}): LabProblem {
  */
 export function seed003Problem(opts: { asWritten?: boolean } & MlpDims = {}, N = CHECK_BATCH): LabProblem {
   const params = s3.makeParams(opts.seed ?? 0, opts.nx, opts.nh, opts.ny);
-  const { x, target } = s3.makeBatch(opts.seed ?? 0, N, opts.nx, opts.ny);
+  const real = useMnist(opts) ? mnistRows(N) : null;
+  const { x, target } = real === null ? s3.makeBatch(opts.seed ?? 0, N, opts.nx, opts.ny)
+    : { x: real.rows, target: oneHotMat(real.labels, 10, 1) };
   const xt = toTensor(x);
   const tt = toTensor(target);
   return {
+    data: dataNote(real, `${N} seeded synthetic inputs in [0,1)`),
     params: { ...params },
     loss: (p) => {
       const x_h = relu(add(matmul(xt, P(p, 'w_h')), P(p, 'b_h')));
@@ -178,6 +202,7 @@ export function seed004Problem(
   const xt = toTensor(x);
   const yt = toTensor(y);
   return {
+    data: `${x.data.length} points along a closed 2-D curve (the seed's own curve is not in the write-up)`,
     params: { ...params },
     loss: (p) => {
       const a1 = sigmoid(add(matmul(P(p, 'W1'), xt), P(p, 'b1')));

@@ -82,7 +82,7 @@ export function runProblem(name: string, title: string, problem: LabProblem, not
   const ok = verify.ok && rows.length > 0 && maxHandVsAutodiff <= HAND_VS_AUTODIFF_TOL;
   const seconds = (performance.now() - start) / 1000;
   const report: SeedCheckReport = {
-    name, title, ok, maxHandVsAutodiff, rows, notes, seconds, verify,
+    name, title, ok, maxHandVsAutodiff, rows, notes: problem.data === undefined ? notes : [`data: ${problem.data}`, ...notes], seconds, verify,
     toString: () => formatReport(report),
   };
   return report;
@@ -111,6 +111,6 @@ export function formatReport(r: SeedCheckReport): string {
   const out = [`${r.ok ? '✓' : '✗'} ${r.name} — ${r.title}`, line(head), ...body.map(line)];
   for (const row of r.rows) if (row.diagnosis !== undefined && row.diagnosis !== '') out.push(`  ${row.param}: ${row.diagnosis}`);
   out.push(`  max relative difference hand vs autodiff: ${fmt(r.maxHandVsAutodiff)} (tolerance ${HAND_VS_AUTODIFF_TOL}) · ${r.seconds.toFixed(2)} s`);
-  for (const n of r.notes) out.push(`  note: ${n}`);
+  for (const n of r.notes) out.push(n.startsWith('data: ') ? `  ${n}` : `  note: ${n}`);
   return out.join('\n');
 }
