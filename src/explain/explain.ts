@@ -75,6 +75,7 @@ export interface Explanation {
   readonly agrees: boolean | null;
   /** Tensor mode: the backward pass, step by step. */
   readonly steps: readonly BackwardStep[];
+  /** The explanation as text: every path's factors and the check (scalar), or the steps (tensor). */
   toString(): string;
 }
 
