@@ -64,9 +64,11 @@ const caseArb = (maxSize: number) => fc.record({
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
-// Shapes that cross the native block sizes (KC 256; MC 144/72; NC 4096/2048) and register tiles.
+// Shapes that cross the native block sizes (KC 256; MC 144/72; NC 4096/2048), register tiles and
+// the tiny-product path (op(B) at most two vectors wide and K·N ≤ 4096).
 const BLOCK_CASES: [number, number, number][] = [
-  [150, 70, 300], [73, 130, 257], [3, 4100, 5], [7, 2050, 9], [13, 17, 512], [1, 1, 1000],
+  [150, 70, 300], [73, 130, 257], [3, 4100, 5], [7, 2050, 9], [13, 17, 512], [1, 1, 1000], [3, 5, 200],
+  [9, 31, 100], [100, 7, 6],
 ];
 
 describe('comparison helper', () => {
