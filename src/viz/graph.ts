@@ -137,7 +137,9 @@ export function buildGraph(root: Tensor, options: GraphOptions = {}): VizGraph {
       const only = [...users][0]!;
       // Only anonymous constants fold away: parameters and named inputs always keep their box.
       if (users.size === 1 && only.startsWith('G') && !leaf.requiresGrad && leaf.name === undefined) {
-        foldable.set(only, [...(foldable.get(only) ?? []), leaf]);
+        const list = foldable.get(only);
+        if (list === undefined) foldable.set(only, [leaf]);
+        else list.push(leaf);
       }
     }
     for (const u of units) {
@@ -171,7 +173,8 @@ export function buildGraph(root: Tensor, options: GraphOptions = {}): VizGraph {
       for (const k of u.records) {
         for (const input of records[k]!.inputs) if (leafIndex.has(input) && !hiddenLeaves.has(input) && !counted.has(input)) fresh.add(input);
       }
-      if (hidden.size > 0 || used + 1 + fresh.size > maxNodes) {
+      // The root's own box is always drawn, even if its inputs alone would exceed the cap.
+      if (hidden.size > 0 || (used > 1 && used + 1 + fresh.size > maxNodes)) {
         hidden.add(u);
         continue;
       }
