@@ -129,6 +129,21 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('steps a small MLP (matrices) all the way back to the same gradients as autodiff', async () => {
+    await page.selectOption('#preset', 'mlp');
+    await page.waitForFunction(() => document.querySelector('#step-counter')?.textContent?.startsWith('0 / '));
+    await page.click('#step');
+    await page.waitForSelector('#graph[data-done="1"]');
+    expect(await page.textContent('#step-info')).toMatch(/^Step 1\/\d+: \w+ → L\./); // the loss op comes first
+    await page.click('#run-all');
+    await page.waitForFunction(() => document.querySelector('#step-counter')?.textContent?.match(/^(\d+) \/ \1 /));
+    for (const p of ['W1', 'b1', 'W2', 'b2']) {
+      expect(await cell(p, 'stepped')).toBe(await cell(p, 'autodiff'));
+      expect(await page.getAttribute(`#grad-table tr[data-param="${p}"]`, 'class')).toBe('ok');
+    }
+    await page.screenshot({ path: `${SHOTS}/playground-mlp.png`, fullPage: true });
+  });
+
   it('trains the seed 004 curve network in slices without freezing the page', async () => {
     await page.selectOption('#preset', 'seed004');
     await page.waitForFunction(() => document.querySelector('#step-counter')?.textContent?.startsWith('0 / '));

@@ -123,6 +123,9 @@ describe('playground program, stepper and checks', () => {
     const values = parseValues('W = [[1, 2], [3, 4]]');
     const f = handGradient('dW = [1, 2]', 'sum(W*W)', values);
     expect(error(() => f(paramsOf(values))).message).toMatch(/dW has shape \[2\] but W has shape \[2,2\]/);
+    const [w] = parseValues('w = 3');
+    const typed = handGradient('dw = 6.0', 'w*w', [w!]);
+    expect(typed({ w: w!.tensor }).w!.item()).toBe(6); // a plain number is a hand gradient too
   });
 
   it('finite differences catch a wrong autodiff (a sanity check on the checker)', () => {

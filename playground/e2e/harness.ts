@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Debian's Chromium (apt-get install chromium); never a downloaded browser. */
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (apt-get install chromium); never a downloaded browser. TAPEGRAD_CHROMIUM overrides the path. */
+export const CHROMIUM = process.env['TAPEGRAD_CHROMIUM'] ?? '/usr/bin/chromium';
 
 /** Flags for a quiet, sandbox-free headless run inside containers and CI. */
 export const CHROMIUM_ARGS = [
