@@ -2,7 +2,9 @@
  * Quick GEMM measurements for tuning the kernel layer: GFLOPS per shape and dtype, the
  * TypeScript/native crossover and the one-/two-thread crossover. Run: `npx tsx native/measure.ts`
  * (options: `--variant avx2|scalar`, `--quick`). Each figure is the best of 7 timed trials,
- * because on a shared 2-core machine the median mostly measures the neighbours.
+ * because on a shared 2-core machine the median mostly measures the neighbours. The GFLOPS table
+ * also gives one-thread figures per CPU-second (process CPU time, which leaves out the time the
+ * process waited for a core): on a loaded machine that is the figure closest to a quiet one.
  */
 import { loadavg } from 'node:os';
 import { gemm } from '../src/kernels/gemm.js';
@@ -17,12 +19,14 @@ const variant = args[args.indexOf('--variant') + 1];
 if (args.includes('--variant') && variant) configureKernels({ variant });
 const quick = args.includes('--quick');
 
-/** Best seconds per call of fn over the trials, each trial repeating it for at least `minMs`. */
-function time(fn: Fn, minMs = quick ? 10 : 30, trials = 7): number {
+/** Best wall and CPU seconds per call of fn over the trials, each at least `minMs` long. */
+function timeBoth(fn: Fn, minMs = quick ? 10 : 30, trials = 7): { wall: number; cpu: number } {
   for (let i = 0; i < 3; i++) fn();
-  const samples: number[] = [];
+  let wall = Infinity;
+  let cpu = Infinity;
   for (let t = 0; t < trials; t++) {
     let reps = 0;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     let t1 = t0;
     do {
@@ -30,9 +34,16 @@ function time(fn: Fn, minMs = quick ? 10 : 30, trials = 7): number {
       reps++;
       t1 = performance.now();
     } while (t1 - t0 < minMs);
-    samples.push((t1 - t0) / 1e3 / reps);
+    const c = process.cpuUsage(c0);
+    wall = Math.min(wall, (t1 - t0) / 1e3 / reps);
+    cpu = Math.min(cpu, (c.user + c.system) / 1e6 / reps);
   }
-  return Math.min(...samples);
+  return { wall, cpu };
+}
+
+/** Best wall seconds per call. */
+function time(fn: Fn, minMs?: number): number {
+  return timeBoth(fn, minMs).wall;
 }
 
 function random(T: Ctor, n: number): Float32Array | Float64Array {
@@ -45,9 +56,10 @@ function operands(T: Ctor, M: number, K: number, N: number) {
   return { A: random(T, M * K), B: random(T, K * N), C: new T(M * N) };
 }
 
-function gflops(T: Ctor, M: number, K: number, N: number, tA = false, tB = false): number {
+function gflops(T: Ctor, M: number, K: number, N: number, tA = false, tB = false): { wall: number; cpu: number } {
   const { A, B, C } = operands(T, M, K, N);
-  return (2 * M * N * K) / time(() => gemm(tA, tB, M, N, K, A, B, C)) / 1e9;
+  const t = timeBoth(() => gemm(tA, tB, M, N, K, A, B, C));
+  return { wall: (2 * M * N * K) / t.wall / 1e9, cpu: (2 * M * N * K) / t.cpu / 1e9 };
 }
 
 const info = kernelInfo();
@@ -56,7 +68,8 @@ console.log('kernelInfo:', JSON.stringify(info));
 console.log(`load average (1 min) at start: ${loadavg()[0]!.toFixed(2)}`);
 if (info.backend === 'reference') console.log('(native addon not loaded: figures are for the reference kernel)');
 
-console.log('\nGFLOPS through gemm() (M,K,N; NN unless marked), 1 thread / 2 threads:');
+console.log('\nGFLOPS through gemm() (M,K,N; NN unless marked): 1 thread per CPU-second, 1 thread wall,');
+console.log('default settings (two threads from 4 MFLOP, contention guard on) wall:');
 const shapes: [number, number, number, boolean, boolean, string][] = [
   [50, 784, 128, false, false, 'W4'], [128, 128, 128, false, false, 'W4'],
   [512, 512, 512, false, false, 'W4'], [1024, 1024, 1024, false, false, 'W4'],
@@ -64,17 +77,18 @@ const shapes: [number, number, number, boolean, boolean, string][] = [
   [50, 128, 10, false, false, 'MLP layer 2'], [50, 10, 128, false, true, 'MLP G2·W2ᵀ (NT)'],
   [128, 50, 10, true, false, 'MLP H1ᵀ·G2 (TN)'], [1, 784, 32, false, false, 'W2 batch 1'],
 ];
+const f = (x: number) => x.toFixed(1).padStart(6);
 for (const [M, K, N, tA, tB, label] of shapes) {
   const row: string[] = [];
   for (const T of [Float32Array, Float64Array]) {
-    for (const threads of [1, 2]) {
-      if (info.backend !== 'reference') configureKernels({ threads });
-      if (info.backend === 'reference' && M * K * N > 2e7) { row.push('   -  '); continue; }
-      row.push(gflops(T, M, K, N, tA, tB).toFixed(1).padStart(6));
-    }
+    if (info.backend === 'reference' && M * K * N > 2e7) { row.push('     -      -      -'); continue; }
+    if (info.backend !== 'reference') configureKernels({ threads: 1 });
+    const one = gflops(T, M, K, N, tA, tB);
+    if (info.backend !== 'reference') configureKernels({ threads: info.threads });
+    const two = gflops(T, M, K, N, tA, tB);
+    row.push(`${f(one.cpu)} ${f(one.wall)} ${f(two.wall)}`);
   }
-  if (info.backend !== 'reference') configureKernels({ threads: info.threads });
-  console.log(`${`(${M},${K},${N})`.padEnd(17)} f32 ${row[0]} ${row[1]}   f64 ${row[2]} ${row[3]}   ${label}`);
+  console.log(`${`(${M},${K},${N})`.padEnd(17)} f32 ${row[0]}   f64 ${row[1]}   ${label}`);
 }
 
 const addon = nativeAddon();
