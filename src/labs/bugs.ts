@@ -10,8 +10,10 @@ import * as s4 from './seed004.js';
 
 /** What a planted bug must produce in the report for it to count as caught. */
 export interface BugExpectation {
-  /** Parameters that must be flagged (and no others). */
+  /** Parameters that must be flagged (and no others); empty for a false alarm that must not be raised. */
   params: string[];
+  /** Parameters that must pass but carry a note matching the pattern (e.g. a kink, "not a bug"). */
+  noted?: { param: string; diagnosis: RegExp }[];
   /** Must match the flagged parameter's diagnosis (case-insensitive); omitted when no pattern applies. */
   diagnosis?: RegExp;
   /** The worst element the report must point at, when the bug lives in one element. */
@@ -54,6 +56,21 @@ function M(p: Record<string, Mat>, k: string): Mat {
 /** Wraps a correct problem's hand formula with a mutation of its result. */
 function mutate(base: LabProblem, f: (g: Record<string, Mat>, p: Record<string, Mat>) => Record<string, Mat>): LabProblem {
   return { ...base, hand: (p) => f(base.hand(p), p) };
+}
+
+/** The hidden unit the kink case parks at z = 0. */
+export const DEAD_UNIT = 5;
+
+/** Seed 003's problem with hidden unit 5 dead at exactly 0 (zero weights and bias), so relu sits on its kink. */
+function deadUnitProblem(): LabProblem {
+  const base = seed003Problem();
+  const w_h = M(base.params, 'w_h');
+  const b_h = M(base.params, 'b_h');
+  const w = Float64Array.from(w_h.data);
+  for (let i = 0; i < w_h.rows; i++) w[i * w_h.cols + DEAD_UNIT] = 0;
+  const b = Float64Array.from(b_h.data);
+  b[DEAD_UNIT] = 0;
+  return { ...base, params: { ...base.params, w_h: { ...w_h, data: w }, b_h: { ...b_h, data: b } } };
 }
 
 /** Element [3,5] of seed 000's dW1: where the single-element corruption is planted. */
@@ -139,6 +156,14 @@ export function bugCases(): BugCase[] {
         return { ...g, W1: { rows: W1.rows, cols: W1.cols, data } };
       }),
     },
+    {
+      id: 'relu-kink-not-a-bug',
+      seed: '003',
+      title: `a false alarm to avoid: hidden unit ${DEAD_UNIT} sits exactly on relu's kink (z_h = 0)`,
+      explanation: 'At z = 0 relu has no derivative; the hand formula\'s 1(z > 0) and autodiff agree on 0, while a central difference straddles the kink and sees ½. That is not a bug and must not be flagged.',
+      expect: { params: [], noted: [{ param: 'b_h', diagnosis: new RegExp(`not a bug.*b_h\\[0,${DEAD_UNIT}\\]`) }] },
+      problem: deadUnitProblem,
+    },
   ];
 }
 
@@ -169,9 +194,17 @@ export function runBug(c: BugCase): BugResult {
       reasons.push(`${f.param} worst element [${f.element?.join(',') ?? '—'}], expected [${c.expect.element.join(',')}]`);
     }
   }
+  for (const n of c.expect.noted ?? []) {
+    const row = report.rows.find((r) => r.param === n.param);
+    found.push({ param: n.param, diagnosis: row?.diagnosis, element: row?.worst?.index });
+    if (!n.diagnosis.test(row?.diagnosis ?? '')) {
+      reasons.push(`${n.param} note ${JSON.stringify(row?.diagnosis ?? '')} does not match ${String(n.diagnosis)}`);
+    }
+  }
   const extra = flagged.filter((p) => !c.expect.params.includes(p));
   if (extra.length > 0) reasons.push(`also flagged: ${extra.join(', ')}`);
-  if (report.verify.ok) reasons.push('report says ok');
+  if (c.expect.params.length > 0 && report.verify.ok) reasons.push('report says ok');
+  if (c.expect.params.length === 0 && !report.ok) reasons.push('a correct formula was not accepted');
   return { id: c.id, seed: c.seed, title: c.title, explanation: c.explanation, caught: reasons.length === 0, flagged, found, reasons, report };
 }
 
@@ -190,10 +223,12 @@ export function runBugHunt(cases: BugCase[] = bugCases()): BugResult[] {
  * console.log(formatBug(runBug(bugCases()[0]!)));
  */
 export function formatBug(r: BugResult): string {
-  const lines = [`${r.caught ? '✓ caught' : '✗ missed'}  [seed ${r.seed}] ${r.title}`, `    why: ${r.explanation}`];
+  const verdict = r.caught ? (r.flagged.length === 0 ? '✓ cleared' : '✓ caught') : '✗ missed';
+  const lines = [`${verdict}  [seed ${r.seed}] ${r.title}`, `    why: ${r.explanation}`];
   for (const f of r.found) {
     const el = f.element === undefined ? '' : ` worst at ${f.param}${f.element.length > 0 ? `[${f.element.join(',')}]` : ''}`;
-    lines.push(`    flagged ${f.param}:${el} — ${f.diagnosis ?? '(no diagnosis)'}`);
+    const what = r.flagged.includes(f.param) ? 'flagged' : 'passed';
+    lines.push(`    ${what} ${f.param}:${el} — ${f.diagnosis ?? '(no diagnosis)'}`);
   }
   for (const reason of r.reasons) lines.push(`    ! ${reason}`);
   return lines.join('\n');
