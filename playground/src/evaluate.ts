@@ -54,6 +54,8 @@ function dims(name: string, args: Value[], at: Expr, count: number): number[] {
     }
     out.push(n);
   }
+  const total = out.reduce((a, b) => a * b, 1);
+  if (total > 1_000_000) throw new SourceError(`${name}: ${out.join('×')} = ${total} elements is too big for the page (limit 1000000)`, at.start, at.end);
   return out;
 }
 
