@@ -113,7 +113,7 @@ export function linePlot(options: PlotOptions): string {
   out.push(`<text x="${n(margin.left + pw / 2)}" y="${n(margin.top + ph + 40)}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
   out.push(`<text transform="translate(18 ${n(margin.top + ph / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`);
   out.push(`<clipPath id="plot-area"><rect x="${margin.left}" y="${margin.top}" width="${n(pw)}" height="${n(ph)}"/></clipPath>`);
-  let legendRow = 0;
+  const legend: { color: string; dash: string; label: string }[] = [];
   series.forEach((s, i) => {
     const color = s.color ?? PALETTE[i % PALETTE.length]!;
     let d = '';
@@ -134,12 +134,35 @@ export function linePlot(options: PlotOptions): string {
         }
       }
     }
-    if (s.label === '') return;
-    const ly = margin.top + 14 + legendRow++ * 18;
-    const lx = margin.left + pw - 130;
-    out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${color}" stroke-width="2"${dash}/>`);
-    out.push(`<text x="${lx + 30}" y="${ly}" dominant-baseline="middle">${escapeXml(s.label)}</text>`);
+    if (s.label !== '') legend.push({ color, dash, label: escapeXml(s.label) });
   });
+  if (legend.length > 0) {
+    // Put the legend in the corner that covers the fewest data points.
+    const boxW = 140;
+    const boxH = 8 + legend.length * 18;
+    const corners: [number, number][] = [
+      [margin.left + pw - boxW - 6, margin.top + 6], [margin.left + pw - boxW - 6, margin.top + ph - boxH - 6],
+      [margin.left + 6, margin.top + 6], [margin.left + 6, margin.top + ph - boxH - 6],
+    ];
+    const covered = ([bx, by]: [number, number]): number => {
+      let c = 0;
+      for (const s of series) {
+        for (let k = 0; k < s.x.length; k++) {
+          const px = sx(s.x[k]!);
+          const py = sy(s.y[k]!);
+          if (px >= bx && px <= bx + boxW && py >= by && py <= by + boxH) c++;
+        }
+      }
+      return c;
+    };
+    const [bx, by] = corners.reduce((best, c) => (covered(c) < covered(best) ? c : best));
+    out.push(`<rect x="${n(bx)}" y="${n(by)}" width="${boxW}" height="${boxH}" fill="white" fill-opacity="0.85" stroke="#ccc"/>`);
+    legend.forEach(({ color, dash, label }, row) => {
+      const ly = by + 13 + row * 18;
+      out.push(`<line x1="${n(bx + 8)}" y1="${n(ly)}" x2="${n(bx + 32)}" y2="${n(ly)}" stroke="${color}" stroke-width="2"${dash}/>`);
+      out.push(`<text x="${n(bx + 38)}" y="${n(ly)}" dominant-baseline="middle">${label}</text>`);
+    });
+  }
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
