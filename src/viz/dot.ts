@@ -1,4 +1,4 @@
-/** Graphviz DOT text of a tensor's graph: inputs on the left, the root on the right. */
+/** Graphviz DOT text of a tensor's graph: inputs on the left (or top, for long graphs), the root at the far end. */
 import type { Tensor } from '../tensor.js';
 import type { GraphOptions, VizGraph, VizNode } from './graph.js';
 import { buildGraph } from './graph.js';
@@ -32,7 +32,7 @@ export function graphToDot(g: VizGraph): string {
   const caption = [g.title, ...g.notes].join('\n');
   const out = [
     'digraph tapegrad {',
-    `  graph [rankdir=LR, fontname="Helvetica", fontsize=11, labelloc=b, labeljust=l, label=${quote(caption)}];`,
+    `  graph [rankdir=${g.direction}, fontname="Helvetica", fontsize=11, labelloc=b, labeljust=l, label=${quote(caption)}];`,
     '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
     '  edge [fontname="Helvetica", fontsize=9, color="#6b7280"];',
     ...g.nodes.map(nodeLine),

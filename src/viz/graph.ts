@@ -31,6 +31,8 @@ export interface GraphOptions {
   formulas?: boolean;
   /** A caption; default names the root and counts ops and leaves. */
   title?: string;
+  /** Layout: inputs on the left ('LR') or at the top ('TB'). Default LR up to 10 drawn ops, TB beyond (long chains stay on screen). */
+  direction?: 'LR' | 'TB';
 }
 
 /** One box of the picture. */
@@ -59,6 +61,7 @@ export interface VizGraph {
   readonly nodes: readonly VizNode[];
   readonly edges: readonly VizEdge[];
   readonly notes: readonly string[];
+  readonly direction: 'LR' | 'TB';
 }
 
 interface Unit {
@@ -251,7 +254,8 @@ export function buildGraph(root: Tensor, options: GraphOptions = {}): VizGraph {
 
   const marked = applyHighlight(nodes, options.highlight, digits, notes);
   const title = options.title ?? `${root.name ?? 'output'}: ${records.length} ops, ${leaves.length} leaves`;
-  return { title, nodes: marked, edges, notes };
+  const ops = nodes.filter((n) => n.kind === 'op' || n.kind === 'group').length;
+  return { title, nodes: marked, edges, notes, direction: options.direction ?? (ops > 10 ? 'TB' : 'LR') };
 }
 
 /** Folds periodic runs of every linear chain into group units; other records stay one unit each. */

@@ -25,7 +25,7 @@ function classOf(n: VizNode): string {
  * graphToMermaid(buildGraph(w.exp())).includes('L0 --> N0'); // true
  */
 export function graphToMermaid(g: VizGraph): string {
-  const out = ['flowchart LR'];
+  const out = [`flowchart ${g.direction}`];
   out.push(`  %% ${g.title.replace(/\n/g, ' ')}`);
   for (const n of g.nodes) {
     const text = label([n.title, ...n.lines]);
