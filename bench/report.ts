@@ -111,6 +111,10 @@ export function formatReport(res: BenchResults): string {
   out.push(`machine: ${m.cpu}, ${m.cores} cores, ${m.totalMemoryGB.toFixed(1)} GB, Node ${m.node} (${m.platform}); shared and noisy, so read ratios, not digits`);
   const load = (l: number[]): string => l.map((x) => x.toFixed(1)).join('/');
   out.push(`load average (1/5/15 min): ${load(m.loadAverage.before)} at start, ${load(m.loadAverage.after)} at end`);
+  const busiest = Math.max(m.loadAverage.before[0] ?? 0, m.loadAverage.after[0] ?? 0);
+  if (busiest > m.cores) {
+    out.push(`WARNING: load average ${busiest.toFixed(1)} on ${m.cores} cores — other processes competed for the CPU; absolute numbers are unreliable, ratios less so`);
+  }
   out.push(`mode: ${o.mode}; medians of ${o.repeat} process${o.repeat === 1 ? '' : 'es'} per system × workload`);
   for (const [system, info] of Object.entries(res.backends)) out.push(`${system}: ${JSON.stringify(info)}`);
   const marked = (system: SystemName, workload: WorkloadName): string => ((res.notes[system]?.[workload]?.length ?? 0) > 0 ? ' †' : '');

@@ -1,9 +1,5 @@
 /** W1–W5 written with tapegrad's public API only (as a user would), in float32 or float64. */
-// NOTE: workaround, to drop once the core is fixed: src/ops/arithmetic.ts and src/ops/unary.ts import each other,
-// and under tsx (esbuild keepNames) unary's top level calls binaryOp before arithmetic's `__name` helper exists
-// ("__name is not a function"). Loading unary first makes arithmetic finish evaluating before unary's top level runs.
-import '../src/ops/unary.js';
-import { add, div, matmul, mul, noGrad, sigmoid, softmaxCrossEntropy, sub, sum, tanh, tensor } from '../src/index.js';
+import { SGD, add, div, matmul, mul, noGrad, sigmoid, softmaxCrossEntropy, sub, sum, tanh, tensor } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import {
   W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, normals, now, permutation,
@@ -23,18 +19,16 @@ function params(init: LayerInit[], dtype: DType): Layer[] {
   }));
 }
 
-/** Plain SGD, in place on each parameter's live storage (outside any recorded computation), then clears the gradient. */
-function sgdStep(layers: Layer[], lr: number): void {
-  for (const l of layers) {
-    for (const p of [l.w, l.b]) {
-      const g = p.grad;
-      if (g === null) throw new Error('bench: a parameter received no gradient');
-      const w = p.storage;
-      const gs = g.storage;
-      for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * gs[i]!;
-      p.zeroGrad();
-    }
-  }
+/** The library's plain SGD over every weight and bias (it updates each parameter's storage in place, off the tape). */
+function sgd(layers: Layer[], lr: number): SGD {
+  return new SGD(layers.flatMap((l) => [l.w, l.b]), { lr });
+}
+
+/** One optimizer step, then clear the gradients; fails loudly if some parameter got no gradient. */
+function update(opt: SGD): void {
+  for (const [name, p] of opt.params) if (p.grad === null) throw new Error(`bench: parameter ${name} received no gradient`);
+  opt.step();
+  opt.zeroGrad();
 }
 
 /** Copies the given rows of a float32 image set into `out` (of the benchmark's dtype): the minibatch gather. */
@@ -69,21 +63,23 @@ function w1(plan: Plan, dtype: DType): Measured {
   const test = digits('test');
   const perm = permutation('W1-shuffle', train.count);
   const xb = dtype === 'float32' ? new Float32Array(W1_BATCH * 784) : new Float64Array(W1_BATCH * 784);
-  const step = (layers: Layer[], s: number): void => {
+  const step = (layers: Layer[], opt: SGD, s: number): void => {
     const rows = perm.subarray(s * W1_BATCH, (s + 1) * W1_BATCH);
     gatherRows(train.images, rows, 784, xb);
     const labels = new Int32Array(W1_BATCH);
     for (let r = 0; r < W1_BATCH; r++) labels[r] = train.labels[rows[r]!]!;
     const logits = mlpW1(layers, tensor(xb, { shape: [W1_BATCH, 784], dtype }));
     softmaxCrossEntropy(logits, labels).backward();
-    sgdStep(layers, 0.1);
+    update(opt);
   };
   const warm = params(initW1(), dtype);
-  for (let s = 0; s < WARMUP_STEPS; s++) step(warm, s);
+  const warmOpt = sgd(warm, 0.1);
+  for (let s = 0; s < WARMUP_STEPS; s++) step(warm, warmOpt, s);
 
   const layers = params(initW1(), dtype);
+  const opt = sgd(layers, 0.1);
   const t0 = now();
-  for (let s = 0; s < plan.w1Steps; s++) step(layers, s);
+  for (let s = 0; s < plan.w1Steps; s++) step(layers, opt, s);
   const seconds = now() - t0;
   return {
     metrics: { 'W1 epoch': seconds * (W1_EPOCH_STEPS / plan.w1Steps), 'W1 accuracy': accuracy(layers, test, plan.w1TestCount, dtype) },
@@ -95,20 +91,22 @@ function w1(plan: Plan, dtype: DType): Measured {
 function w2(plan: Plan, dtype: DType): Measured {
   const train = digits('train');
   const x = dtype === 'float32' ? new Float32Array(784) : new Float64Array(784);
-  const step = (layers: Layer[], i: number): void => {
+  const step = (layers: Layer[], opt: SGD, i: number): void => {
     const [l1, l2, l3] = layers as [Layer, Layer, Layer];
     gatherRows(train.images, [i], 784, x);
     const a1 = sigmoid(add(matmul(tensor(x, { shape: [1, 784], dtype }), l1.w), l1.b));
     const a2 = sigmoid(add(matmul(a1, l2.w), l2.b));
     const logits = add(matmul(a2, l3.w), l3.b);
     softmaxCrossEntropy(logits, [train.labels[i]!]).backward();
-    sgdStep(layers, 0.003);
+    update(opt);
   };
   const warm = params(initW2(), dtype);
-  for (let i = 0; i < WARMUP_STEPS; i++) step(warm, i);
+  const warmOpt = sgd(warm, 0.003);
+  for (let i = 0; i < WARMUP_STEPS; i++) step(warm, warmOpt, i);
   const layers = params(initW2(), dtype);
+  const opt = sgd(layers, 0.003);
   const t0 = now();
-  for (let i = 0; i < plan.w2Samples; i++) step(layers, i);
+  for (let i = 0; i < plan.w2Samples; i++) step(layers, opt, i);
   return { metrics: { 'W2 rate': plan.w2Samples / (now() - t0) }, notes: [], info: {} };
 }
 
@@ -117,18 +115,20 @@ function w3(plan: Plan, dtype: DType): Measured {
   const { x, y, n } = curveData();
   const xs = tensor(x, { shape: [n, 1], dtype });
   const ys = tensor(y, { shape: [n, 2], dtype });
-  const step = (layers: Layer[]): void => {
+  const step = (layers: Layer[], opt: SGD): void => {
     let a = xs;
     for (const l of layers) a = sigmoid(add(matmul(a, l.w), l.b));
     const d = sub(a, ys);
     div(sum(mul(d, d)), n).backward();
-    sgdStep(layers, 7);
+    update(opt);
   };
   const warm = params(initW3(), dtype);
-  for (let i = 0; i < WARMUP_STEPS; i++) step(warm);
+  const warmOpt = sgd(warm, 7);
+  for (let i = 0; i < WARMUP_STEPS; i++) step(warm, warmOpt);
   const layers = params(initW3(), dtype);
+  const opt = sgd(layers, 7);
   const t0 = now();
-  for (let i = 0; i < plan.w3Iterations; i++) step(layers);
+  for (let i = 0; i < plan.w3Iterations; i++) step(layers, opt);
   return { metrics: { 'W3 rate': plan.w3Iterations / (now() - t0) }, notes: [], info: {} };
 }
 
@@ -169,7 +169,12 @@ function w5(plan: Plan, dtype: DType): Measured {
   return { metrics: { 'W5 per-op': (seconds / (3 * W5_DEPTH)) * 1e6 }, notes: [], info: {} };
 }
 
-/** The kernel backend tapegrad uses, from `kernelInfo()` in src/kernels/native.ts when that module exists. */
+/**
+ * The kernel backend tapegrad uses, from `kernelInfo()` in src/kernels/native.ts when that module exists.
+ * NOTE: loading native.ts is also what installs the native GEMM (src/index.ts does not load it; the
+ * train CLI does the same), so the bench measures tapegrad as the CLI runs it. TAPEGRAD_NATIVE=0 keeps
+ * the TypeScript kernels.
+ */
 async function kernelInfo(): Promise<unknown> {
   const specifier = '../src/kernels/native.js';
   try {
