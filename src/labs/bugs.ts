@@ -100,6 +100,22 @@ export function bugCases(): BugCase[] {
       problem: () => mutate(seed000Problem(), (g) => ({ ...g, W2: scale(M(g, 'W2'), CHECK_BATCH) })),
     },
     {
+      id: 'divided-by-m-twice',
+      seed: '001',
+      title: `dW2 = A1ᵀ · dZ2 / m where dZ2 already holds the 1/m (m = ${CHECK_BATCH})`,
+      explanation: 'Seed 001 folds 1/m into dZ2 = (Ŷ − Y)/m; dividing dW2 by m again shrinks it by m.',
+      expect: { params: ['W2'], diagnosis: new RegExp(`×1/${CHECK_BATCH}\\b.*(twice|1/m)`, 'i') },
+      problem: () => mutate(seed001Problem(), (g) => ({ ...g, W2: scale(M(g, 'W2'), 1 / CHECK_BATCH) })),
+    },
+    {
+      id: 'bias-wrong-axis',
+      seed: '000',
+      title: 'db1 = np.sum(dZ1, axis=0) in the column-major layout (axis 1 meant)',
+      explanation: 'With samples as columns the bias gradient sums over axis 1, giving [128,1]; axis 0 sums the hidden units instead and gives a [1,m] row.',
+      expect: { params: ['b1'], diagnosis: /shape/i },
+      problem: () => seed000Problem(CHECK_BATCH, { wrongBiasAxis: true }),
+    },
+    {
       id: 'transposed-dW',
       seed: '001',
       title: 'row-major dW1 written as dZ1ᵀ · X (column-major habit)',

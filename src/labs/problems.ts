@@ -78,7 +78,7 @@ export function scalarChainProblem(): LabProblem {
  * @example
  * seed000Problem().params.W1!.rows; // 128
  */
-export function seed000Problem(m = CHECK_BATCH, dims: MlpDims = {}): LabProblem {
+export function seed000Problem(m = CHECK_BATCH, dims: MlpDims & { wrongBiasAxis?: boolean } = {}): LabProblem {
   const params = s0.makeParams(dims.seed ?? 0, dims.nx, dims.nh, dims.ny);
   const real = useMnist(dims) ? mnistRows(m) : null;
   const { X, Y } = real === null ? s0.makeBatch(dims.seed ?? 0, m, dims.nx, dims.ny)
@@ -95,7 +95,7 @@ export function seed000Problem(m = CHECK_BATCH, dims: MlpDims = {}): LabProblem 
     },
     hand: (p) => {
       const q = { W1: M(p, 'W1'), b1: M(p, 'b1'), W2: M(p, 'W2'), b2: M(p, 'b2') };
-      const g = s0.backward(X, Y, q, s0.forward(q, X));
+      const g = (dims.wrongBiasAxis === true ? s0.backwardWrongBiasAxis : s0.backward)(X, Y, q, s0.forward(q, X));
       return { W1: g.dW1, b1: g.db1, W2: g.dW2, b2: g.db2 };
     },
   };

@@ -164,3 +164,16 @@ export function backward(X: Mat, Y: Mat, params: MlpCMParams, outputs: MlpCMOutp
   const db1 = scale(sumAxis(dZ1, 1), 1 / m);
   return { dW1, db1, dW2, db2 };
 }
+
+/**
+ * A typical slip in this layout, for the bug hunt: db1 summed over axis 0 (`np.sum(dZ1, axis=0)`, the
+ * row-major habit) instead of axis 1, which yields a [1,m] row instead of the [nh,1] column b1 needs.
+ * @example
+ * const p = makeParams(0); const { X, Y } = makeBatch(0, 4);
+ * backwardWrongBiasAxis(X, Y, p, forward(p, X)).db1.cols; // 4
+ */
+export function backwardWrongBiasAxis(X: Mat, Y: Mat, params: MlpCMParams, outputs: MlpCMOutputs): MlpCMGrads {
+  const right = backward(X, Y, params, outputs);
+  const dZ1 = mul(matmul(transpose(params.W2), sub(outputs.A2, Y)), map(outputs.A1, (a) => 1 - a * a));
+  return { ...right, db1: scale(sumAxis(dZ1, 0), 1 / X.cols) };
+}
