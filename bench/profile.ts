@@ -11,6 +11,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 interface Profile {
@@ -41,12 +42,25 @@ export function selfTimes(profile: Profile, root = process.cwd()): SelfTime[] {
     micros.set(id, (micros.get(id) ?? 0) + (deltas[i + 1] ?? 0));
   }
   const total = [...micros.values()].reduce((a, b) => a + b, 0) || 1;
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const place = (frame: ProfileNode['callFrame']): string => {
+    const file = frame.url.startsWith('file://') ? relative(root, fileURLToPath(frame.url)) : frame.url;
+    // Under tsx every line number is 1 (its output is one line), so only real ones are shown.
+    return file === '' ? '' : frame.lineNumber > 0 ? `${file}:${frame.lineNumber + 1}` : file;
+  };
   const grouped = new Map<string, SelfTime>();
   for (const [id, us] of micros) {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const file = url.startsWith('file://') ? relative(root, fileURLToPath(url)) : url;
-    const where = file === '' ? '' : `${file}:${lineNumber + 1}`;
-    const name = functionName === '' ? '(anonymous)' : functionName;
+    const frame = byId.get(id)!.callFrame;
+    let where = place(frame);
+    let name = frame.functionName === '' ? '(anonymous)' : frame.functionName;
+    const caller = parent.get(id);
+    if (frame.url === '' && name === '(anonymous)' && caller !== undefined) {
+      // Code made with `new Function` (tapegrad's element-wise kernels) has no URL: name it by its caller.
+      const up = byId.get(caller)!.callFrame;
+      name = `(generated code, called by ${up.functionName || 'anonymous'})`;
+      where = place(up);
+    }
     const key = `${name}@${where}`;
     const row = grouped.get(key) ?? { name, where, ms: 0, percent: 0 };
     row.ms += us / 1000;
