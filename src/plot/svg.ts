@@ -31,7 +31,13 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Evenly spaced round tick values (steps of 1, 2 or 5 × 10ᵏ) covering [lo, hi]. */
+/**
+ * Evenly spaced round tick values (steps of 1, 2 or 5 × 10ᵏ) covering [lo, hi].
+ * @example
+ * ```ts
+ * niceTicks(0, 1); // [0, 0.2, 0.4, 0.6, 0.8, 1]
+ * ```
+ */
 export function niceTicks(lo: number, hi: number, target = 6): number[] {
   if (!(hi > lo)) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;

@@ -44,7 +44,13 @@ export interface CurveResult {
   fitted: { x: number[]; y: number[] };
 }
 
-/** Seed 004's cost: ‖a3 − y‖² summed over the training set, divided by N. */
+/**
+ * Seed 004's cost: ‖a3 − y‖² summed over the training set, divided by N.
+ * @example
+ * ```ts
+ * const c = curveCost(model, data, input, target); // a 0-d tensor
+ * ```
+ */
 export function curveCost(model: MLP, data: CurveData, input: Tensor, target: Tensor): Tensor {
   const d = sub(model.forward(input), target);
   return mul(sum(mul(d, d)), 1 / data.n);
@@ -147,7 +153,13 @@ export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: b
   return { config: cfg, finalCost, history, model, fitted: fittedNow() };
 }
 
-/** Writes metrics.json, metrics.csv, cost.svg and curve.svg (target, snapshots, final fit) for a curve run. */
+/**
+ * Writes metrics.json, metrics.csv, cost.svg and curve.svg (target, snapshots, final fit) for a curve run.
+ * @example
+ * ```ts
+ * writeCurveReport('runs/seed004', cfg, curveDataset(), history, [], fitted);
+ * ```
+ */
 export function writeCurveReport(
   dir: string, cfg: CurveConfig, data: CurveData, history: readonly { iteration: number; cost: number }[],
   snapshots: readonly { iteration: number; x: number[]; y: number[] }[], fitted: { x: number[]; y: number[] },

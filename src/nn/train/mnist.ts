@@ -139,7 +139,13 @@ export function evaluate(model: MLP, ds: ArrayDataset, cfg: MnistConfig, chunk =
   });
 }
 
-/** Builds the model and optimizer a config describes (seeded, so always the same starting point). */
+/**
+ * Builds the model and optimizer a config describes (seeded, so always the same starting point).
+ * @example
+ * ```ts
+ * const { model, optimizer } = buildMnist(SEED000);
+ * ```
+ */
 export function buildMnist(cfg: MnistConfig, features = 784, classes = 10): { model: MLP; optimizer: Optimizer } {
   const model = new MLP({
     sizes: [features, ...cfg.hidden, classes], activation: cfg.activation, layout: cfg.layout,
@@ -257,7 +263,13 @@ export function trainMnist(cfg: MnistConfig, options: RunOptions = {}): MnistRes
   return { config: cfg, history, final: history[history.length - 1] ?? null, model, epochsRun: remaining };
 }
 
-/** One human-readable line per epoch, like the seed's `Epoch 1/10, Loss: …, Accuracy: …`. */
+/**
+ * One human-readable line per epoch, like the seed's `Epoch 1/10, Loss: …, Accuracy: …`.
+ * @example
+ * ```ts
+ * console.log(formatEpoch(result.history[0]!, 10));
+ * ```
+ */
 export function formatEpoch(m: EpochMetrics, epochs: number): string {
   const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
   const valid = m.validLoss === null ? '' : ` | valid loss ${m.validLoss.toFixed(4)} acc ${pct(m.validAccuracy!)}`;
@@ -265,7 +277,13 @@ export function formatEpoch(m: EpochMetrics, epochs: number): string {
     `test loss ${m.testLoss.toFixed(4)} acc ${pct(m.testAccuracy)} | ${m.samplesPerSecond.toFixed(0)} samples/s, ${m.seconds.toFixed(1)} s`;
 }
 
-/** Writes metrics.json, metrics.csv, loss.svg and accuracy.svg for an MNIST run. */
+/**
+ * Writes metrics.json, metrics.csv, loss.svg and accuracy.svg for an MNIST run.
+ * @example
+ * ```ts
+ * writeMnistReport('runs/seed000', result.config, result.history);
+ * ```
+ */
 export function writeMnistReport(dir: string, cfg: MnistConfig, history: readonly EpochMetrics[]): void {
   const rows = history as unknown as Record<string, number | null>[];
   const title = `${[784, ...cfg.hidden, 10].join('-')} ${cfg.activation}, ${cfg.optimizer}${cfg.momentum > 0 ? ` γ=${cfg.momentum}` : ''} lr ${cfg.lr}, batch ${cfg.batch}`;

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { linePlot, type Series } from '../../plot/svg.js';
 
-/** Rows of numbers (or null for "not measured") as CSV with a header line. */
+/**
+ * Rows of numbers (or null for "not measured") as CSV with a header line.
+ * @example
+ * ```ts
+ * toCsv([{ epoch: 1, loss: 0.5 }]); // 'epoch,loss\n1,0.5\n'
+ * ```
+ */
 export function toCsv(rows: readonly Record<string, number | string | null | undefined>[]): string {
   if (rows.length === 0) return '';
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
@@ -28,7 +34,13 @@ export function writeRunFiles(
   for (const [name, svg] of Object.entries(plots)) writeFileAtomic(join(dir, name), svg);
 }
 
-/** One plot line per named metric present in the history (missing values are skipped). */
+/**
+ * One plot line per named metric present in the history (missing values are skipped).
+ * @example
+ * ```ts
+ * metricSeries(history, 'epoch', [['trainLoss', 'train'], ['testLoss', 'test']]);
+ * ```
+ */
 export function metricSeries(
   history: readonly Record<string, number | null | undefined>[], x: string, metrics: readonly [string, string][],
 ): Series[] {
