@@ -34,7 +34,11 @@ type LossFn = (params: Record<string, Tensor>) => Tensor;
 
 
 
-/** The autodiff gradient of every parameter, from a fresh forward pass. */
+/**
+ * The autodiff gradient of every parameter, from a fresh forward pass (leaves' `.grad` untouched).
+ * @example
+ * autodiffGradients((p) => p.w!.mul(p.w!), { w: tensor(3, { requiresGrad: true }) }).w![0]; // 6
+ */
 export function autodiffGradients(loss: LossFn, params: Record<string, Tensor>): Record<string, Float64Array> {
   const names = Object.keys(params);
   const f = (...ts: Tensor[]): Tensor => loss(Object.fromEntries(names.map((n, i) => [n, ts[i]!])));

@@ -118,12 +118,12 @@ function rebuild(force = false): void {
     return;
   }
   if (analyse(values)) {
-    verify(true);
+    verify();
     void render();
   }
 }
 
-function verify(quiet = false): void {
+function verify(): void {
   if (!session) return;
   const src = area('hand').value;
   const report = el('verify-report');
@@ -146,7 +146,7 @@ function verify(quiet = false): void {
     session.report = null;
     session.hand = null;
     report.textContent = '';
-    if (!quiet || !(e instanceof SourceError) || area('hand').value.trim() !== '') showError('hand', e);
+    showError('hand', e);
   }
 }
 
@@ -297,8 +297,8 @@ function train(): void {
       done += losses.length;
       // Keep the history short: one point per slice is plenty for the picture.
       lossHistory.push(losses[losses.length - 1]!);
-      const rate = Math.round(done / ((performance.now() - started) / 1000));
-      el('train-status').textContent = `iteration ${done} / ${total} · loss ${losses[losses.length - 1]!.toPrecision(5)} · ${rate} it/s`;
+      const speed = Math.round(done / ((performance.now() - started) / 1000));
+      el('train-status').textContent = `iteration ${done} / ${total} · loss ${losses[losses.length - 1]!.toPrecision(5)} · ${speed} it/s`;
       el('loss-plot').innerHTML = lossSvg(lossHistory);
       drawCurve();
       if (done < total) {
@@ -323,7 +323,7 @@ function finishTraining(): void {
     status.textContent += ' · the parameters are trained in place: Run forward starts again from the values box';
   }
   if (s && analyse(s.values)) {
-    verify(true);
+    verify();
     void render();
   }
 }

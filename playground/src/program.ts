@@ -101,14 +101,23 @@ export function runForward(src: string, values: readonly NamedValue[]): Forward 
   return { loss, labels, scope };
 }
 
-/** Parameters (non-data values) by name. */
+/**
+ * Parameters (non-data values) by name.
+ * @example
+ * Object.keys(paramsOf(parseValues('w = 1\ndata x = 2'))); // ['w']
+ */
 export function paramsOf(values: readonly NamedValue[]): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
   for (const v of values) if (!v.data) out[v.name] = v.tensor;
   return out;
 }
 
-/** The loss as a function of the parameters (data values held fixed), for checkers and training. */
+/**
+ * The loss as a function of the parameters (data values held fixed), for checkers and training.
+ * @example
+ * const values = parseValues('w = 3\ndata x = 2');
+ * lossFunction('w*x', values)({ w: tensor(5) }).item(); // 10
+ */
 export function lossFunction(src: string, values: readonly NamedValue[]): (params: Record<string, Tensor>) => Tensor {
   return (params) => runForward(src, values.map((v) => (v.data ? v : { ...v, tensor: params[v.name] ?? v.tensor }))).loss;
 }
