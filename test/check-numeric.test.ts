@@ -31,7 +31,8 @@ describe('numeric engine', () => {
     const { g, probe } = sinProblem(784 * 128);
     g[54321] = g[54321]! * 2;
     const found = locate(probe, g, DEFAULT_EPS, FLOAT64_TOLERANCE, makeRng(3), { maxFound: 4, maxEvaluations: 400 });
-    expect(found).toEqual([54321]);
+    expect(found.elements.map((e) => [e.flat, e.status])).toEqual([[54321, 'mismatch']]);
+    expect(found.complete).toBe(true);
     expect(probe.evaluations).toBeLessThan(150);
   });
 
@@ -42,6 +43,31 @@ describe('numeric engine', () => {
     expect(res.mode).toBe('sampled');
     expect(res.located).toEqual([17, 4000]);
     expect(res.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat)).toEqual([17, 4000]);
+  });
+
+  it('the search steps over kinks to reach a wrong element behind them', () => {
+    // sum of relu(x_i) with 11 x_i at 0 (kinks, before the wrong one), and one wrong value.
+    const n = 4096;
+    const x = Float64Array.from({ length: n }, (_, i) => (i % 400 === 0 ? 0 : i % 2 === 0 ? 0.5 : -0.5));
+    const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
+    const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
+    g[4002] = 0.7; // x[4002] = 0.5: the derivative is 1
+    const res = checkInput(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, makeRng(5), { ...DEFAULT_STRATEGY, maxFound: 1, searchEvaluations: 2000 });
+    expect(res.located).toEqual([4002]);
+    expect(res.kinkExplained).toBe(false);
+    expect(res.elements.filter((e) => e.status === 'kink').length).toBeGreaterThan(4); // more than maxFound: kinks do not count
+  });
+
+  it('failed directions explained only by kinks are not failures', () => {
+    const n = 1000;
+    const x = Float64Array.from({ length: n }, (_, i) => (i === 500 ? 0 : 0.3));
+    const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
+    const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
+    const res = checkInput(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, makeRng(6), DEFAULT_STRATEGY);
+    expect(res.directional.some((d) => !d.ok)).toBe(true);
+    expect(res.located).toEqual([]);
+    expect(res.kinkExplained).toBe(true);
+    expect(res.elements.find((e) => e.flat === 500)?.status).toBe('kink');
   });
 
   it('tells a relu kink from a wrong derivative', () => {

@@ -70,6 +70,10 @@ export interface GradcheckInputReport {
   readonly directional: { analytical: number; numerical: number; ok: boolean }[];
   /** Elements the group search found wrong after a failed directional check. */
   readonly located: number[][];
+  /** Failed directions whose located elements are all kinks: not counted as a failure. */
+  readonly directionsExplained: boolean;
+  /** False when the search for wrong elements stopped at its limits (more may exist). */
+  readonly searchComplete: boolean;
   /** The relative-error denominator (a = analytical, b = numerical). */
   readonly denominator: string;
   readonly tolerance: Tolerance;
@@ -205,10 +209,13 @@ function summarize(
       }
     }
   }
-  const ok = mismatches === 0 && directional.every((d) => d.ok);
+  const directionsOk = merged.checks.every(({ check }) => check.kinkExplained || check.directional.every((d) => d.ok));
+  const ok = mismatches === 0 && directionsOk;
   return {
     name, shape: [...t.shape], dtype: t.dtype, ok, mode, checked, mismatches, kinks,
     maxAbsError: maxAbs, maxRelError: maxRel, worst, mismatched, kinkElements, directional, located,
+    directionsExplained: !directional.every((d) => d.ok) && directionsOk,
+    searchComplete: merged.checks.every(({ check }) => check.searchComplete),
     denominator: DENOMINATOR.replace('|a|, |b|', '|analytical|, |numerical|'), tolerance: tol,
   };
 }
@@ -337,9 +344,13 @@ export function formatGradcheck(report: GradcheckReport): string {
   ];
   for (const r of report.inputs) {
     for (const d of r.directional.filter((x) => !x.ok)) {
-      lines.push(`${r.name}: random-direction check failed: uᵀ∇ ${fmt(d.analytical)} vs finite difference ${fmt(d.numerical)}`);
+      const why = r.directionsExplained ? ' (explained: the step crossed a kink, see below)' : '';
+      lines.push(`${r.name}: random-direction check failed${why}: uᵀ∇ ${fmt(d.analytical)} vs finite difference ${fmt(d.numerical)}`);
     }
     if (r.located.length > 0) lines.push(`${r.name}: the search located ${r.located.map((i) => elementName(r.name, i)).join(', ')}`);
+    if (!r.searchComplete) {
+      lines.push(`${r.name}: the search stopped at its limits (maxFound, searchEvaluations) before isolating every failing block: more wrong elements (or kinks crossed by a large eps) may remain`);
+    }
     for (const w of r.mismatched) {
       lines.push(`${r.name}: ${cellName(r, w)} analytical ${fmt(w.analytical)} vs numerical ${fmt(w.numerical)}`);
     }

@@ -165,7 +165,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
     }
     return judge({
       name: jName, shape: jShape, m, manual: values, shapeSlip, shapeMessage,
-      autodiff: a, check: { mode: 'full', elements, directional: [], located: [] }, exact, numTol,
+      autodiff: a, check: { mode: 'full', elements, directional: [], located: [], kinkExplained: false, searchComplete: true }, exact, numTol,
     }, undefined);
   });
   const report: VerifyReport = {

@@ -81,24 +81,29 @@ export interface ElementResult {
 }
 
 /**
- * Checks element k. A mismatch is re-examined with a 16× smaller step to tell a kink from a bug:
- * a kink near x stops being straddled (the mismatch vanishes); a kink exactly at x keeps a jump
- * between the one-sided slopes that does not shrink with the step, and the analytical value lies
- * between them. At a smooth point neither happens, so a wrong gradient stays a mismatch.
+ * Checks element k. A mismatch is re-examined with 16× and 256× smaller steps to tell a kink from
+ * a bug: a kink near x stops being straddled at some smaller step (the mismatch vanishes); a kink
+ * exactly at x keeps a jump between the one-sided slopes that does not shrink with the step, and
+ * the analytical value lies between them. At a smooth point neither happens: a wrong gradient
+ * stays a mismatch at every step.
  */
 export function checkElement(p: Probe, k: number, analytical: number, eps: number, tol: Tolerance): ElementResult {
   const d1 = partial(p, k, eps);
   const result = (status: ElementStatus): ElementResult => ({ flat: k, analytical, numerical: d1.numerical, status });
   if (agree(analytical, d1.numerical, tol)) return result('ok');
-  const d2 = partial(p, k, eps / 16);
-  if (agree(analytical, d2.numerical, tol)) return result('kink');
-  const jump1 = Math.abs(d1.forward - d1.backward);
-  const jump2 = Math.abs(d2.forward - d2.backward);
-  const lo = Math.min(d2.forward, d2.backward);
-  const hi = Math.max(d2.forward, d2.backward);
-  const between = (lo <= analytical || agree(lo, analytical, tol)) && (analytical <= hi || agree(hi, analytical, tol));
-  const kinkAt = !agree(d2.forward, d2.backward, tol) && jump2 > 0.5 * jump1 && between;
-  return result(kinkAt ? 'kink' : 'mismatch');
+  let previous = d1;
+  for (const shrink of [16, 256]) {
+    const d = partial(p, k, eps / shrink);
+    if (agree(analytical, d.numerical, tol)) return result('kink');
+    const jump = Math.abs(d.forward - d.backward);
+    const lo = Math.min(d.forward, d.backward);
+    const hi = Math.max(d.forward, d.backward);
+    const between = (lo <= analytical || agree(lo, analytical, tol)) && (analytical <= hi || agree(hi, analytical, tol));
+    const kinkAt = !agree(d.forward, d.backward, tol) && jump > 0.5 * Math.abs(previous.forward - previous.backward) && between;
+    if (kinkAt) return result('kink');
+    previous = d;
+  }
+  return result('mismatch');
 }
 
 /** The outcome of one directional check of x[lo, hi). */
@@ -128,30 +133,42 @@ export function checkDirection(
 
 /** Limits of the group search. */
 export interface LocateOptions {
-  /** Stop after this many wrong elements are found. */
+  /** Stop after this many wrong elements are found (kinks do not count)… */
   readonly maxFound: number;
-  /** Stop after this many function evaluations. */
+  /** …or after this many function evaluations. */
   readonly maxEvaluations: number;
+}
+
+/** What the group search found. */
+export interface LocateResult {
+  /** Every isolated element, checked by {@link checkElement}: mismatches and kinks, in index order. */
+  readonly elements: ElementResult[];
+  /** The search ran to the end (no limit stopped it): nothing else fails a direction check. */
+  readonly complete: boolean;
 }
 
 /**
  * Finds elements where `analytical` disagrees with the function, given that the whole buffer
  * failed a directional check. Depth-first bisection: each half gets a fresh random-sign direction
- * (2 evaluations); halves that fail are split again, down to single elements. One wrong element
- * among n costs about 4·log2(n) evaluations (≈ 68 for a 784×128 weight). Fresh signs per test make
- * cancellation between two wrong elements in one block a coin flip, so a parent whose halves both
- * pass is retried once with new signs.
+ * (2 evaluations); halves that fail are split again, down to single elements, which are then
+ * checked element-wise (a step that crosses a kink also fails a direction: such leaves come back
+ * as kinks and the search goes on). One wrong element among n costs about 4·log2(n) evaluations
+ * (≈ 68 for a 784×128 weight). Fresh signs per test make cancellation between two wrong elements
+ * in one block a coin flip, so a parent whose halves both pass is retried once with new signs.
  */
 export function locate(
   p: Probe, analytical: Float64Array, eps: number, tol: Tolerance, rng: Rng, opts: LocateOptions,
-): number[] {
-  const found: number[] = [];
+): LocateResult {
+  const elements: ElementResult[] = [];
+  let found = 0;
   const stack: [number, number][] = [[0, p.x.length]];
   const stopAt = p.evaluations + opts.maxEvaluations;
-  while (stack.length > 0 && found.length < opts.maxFound && p.evaluations < stopAt) {
+  while (stack.length > 0 && found < opts.maxFound && p.evaluations < stopAt) {
     const [lo, hi] = stack.pop()!;
     if (hi - lo === 1) {
-      found.push(lo);
+      const e = checkElement(p, lo, analytical[lo]!, eps, tol);
+      if (e.status !== 'ok') elements.push(e);
+      if (e.status === 'mismatch') found++;
       continue;
     }
     const mid = (lo + hi) >>> 1;
@@ -161,9 +178,9 @@ export function locate(
         if (!checkDirection(p, analytical, l, h, eps, tol, rng).ok) failing.push([l, h]);
       }
     }
-    // Pushed right first so the left half is searched first: found indices come out in order.
+    // Pushed right first so the left half is searched first: elements come out in index order.
     failing = failing.reverse();
     stack.push(...failing);
   }
-  return found;
+  return { elements, complete: stack.length === 0 };
 }

@@ -52,8 +52,15 @@ export interface InputCheck {
   readonly elements: ElementResult[];
   /** Random-direction checks (sampled mode only). */
   readonly directional: DirectionalResult[];
-  /** Flat indices the group search found wrong (sampled mode only). */
+  /** Flat indices the group search found wrong, kinks excluded (sampled mode only). */
   readonly located: number[];
+  /**
+   * A failed direction is explained by kinks: the search ran to the end and isolated only
+   * non-differentiable points (a step along the direction crossed relu's kink), no wrong value.
+   */
+  readonly kinkExplained: boolean;
+  /** False when the search hit its evaluation or found-count limit before finishing. */
+  readonly searchComplete: boolean;
 }
 
 /** Flat indices of the k largest |v[i]|. */
@@ -77,18 +84,19 @@ export function checkInput(
   const elementsAt = (indices: Iterable<number>): ElementResult[] =>
     [...new Set(indices)].sort((a, b) => a - b).map((k) => checkElement(p, k, analytical[k]!, eps, tol));
   if (n <= opts.fullLimit) {
-    return { mode: 'full', elements: elementsAt(Array.from({ length: n }, (_, i) => i)), directional: [], located: [] };
+    return { mode: 'full', elements: elementsAt(Array.from({ length: n }, (_, i) => i)), directional: [], located: [], kinkExplained: false, searchComplete: true };
   }
   const directional: DirectionalResult[] = [];
   for (let d = 0; d < opts.directions; d++) directional.push(checkDirection(p, analytical, 0, n, eps, tol, rng));
-  const located = directional.every((r) => r.ok)
-    ? []
+  const search = directional.every((r) => r.ok)
+    ? { elements: [], complete: true }
     : locate(p, analytical, eps, tol, rng, { maxFound: opts.maxFound, maxEvaluations: opts.searchEvaluations });
-  const picks = [
-    ...largestIndices(analytical, opts.largest),
-    ...sampleIndices(rng, n, opts.samples),
-    ...suspects,
-    ...located,
-  ];
-  return { mode: 'sampled', elements: elementsAt(picks), directional, located };
+  const searched = new Set(search.elements.map((e) => e.flat));
+  const picks = [...largestIndices(analytical, opts.largest), ...sampleIndices(rng, n, opts.samples), ...suspects]
+    .filter((k) => !searched.has(k));
+  const elements = [...elementsAt(picks), ...search.elements].sort((a, b) => a.flat - b.flat);
+  const located = search.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat);
+  // Failed directions are explained when the finished search isolated only kinks.
+  const kinkExplained = search.complete && located.length === 0 && search.elements.length > 0;
+  return { mode: 'sampled', elements, directional, located, kinkExplained, searchComplete: search.complete };
 }

@@ -174,8 +174,8 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
   const ma = manual === null ? EMPTY : pairErrors(zipAt(manual, autodiff), exact);
   const an = pairErrors(zipAt(autodiff, numArray, smooth), numTol);
   const mn = manual === null ? EMPTY : pairErrors(zipAt(manual, numArray, smooth), numTol);
-  const dirAN = check.directional.every((d) => d.ok);
-  const dirMN = manual === null || check.directional.every((d) => agree(dotU(d.u, d.lo, manual), d.numerical, numTol));
+  const dirAN = check.kinkExplained || check.directional.every((d) => d.ok);
+  const dirMNraw = manual === null || check.directional.every((d) => agree(dotU(d.u, d.lo, manual), d.numerical, numTol));
   // Hand and autodiff may pick different one-sided derivatives at a kink (relu'(0) = 1 or 0): both
   // are valid there, so disagreement confined to kinks is no disagreement.
   const maBad = manual === null ? [] : mismatchIndices(manual, autodiff, exact);
@@ -183,7 +183,8 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
   const agreement: Agreement = {
     manualVsAutodiff: manual !== null && (ma.mismatches === 0 || onlyAtKinks),
     autodiffVsNumerical: an.mismatches === 0 && dirAN,
-    manualVsNumerical: manual !== null && mn.mismatches === 0 && dirMN,
+    // Where kinks explain autodiff's failed direction, they explain a hand formula that agrees with autodiff too.
+    manualVsNumerical: manual !== null && mn.mismatches === 0 && (dirMNraw || (check.kinkExplained && (ma.mismatches === 0 || onlyAtKinks))),
   };
 
   // The element to show: the worst hand-vs-autodiff disagreement, else the worst autodiff-vs-numerical
@@ -214,7 +215,10 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
   let diagnosis: string | undefined;
   let kind: ParamReport['diagnosisKind'];
   const located = check.located.map((k) => elementName(name, unravel(k, shape)));
-  const where = located.length > 0 ? ` (the search located ${located.join(', ')})` : ` (worst ${elementName(name, worst.index)}: autodiff ${fmt(worst.autodiff)}, finite differences ${fmt(worst.numerical)})`;
+  const incomplete = check.searchComplete ? '' : '; the search stopped at its limits, more may remain';
+  const where = (located.length > 0
+    ? ` (the search located ${located.join(', ')}`
+    : ` (worst ${elementName(name, worst.index)}: autodiff ${fmt(worst.autodiff)}, finite differences ${fmt(worst.numerical)}`) + `${incomplete})`;
   if (manual === null) {
     diagnosis = ev.shapeMessage;
     kind = ev.m === null ? 'missing' : ev.shapeSlip.kind ?? 'shape';
