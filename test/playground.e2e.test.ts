@@ -77,6 +77,14 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect(await cell('w1', 'stepped')).toBe('—');
     await page.click('#run-all');
     await page.waitForSelector('#graph[data-done="7"]');
+    // Keyboard stepping for projectors: Home, →, End.
+    await page.click('h1');
+    await page.keyboard.press('Home');
+    await page.waitForSelector('#graph[data-done="0"]');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForSelector('#graph[data-done="1"]');
+    await page.keyboard.press('End');
+    await page.waitForSelector('#graph[data-done="7"]');
   });
 
   it('verifies a hand formula, then flags it once broken', async () => {

@@ -10,6 +10,8 @@ import { gradientsAfter, traceBackward } from '../playground/src/stepper.js';
 import { compareWithFiniteDifferences, verifyHandGradient } from '../playground/src/checks.js';
 import { graphDot } from '../playground/src/dot.js';
 import { PRESETS } from '../playground/src/presets.js';
+import { steepestDescent } from '../playground/src/train.js';
+import { curveSvg, lossSvg } from '../playground/src/plot.js';
 
 const num = (src: string, scope: Record<string, number> = {}): number => {
   const v = evaluate(parseExpression(src), new Map(Object.entries(scope)), src);
@@ -151,5 +153,28 @@ describe('playground program, stepper and checks', () => {
     expect(after).toMatch(/L0 \[[^\]]*color="#dc2626"/);
     expect(after).toMatch(/N0 \[fillcolor="#fdba74"/); // the last step is the first op of the tape
     expect(after.trim().endsWith('}')).toBe(true);
+  });
+
+  it('steepest descent updates the parameters in place and refuses bad rates', () => {
+    const [w] = parseValues('w = 3');
+    const d = steepestDescent(lossFunction('w*w', [w!]), paramsOf([w!]), 0.25);
+    expect(d.advance(1000, 1)).toEqual([9]);
+    expect(w!.tensor.item()).toBe(1.5); // 3 − 0.25·6
+    const losses = d.advance(1000, 40);
+    expect(losses.length).toBe(40);
+    expect(losses[39]!).toBeLessThan(1e-20);
+    expect(() => steepestDescent(lossFunction('w*w', [w!]), paramsOf([w!]), -1)).toThrow(/rate must be a positive number/);
+    const big = parseValues('w = 1');
+    const blowUp = steepestDescent(lossFunction('exp(w*w)', big), paramsOf(big), 100);
+    expect(() => blowUp.advance(1000, 10)).toThrow(/loss became Infinity.*lower the rate/);
+  });
+
+  it('plots: one target dot per point, the prediction as one line, the loss on a log scale', () => {
+    const svg = curveSvg(new Float64Array([0.1, 0.5, 0.9, 0.2, 0.6, 0.8]), new Float64Array([0, 0.5, 1, 0, 0.5, 1]), 3);
+    expect(svg.match(/<circle/g)!.length).toBe(3);
+    // x = 24 + 232·v, y = 256 − 232·v: the unit square inside a 24 px margin, y up.
+    expect(svg).toContain('points="47.2,209.6 140.0,116.8 232.8,70.4"');
+    expect(lossSvg([1])).not.toContain('polyline');
+    expect(lossSvg([1, 0.1, 0.01])).toContain('loss (log scale): 0.01000');
   });
 });

@@ -342,6 +342,17 @@ function init(): void {
     void render();
   }));
   el('train').addEventListener('click', guard(train));
+  // Arrow keys step, for a teacher at a projector; typing in a box is left alone.
+  const keys: Record<string, (s: Session) => number> = {
+    ArrowRight: (s) => s.done + 1, ArrowLeft: (s) => s.done - 1, End: (s) => s.trace.steps.length, Home: () => 0,
+  };
+  document.addEventListener('keydown', guard((e: KeyboardEvent) => {
+    const to = keys[e.key];
+    const target = e.target as HTMLElement | null;
+    if (!to || target?.closest('textarea, input, select')) return;
+    e.preventDefault();
+    move(to);
+  }));
   let timer: ReturnType<typeof setTimeout> | undefined;
   for (const box of ['values', 'expression'] as const) {
     area(box).addEventListener('input', () => {
