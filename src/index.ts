@@ -40,8 +40,13 @@ export { TapeNode } from './engine/node.js';
 // Training building blocks (browser-safe; file I/O and MNIST loading live in 'tapegrad/node').
 export * from './nn/index.js';
 export * from './optim/index.js';
-export { parseIdx, encodeIdx, epochPermutation, batchRanges, gatherFeatures, gatherOneHot, gatherLabels, sliceDataset, curveDataset } from './data/index.js';
-export type { IdxArray, ArrayDataset, Layout, CurveData, CurveTarget } from './data/index.js';
+// Straight from the pure modules: the data barrel also holds the MNIST loader, which needs node:fs.
+export { parseIdx, encodeIdx } from './data/idx.js';
+export type { IdxArray } from './data/idx.js';
+export { epochPermutation, batchRanges, gatherFeatures, gatherOneHot, gatherLabels, sliceDataset } from './data/batches.js';
+export type { ArrayDataset, Layout } from './data/batches.js';
+export { curveDataset } from './data/curve.js';
+export type { CurveData, CurveTarget } from './data/curve.js';
 export * from './plot/index.js';
 export * from './viz/index.js';
 
