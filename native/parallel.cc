@@ -1,6 +1,12 @@
-// The helper thread behind run_pair: started on first use, deliberately never joined
-// (a joinable std::thread destroyed at exit would abort the process).
+// The helper thread behind run_pair: started on first use, deliberately never joined (a joinable
+// std::thread destroyed at exit would abort the process).
+//
+// Waking an idle core is slow on a VM (the vCPU may be halted: tens to hundreds of µs, as long
+// as a mid-sized product), so the helper spins for a while after each task before it sleeps,
+// and the caller never waits for a helper that has not started: it withdraws the offer instead.
 #include "parallel.h"
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -8,26 +14,41 @@
 namespace tg {
 namespace {
 
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+enum State : int { kIdle, kPosted, kRunning, kDone };
+constexpr auto kSpin = std::chrono::milliseconds(2);
+
 struct Helper {
   std::mutex m;
   std::condition_variable cv;
+  // seq_cst on state/sleeping: a poster either sees `sleeping` and notifies, or the helper sees
+  // kPosted before it sleeps.
+  std::atomic<int> state{kIdle};
+  std::atomic<bool> sleeping{false};
   Task task{nullptr, nullptr};
-  bool pending = false;
-  bool done = false;
   std::mutex busy;
 
   void loop() {
     for (;;) {
-      std::unique_lock<std::mutex> lk(m);
-      cv.wait(lk, [this] { return pending; });
-      Task t = task;
-      pending = false;
-      lk.unlock();
-      t.fn(t.arg);
-      lk.lock();
-      done = true;
-      lk.unlock();
-      cv.notify_all();
+      const auto until = std::chrono::steady_clock::now() + kSpin;
+      while (state.load() != kPosted && std::chrono::steady_clock::now() < until) cpu_relax();
+      if (state.load() != kPosted) {
+        std::unique_lock<std::mutex> lk(m);
+        sleeping.store(true);
+        cv.wait(lk, [this] { return state.load() == kPosted; });
+        sleeping.store(false);
+      }
+      int expected = kPosted;
+      if (!state.compare_exchange_strong(expected, kRunning)) continue;  // withdrawn
+      task.fn(task.arg);
+      state.store(kDone);
     }
   }
 };
@@ -47,17 +68,24 @@ Helper* helper() {
 bool run_pair(Task mine, Task theirs) {
   Helper* h = helper();
   if (!h->busy.try_lock()) return false;
-  {
+  h->task = theirs;
+  h->state.store(kPosted);
+  if (h->sleeping.load()) {
     std::lock_guard<std::mutex> lk(h->m);
-    h->task = theirs;
-    h->pending = true;
-    h->done = false;
+    h->cv.notify_one();
   }
-  h->cv.notify_all();
   mine.fn(mine.arg);
-  {
-    std::unique_lock<std::mutex> lk(h->m);
-    h->cv.wait(lk, [h] { return h->done; });
+  int expected = kPosted;
+  if (!h->state.compare_exchange_strong(expected, kIdle)) {
+    // The helper is running its part (at most one slab left): spin, then yield the core in case
+    // it shares it with the helper.
+    for (int i = 0; h->state.load() != kDone; i++) {
+      if (i < 20000)
+        cpu_relax();
+      else
+        std::this_thread::yield();
+    }
+    h->state.store(kIdle);
   }
   h->busy.unlock();
   return true;

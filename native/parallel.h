@@ -9,7 +9,9 @@ struct Task {
   void* arg;
 };
 
-// Runs `mine` on the calling thread and `theirs` on the helper, returning when both are done.
+// Runs `mine` on the calling thread and offers `theirs` to the helper. If the helper has not
+// started `theirs` by the time `mine` returns, it is withdrawn and never runs (so `theirs` must
+// be optional work, such as taking slabs from a shared counter); otherwise run_pair waits for it.
 // Returns false without running anything if the helper is busy (another JS thread is using it);
 // the caller then does the work alone.
 bool run_pair(Task mine, Task theirs);
