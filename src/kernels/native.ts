@@ -55,9 +55,12 @@ export interface KernelInfo {
 }
 
 // Measured with native/measure.ts on the 2-core dev machine (AVX-512): the TypeScript loops win
-// only below ~100 multiply-adds (a 4×4×4 product is a tie at ~0.3-0.7 µs either way, the N-API
-// call being most of the native time); a second thread pays off from about 4 MFLOP (its wake-up
-// and the duplicated packing cost ~5-10 µs).
+// only below ~100 multiply-adds (a 4×4×4 product is a tie at ~0.2-0.6 µs either way, the N-API
+// call being most of the native time). Two threads start at 4 MFLOP, i.e. two slabs of ~10 µs
+// each at one core's ~200 GFLOPS: below that, handing a slab over and re-packing cost more than
+// it saves. (The machine was shared while this was tuned, so the two-thread gain was measured
+// only in idle moments; the contention guard in native/addon.cc keeps a busy second core from
+// making products slower.)
 const SMALL_WORK = 128;
 const THREAD_FLOPS = 4e6;
 
