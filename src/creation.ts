@@ -9,6 +9,7 @@ import { axisView } from './kernels/softmax.js';
 import { labelsToArray, oneHotStorage } from './ops/labels.js';
 import type { ClassLabels } from './ops/labels.js';
 
+/** Options of {@link tensor}. */
 export interface TensorOptions {
   shape?: readonly number[];
   dtype?: DType;
@@ -88,7 +89,12 @@ function flatten(values: unknown, shape: readonly number[], out: FloatArray): vo
   walk(values, 0, []);
 }
 
-type CreateOptions = { dtype?: DType; requiresGrad?: boolean; name?: string };
+/** Options shared by every creation function. */
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+  name?: string;
+}
 
 /** A tensor of `shape` filled with `value`. @example full([2], 7).toArray() // [7, 7] */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
@@ -108,6 +114,7 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
   return full(shape, 1, options);
 }
 
+/** Options of {@link randn} and {@link rand}. */
 export interface RandomOptions extends CreateOptions {
   /** Same seed, same numbers on every run; without it the global generator (see manualSeed). */
   seed?: string | number;

@@ -1,6 +1,8 @@
 /** Element types: float64 by default (exact gradient checks), float32 opt-in for speed. */
 
+/** Element type of a tensor: 'float64' (default) or 'float32'. */
 export type DType = 'float64' | 'float32';
+/** The storage of a tensor: a Float64Array or a Float32Array. */
 export type FloatArray = Float64Array | Float32Array;
 
 export const DTYPES: readonly DType[] = ['float64', 'float32'];

@@ -1,6 +1,7 @@
 /** Every random number in tapegrad comes from seedrandom, so the same seed gives the same numbers. */
 import seedrandom from 'seedrandom';
 
+/** A seeded uniform generator on [0, 1). */
 export type Rng = () => number;
 
 const DEFAULT_SEED = 'tapegrad';

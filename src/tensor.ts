@@ -115,6 +115,7 @@ export class Tensor {
     return new Tensor(this.storage, this.shape);
   }
 
+  /** A one-line description: name, shape, dtype and (up to 64) values. */
   toString(): string {
     const label = this.name === undefined ? 'Tensor' : `Tensor '${this.name}'`;
     const body = this.size <= 64 ? JSON.stringify(this.toArray()) : `${this.size} values`;

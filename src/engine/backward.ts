@@ -10,6 +10,7 @@ import { withGradMode } from './mode.js';
 import type { TapeNode } from './node.js';
 import { topologicalOrder } from './node.js';
 
+/** Options of {@link backward}. */
 export interface BackwardOptions {
   /** Keep saved values so the same graph can be walked again. Defaults to `createGraph`. */
   retainGraph?: boolean;
@@ -134,6 +135,10 @@ function checkVjpResult(node: TapeNode, result: readonly (Tensor | null)[]): voi
 /**
  * `loss.backward()`: accumulate d(loss)/d(leaf) into every leaf's `.grad`.
  * A non-scalar tensor needs an explicit `gradient` of its own shape.
+ * @example
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * backward(x.mul(x).sum());
+ * x.grad!.toArray(); // [2, 4]
  */
 export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
   if (!root.requiresGrad) {

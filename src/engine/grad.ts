@@ -5,7 +5,8 @@ import { Tensor } from '../tensor.js';
 import { runBackward } from './backward.js';
 import { gradMode } from './mode.js';
 
-type ScalarFn = (...args: Tensor[]) => Tensor;
+/** A function of tensors returning a scalar (size-1) tensor: what grad and valueAndGrad differentiate. */
+export type ScalarFn = (...args: Tensor[]) => Tensor;
 
 /**
  * `f` and its gradient at once. `argnums` picks the arguments to differentiate (default: all).

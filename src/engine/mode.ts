@@ -2,6 +2,12 @@
 
 export const gradMode = { enabled: true, transformDepth: 0 };
 
+/**
+ * Whether ops are being recorded now (false inside {@link noGrad}).
+ * @example
+ * isGradEnabled();                 // true
+ * noGrad(() => isGradEnabled());   // false
+ */
 export function isGradEnabled(): boolean {
   return gradMode.enabled;
 }

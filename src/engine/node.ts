@@ -7,6 +7,10 @@ let recorded = 0;
 /**
  * A recorded op application. Nodes are reachable only from the tensors they produced, so the
  * records of a finished training step are garbage once its loss is dropped: nothing piles up.
+ * @example
+ * const y = tensor([1], { requiresGrad: true }).mul(3);
+ * y.node!.op;             // 'mul'
+ * y.node!.inputs.length;  // 2
  */
 export class TapeNode {
   /** Order of recording, global and increasing: sorts any set of records into tape order. */

@@ -32,7 +32,14 @@ export interface OpDef<A = undefined> {
   readonly differentiable?: boolean;
 }
 
-/** Applies `def` to `inputs`, recording a tape node when recording is on and an input requires grad. */
+/**
+ * Applies `def` to `inputs`, recording a tape node when recording is on and an input requires grad.
+ * @example
+ * const twice: OpDef = { name: 'twice', formulas: ['2·g'], forward: ([x]) => x!.mul(2), vjp: (_ctx, g) => [g.mul(2)] };
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * applyOp(twice, [x], undefined).sum().backward();
+ * x.grad!.toArray(); // [2, 2]
+ */
 export function applyOp<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
   let record = false;
   let result: Tensor | { output: Tensor; saved: unknown };

@@ -18,6 +18,7 @@ export interface TapeEntry {
   formulas: readonly string[];
 }
 
+/** An immutable (Immutable.js) record of one {@link TapeEntry}. */
 export type TapeRecord = RecordOf<TapeEntry>;
 
 const makeRecord = Record<TapeEntry>({

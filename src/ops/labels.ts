@@ -4,6 +4,7 @@ import { allocate } from '../dtype.js';
 import type { AxisView } from '../kernels/softmax.js';
 import { Tensor } from '../tensor.js';
 
+/** Class indices: whole numbers as a number[], an Int32Array or a Tensor. */
 export type ClassLabels = readonly number[] | Int32Array | Tensor;
 
 export function labelsToArray(op: string, labels: ClassLabels): ArrayLike<number> {

@@ -11,6 +11,7 @@ import { Tensor } from '../tensor.js';
 import { expectTensor } from './operand.js';
 import { cast, reshape } from './shape-ops.js';
 
+/** Attributes of matmul records: whether each operand is read transposed. */
 export interface MatmulAttrs {
   transA: boolean;
   transB: boolean;

@@ -19,33 +19,59 @@ import type { ClassLabels } from './labels.js';
 import * as U from './unary.js';
 
 declare module '../tensor.js' {
+  /** The op methods, added to Tensor's prototype below. */
   interface Tensor {
+    /** Method form of {@link add}: element-wise sum, broadcasting. */
     add(b: Operand): Tensor;
+    /** Method form of {@link sub}: element-wise difference, broadcasting. */
     sub(b: Operand): Tensor;
+    /** Method form of {@link mul}: element-wise product, broadcasting. */
     mul(b: Operand): Tensor;
+    /** Method form of {@link div}: element-wise quotient, broadcasting. */
     div(b: Operand): Tensor;
+    /** Method form of {@link pow}: element-wise power (a number or a tensor exponent). */
     pow(e: Operand): Tensor;
+    /** Method form of {@link neg}. */
     neg(): Tensor;
+    /** Method form of {@link exp}. */
     exp(): Tensor;
+    /** Method form of {@link log}: natural logarithm. */
     log(): Tensor;
+    /** Method form of {@link sqrt}. */
     sqrt(): Tensor;
+    /** Method form of {@link abs}. */
     abs(): Tensor;
+    /** Method form of {@link tanh}. */
     tanh(): Tensor;
+    /** Method form of {@link sigmoid}. */
     sigmoid(): Tensor;
+    /** Method form of {@link relu}. */
     relu(): Tensor;
+    /** Method form of {@link matmul}: `[m,k]@[k,n]` or batched `[...,m,k]@[k,n]`. */
     matmul(b: Tensor): Tensor;
+    /** Method form of {@link sum}: over `axis` (all when omitted). */
     sum(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Method form of {@link mean}: over `axis` (all when omitted). */
     mean(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Method form of {@link max}: over `axis` (all when omitted). */
     max(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Method form of {@link transpose}: permute axes (reverse them by default). */
     transpose(axes?: readonly number[]): Tensor;
     /** The transpose (axes reversed). */
     readonly T: Tensor;
+    /** Method form of {@link reshape} (one -1 allowed). */
     reshape(shape: readonly number[]): Tensor;
+    /** Method form of {@link broadcastTo}. */
     broadcastTo(shape: readonly number[]): Tensor;
+    /** Method form of {@link cast}: the values in another dtype. */
     cast(dtype: DType): Tensor;
+    /** Method form of {@link softmax} along `axis` (default last). */
     softmax(axis?: number): Tensor;
+    /** Method form of {@link logSoftmax} along `axis` (default last). */
     logSoftmax(axis?: number): Tensor;
+    /** Method form of {@link softmaxCrossEntropy}: these are the logits. */
     softmaxCrossEntropy(target: Tensor | ClassLabels, options?: CrossEntropyOptions): Tensor;
+    /** Method form of {@link mseLoss}: this is the prediction. */
     mseLoss(target: Tensor, options?: { reduction?: 'mean' | 'sum' }): Tensor;
     /**
      * Reverse mode: accumulates d(this)/d(leaf) into `.grad` of every leaf with requiresGrad.

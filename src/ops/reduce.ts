@@ -12,6 +12,7 @@ import { broadcastTo, reshape } from './shape-ops.js';
 /** Which axes to reduce; `undefined` means all. */
 export type Axis = number | readonly number[] | undefined;
 
+/** Attributes of sum and max records: the normalised axes and keepDims. */
 export interface ReduceAttrs {
   axes: readonly number[];
   keepDims: boolean;

@@ -11,8 +11,15 @@ import { SOFTMAX_OPS } from './softmax.js';
 import { UNARY_OPS } from './unary.js';
 import { WHERE_OPS } from './where.js';
 
+/**
+ * The primitive ops by name, each an {@link OpDef}: forward, one VJP per input, one formula per input.
+ * @example
+ * Object.keys(PRIMITIVES).includes('matmul'); // true
+ * PRIMITIVES.tanh.formulas; // ['g · (1 − y²)']
+ */
 export const PRIMITIVES = {
   ...ARITHMETIC_OPS, ...UNARY_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...MATMUL_OPS, ...SOFTMAX_OPS, ...WHERE_OPS,
 } satisfies Record<string, OpDef<any>>;
 
+/** The name of a primitive op ('add', 'matmul', …). */
 export type OpName = keyof typeof PRIMITIVES;

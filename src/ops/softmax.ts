@@ -16,6 +16,7 @@ import { cast } from './shape-ops.js';
 import { exp, neg } from './unary.js';
 import { oneHotStorage, type ClassLabels, labelsToArray } from './labels.js';
 
+/** Attributes of softmax and logSoftmax records: the normalised axis. */
 export interface AxisAttrs {
   axis: number;
 }
@@ -66,6 +67,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return applyOp(logSoftmaxOp, [x], { axis: normalizeAxis('logSoftmax', axis, x.shape) });
 }
 
+/** Attributes of softmaxCrossEntropy records. */
 export interface CrossEntropyAttrs {
   axis: number;
   /** 1/rows for 'mean', 1 for 'sum'. */
@@ -105,6 +107,7 @@ function savedProbs(logp: Float64Array, like: Tensor): Tensor {
   return new Tensor(p, like.shape);
 }
 
+/** Options of {@link softmaxCrossEntropy}: the class axis (default last) and 'mean' (default) or 'sum'. */
 export interface CrossEntropyOptions {
   axis?: number;
   reduction?: 'mean' | 'sum';
