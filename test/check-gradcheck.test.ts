@@ -105,6 +105,16 @@ describe('gradcheck', () => {
     expect(String(r)).toContain('non-differentiable point');
   });
 
+  it('a dead relu unit makes random directions inconclusive, not failed', () => {
+    const x = randn([6, 20], { seed: 'dx' });
+    const w = randn([20, 8], { seed: 'dw' }).data();
+    for (let i = 0; i < 20; i++) w[i * 8 + 3] = 0;
+    const r = gradcheck((w: Tensor) => x.matmul(w).relu().sum(), [tensor(w, { shape: [20, 8], name: 'W' })]);
+    expect(r.ok).toBe(true);
+    expect(r.inputs[0]!.directional.map((d) => d.status)).toContain('nonsmooth');
+    expect(String(r)).toContain('random direction(s) inconclusive');
+  });
+
   // Wall time depends on the machine's load (measured: 4.7–5.5 s with the machine at load 24, 242 evaluations); the evaluation
   // count is the deterministic measure of cost, and the time bound only catches a blow-up.
   it('the 784-128-10 MLP (batch 32): full check in < 300 evaluations, one corrupted dW1 element located', () => {

@@ -45,29 +45,40 @@ describe('numeric engine', () => {
     expect(res.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat)).toEqual([17, 4000]);
   });
 
-  it('the search steps over kinks to reach a wrong element behind them', () => {
-    // sum of relu(x_i) with 11 x_i at 0 (kinks, before the wrong one), and one wrong value.
+  it('finds a wrong element among kinks near x', () => {
+    // relu(x_i) summed, 11 x_i within the step of relu's kink, one wrong derivative.
     const n = 4096;
-    const x = Float64Array.from({ length: n }, (_, i) => (i % 400 === 0 ? 0 : i % 2 === 0 ? 0.5 : -0.5));
+    const x = Float64Array.from({ length: n }, (_, i) => (i % 400 === 0 ? 1e-4 : i % 2 === 0 ? 0.5 : -0.5));
     const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
     const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
     g[4002] = 0.7; // x[4002] = 0.5: the derivative is 1
-    const res = checkInput(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, makeRng(5), { ...DEFAULT_STRATEGY, maxFound: 1, searchEvaluations: 2000 });
+    const res = checkInput(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, makeRng(5), DEFAULT_STRATEGY);
     expect(res.located).toEqual([4002]);
-    expect(res.kinkExplained).toBe(false);
-    expect(res.elements.filter((e) => e.status === 'kink').length).toBeGreaterThan(4); // more than maxFound: kinks do not count
+    expect(res.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat)).toEqual([4002]);
+    expect(res.searchComplete).toBe(true);
   });
 
-  it('failed directions explained only by kinks are not failures', () => {
+  it('a kink exactly at x makes a direction inconclusive, not failed', () => {
     const n = 1000;
     const x = Float64Array.from({ length: n }, (_, i) => (i === 500 ? 0 : 0.3));
     const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
     const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
-    const res = checkInput(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, makeRng(6), DEFAULT_STRATEGY);
-    expect(res.directional.some((d) => !d.ok)).toBe(true);
+    const res = checkInput(new Probe(x, f, f()), g, DEFAULT_EPS, FLOAT64_TOLERANCE, makeRng(6), DEFAULT_STRATEGY);
+    expect(res.directional.map((d) => d.status)).toContain('nonsmooth');
+    expect(res.directional.map((d) => d.status)).not.toContain('mismatch');
     expect(res.located).toEqual([]);
-    expect(res.kinkExplained).toBe(true);
-    expect(res.elements.find((e) => e.flat === 500)?.status).toBe('kink');
+    expect(res.elements.filter((e) => e.status === 'mismatch')).toEqual([]);
+  });
+
+  it('the search treats isolated kinks as kinks and keeps looking', () => {
+    // Element steps of 1e-2 cross the kinks at 5e-3 that block directions (steps ≤ 1e-2/√2) also cross.
+    const x = new Float64Array([0.5, 5e-3, 0.5, 5e-3, -0.5, 0.5, 0.5, 0.5]);
+    const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
+    const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
+    g[6] = 2;
+    const found = locate(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, makeRng(7), { maxFound: 1, maxEvaluations: 400 });
+    expect(found.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat)).toEqual([6]);
+    expect(found.elements.every((e) => e.status !== 'ok')).toBe(true);
   });
 
   it('tells a relu kink from a wrong derivative', () => {

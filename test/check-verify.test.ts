@@ -218,6 +218,29 @@ describe('verifyGradients', () => {
     expect(w.diagnosisKind).toBe('kink');
   });
 
+  it('a dead relu unit (input exactly 0 everywhere) is not a false alarm in a sampled check', () => {
+    const x = randn([6, 20], { seed: 'dx' });
+    const c = randn([6, 8], { seed: 'dc' });
+    const w = randn([20, 8], { seed: 'dw' }).data();
+    for (let i = 0; i < 20; i++) w[i * 8 + 3] = 0; // unit 3 is dead: x·W[:,3] = 0 exactly
+    const r = verifyGradients({
+      params: { W: tensor(w, { shape: [20, 8] }) },
+      loss: (p) => x.matmul(p.W!).relu().mul(c).sum(),
+      manual: (p) => ({ dW: x.T.matmul(greaterMask(x.matmul(p.W!), 0).mul(c)) }),
+    });
+    const p = r.params[0]!;
+    expect(p.mode).toBe('sampled');
+    expect(p.ok).toBe(true);
+    expect(p.diagnosis).toContain('inconclusive');
+    // …and a real slip in the same network is still caught by the element checks.
+    const bad = verifyGradients({
+      params: { W: tensor(w, { shape: [20, 8] }) },
+      loss: (p) => x.matmul(p.W!).relu().mul(c).sum(),
+      manual: (p) => ({ dW: shifted(x.T.matmul(greaterMask(x.matmul(p.W!), 0).mul(c)), 17, 0.5) }),
+    });
+    expect(bad.params[0]!.diagnosis).toContain('only W[2,1] is wrong');
+  });
+
   it('large parameter: sampled finite differences still cover the wrong element', () => {
     const x = randn([6, 300], { seed: 'lx' });
     const r = verifyGradients({

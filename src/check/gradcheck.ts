@@ -9,7 +9,7 @@ import { mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
 import { elementName, fmt, shapeString, unravel } from './indexing.js';
-import { Probe, type ElementResult } from './numeric.js';
+import { Probe, type DirectionStatus, type ElementResult } from './numeric.js';
 import { makeRng, normal, type Rng } from './rng.js';
 import { checkInput, strategyFrom, type InputCheck, type StrategyOptions } from './strategy.js';
 import { table } from './table.js';
@@ -67,7 +67,7 @@ export interface GradcheckInputReport {
   /** The first few kinks. */
   readonly kinkElements: WorstElement[];
   /** Random-direction checks: uᵀ(analytical gradient) vs the directional finite difference. */
-  readonly directional: { analytical: number; numerical: number; ok: boolean }[];
+  readonly directional: { analytical: number; numerical: number; ok: boolean; status: DirectionStatus }[];
   /** Elements the group search found wrong after a failed directional check. */
   readonly located: number[][];
   /** Failed directions whose located elements are all kinks: not counted as a failure. */
@@ -183,7 +183,7 @@ function summarize(
   let mode: 'full' | 'sampled' = 'full';
   for (const { row, check } of merged.checks) {
     if (check.mode === 'sampled') mode = 'sampled';
-    for (const d of check.directional) directional.push({ analytical: d.analytical, numerical: d.numerical, ok: d.ok });
+    for (const d of check.directional) directional.push({ analytical: d.analytical, numerical: d.numerical, ok: d.ok, status: d.status });
     for (const k of check.located) located.push(unravel(k, t.shape));
     for (const e of check.elements) {
       checked++;
@@ -209,12 +209,13 @@ function summarize(
       }
     }
   }
-  const directionsOk = merged.checks.every(({ check }) => check.kinkExplained || check.directional.every((d) => d.ok));
+  // 'nonsmooth' directions are inconclusive, not failures; mismatches explained by kinks neither.
+  const directionsOk = merged.checks.every(({ check }) => check.kinkExplained || check.directional.every((d) => d.status !== 'mismatch'));
   const ok = mismatches === 0 && directionsOk;
   return {
     name, shape: [...t.shape], dtype: t.dtype, ok, mode, checked, mismatches, kinks,
     maxAbsError: maxAbs, maxRelError: maxRel, worst, mismatched, kinkElements, directional, located,
-    directionsExplained: !directional.every((d) => d.ok) && directionsOk,
+    directionsExplained: directional.some((d) => d.status === 'mismatch') && directionsOk,
     searchComplete: merged.checks.every(({ check }) => check.searchComplete),
     denominator: DENOMINATOR.replace('|a|, |b|', '|analytical|, |numerical|'), tolerance: tol,
   };
@@ -343,9 +344,13 @@ export function formatGradcheck(report: GradcheckReport): string {
     ),
   ];
   for (const r of report.inputs) {
-    for (const d of r.directional.filter((x) => !x.ok)) {
+    for (const d of r.directional.filter((x) => x.status === 'mismatch')) {
       const why = r.directionsExplained ? ' (explained: the step crossed a kink, see below)' : '';
       lines.push(`${r.name}: random-direction check failed${why}: uᵀ∇ ${fmt(d.analytical)} vs finite difference ${fmt(d.numerical)}`);
+    }
+    const inconclusive = r.directional.filter((x) => x.status === 'nonsmooth').length;
+    if (inconclusive > 0) {
+      lines.push(`${r.name}: ${inconclusive} random direction(s) inconclusive: f is not differentiable at this point along them (a kink exactly at x, e.g. a relu unit whose input is 0); the element checks stand`);
     }
     if (r.located.length > 0) lines.push(`${r.name}: the search located ${r.located.map((i) => elementName(r.name, i)).join(', ')}`);
     if (!r.searchComplete) {

@@ -52,8 +52,8 @@ export function partial(p: Probe, k: number, eps: number): Derivative {
   };
 }
 
-/** uᵀ∇f for `u` supported on x[lo, hi) (u[i] belongs to x[lo + i]), by central differences. */
-export function directional(p: Probe, lo: number, u: Float64Array, eps: number): number {
+/** uᵀ∇f for `u` supported on x[lo, hi) (u[i] belongs to x[lo + i]): central and one-sided differences. */
+export function directional(p: Probe, lo: number, u: Float64Array, eps: number): Derivative {
   const x = p.x;
   const saved = x.slice(lo, lo + u.length);
   for (let i = 0; i < u.length; i++) x[lo + i] = saved[i]! + eps * u[i]!;
@@ -61,7 +61,15 @@ export function directional(p: Probe, lo: number, u: Float64Array, eps: number):
   for (let i = 0; i < u.length; i++) x[lo + i] = saved[i]! - eps * u[i]!;
   const fm = p.evaluate();
   x.set(saved, lo);
-  return (fp - fm) / (2 * eps);
+  return { numerical: (fp - fm) / (2 * eps), forward: (fp - p.f0) / eps, backward: (p.f0 - fm) / eps };
+}
+
+/**
+ * The one-sided slopes of the smaller step `d2` still jump apart as much as those of the step 16×
+ * larger `d1`: f has a kink exactly at x along this line (a smooth f's jump shrinks with the step).
+ */
+function kinkAtPoint(d1: Derivative, d2: Derivative, tol: Tolerance): boolean {
+  return !agree(d2.forward, d2.backward, tol) && Math.abs(d2.forward - d2.backward) > 0.5 * Math.abs(d1.forward - d1.backward);
 }
 
 /** How an element's analytical value compares with finite differences. */
@@ -95,16 +103,21 @@ export function checkElement(p: Probe, k: number, analytical: number, eps: numbe
   for (const shrink of [16, 256]) {
     const d = partial(p, k, eps / shrink);
     if (agree(analytical, d.numerical, tol)) return result('kink');
-    const jump = Math.abs(d.forward - d.backward);
     const lo = Math.min(d.forward, d.backward);
     const hi = Math.max(d.forward, d.backward);
     const between = (lo <= analytical || agree(lo, analytical, tol)) && (analytical <= hi || agree(hi, analytical, tol));
-    const kinkAt = !agree(d.forward, d.backward, tol) && jump > 0.5 * Math.abs(previous.forward - previous.backward) && between;
-    if (kinkAt) return result('kink');
+    if (between && kinkAtPoint(previous, d, tol)) return result('kink');
     previous = d;
   }
   return result('mismatch');
 }
+
+/**
+ * A directional check's outcome: 'ok', 'mismatch', or 'nonsmooth' when f has a kink exactly at x
+ * along the direction (e.g. a dead relu unit whose input is exactly 0): a directional derivative
+ * does not exist there, so the check is inconclusive rather than failed.
+ */
+export type DirectionStatus = 'ok' | 'mismatch' | 'nonsmooth';
 
 /** The outcome of one directional check of x[lo, hi). */
 export interface DirectionalResult {
@@ -113,12 +126,20 @@ export interface DirectionalResult {
   readonly u: Float64Array;
   readonly analytical: number;
   readonly numerical: number;
+  readonly status: DirectionStatus;
+  /** status === 'ok' */
   readonly ok: boolean;
 }
 
-/** A random-sign unit direction on x[lo, hi), compared against uᵀ·analytical. Costs 2 evaluations. */
+/**
+ * A random-sign unit direction on x[lo, hi), compared against uᵀ·analytical (2 evaluations). A
+ * mismatch is retried with 16× and 256× smaller steps (2 evaluations each): agreement means a kink
+ * lay within the larger step ('ok'); a jump between the one-sided slopes that persists at both
+ * means a kink at x ('nonsmooth'); otherwise a real 'mismatch'. Without `refine`, any
+ * disagreement at the first step is a 'mismatch'.
+ */
 export function checkDirection(
-  p: Probe, analytical: Float64Array, lo: number, hi: number, eps: number, tol: Tolerance, rng: Rng,
+  p: Probe, analytical: Float64Array, lo: number, hi: number, eps: number, tol: Tolerance, rng: Rng, refine = true,
 ): DirectionalResult {
   const u = rademacher(rng, hi - lo);
   const scale = 1 / Math.sqrt(hi - lo);
@@ -127,8 +148,25 @@ export function checkDirection(
     u[i] = u[i]! * scale;
     a += u[i]! * analytical[lo + i]!;
   }
-  const n = directional(p, lo, u, eps);
-  return { lo, u, analytical: a, numerical: n, ok: agree(a, n, tol) };
+  const d1 = directional(p, lo, u, eps);
+  let status: DirectionStatus = 'ok';
+  if (!agree(a, d1.numerical, tol)) {
+    if (!refine) return { lo, u, analytical: a, numerical: d1.numerical, status: 'mismatch', ok: false };
+    // Smaller steps until one agrees (a kink lay within the larger step), or the jump between the
+    // one-sided slopes stops shrinking at every step (a kink at x), or it shrank: a real mismatch.
+    status = 'nonsmooth';
+    let previous = d1;
+    for (const shrink of [16, 256]) {
+      const d = directional(p, lo, u, eps / shrink);
+      if (agree(a, d.numerical, tol)) {
+        status = 'ok';
+        break;
+      }
+      if (!kinkAtPoint(previous, d, tol)) status = 'mismatch';
+      previous = d;
+    }
+  }
+  return { lo, u, analytical: a, numerical: d1.numerical, status, ok: status === 'ok' };
 }
 
 /** Limits of the group search. */
@@ -150,9 +188,10 @@ export interface LocateResult {
 /**
  * Finds elements where `analytical` disagrees with the function, given that the whole buffer
  * failed a directional check. Depth-first bisection: each half gets a fresh random-sign direction
- * (2 evaluations); halves that fail are split again, down to single elements, which are then
- * checked element-wise (a step that crosses a kink also fails a direction: such leaves come back
- * as kinks and the search goes on). One wrong element among n costs about 4·log2(n) evaluations
+ * (2 evaluations, no smaller-step retries: they would double the cost); halves that fail are
+ * split again, down to single elements, which are then checked element-wise (a step that crosses
+ * a kink also fails a direction: such leaves come back as kinks and the search goes on, within
+ * its limits). One wrong element among n costs about 4·log2(n) evaluations
  * (≈ 68 for a 784×128 weight). Fresh signs per test make cancellation between two wrong elements
  * in one block a coin flip, so a parent whose halves both pass is retried once with new signs.
  */
@@ -175,7 +214,7 @@ export function locate(
     let failing: [number, number][] = [];
     for (let attempt = 0; attempt < 2 && failing.length === 0; attempt++) {
       for (const [l, h] of [[lo, mid], [mid, hi]] as const) {
-        if (!checkDirection(p, analytical, l, h, eps, tol, rng).ok) failing.push([l, h]);
+        if (!checkDirection(p, analytical, l, h, eps, tol, rng, false).ok) failing.push([l, h]);
       }
     }
     // Pushed right first so the left half is searched first: elements come out in index order.

@@ -88,7 +88,7 @@ export function checkInput(
   }
   const directional: DirectionalResult[] = [];
   for (let d = 0; d < opts.directions; d++) directional.push(checkDirection(p, analytical, 0, n, eps, tol, rng));
-  const search = directional.every((r) => r.ok)
+  const search = directional.every((r) => r.status !== 'mismatch')
     ? { elements: [], complete: true }
     : locate(p, analytical, eps, tol, rng, { maxFound: opts.maxFound, maxEvaluations: opts.searchEvaluations });
   const searched = new Set(search.elements.map((e) => e.flat));

@@ -174,8 +174,10 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
   const ma = manual === null ? EMPTY : pairErrors(zipAt(manual, autodiff), exact);
   const an = pairErrors(zipAt(autodiff, numArray, smooth), numTol);
   const mn = manual === null ? EMPTY : pairErrors(zipAt(manual, numArray, smooth), numTol);
-  const dirAN = check.kinkExplained || check.directional.every((d) => d.ok);
-  const dirMNraw = manual === null || check.directional.every((d) => agree(dotU(d.u, d.lo, manual), d.numerical, numTol));
+  // Directions along which f has a kink at x ('nonsmooth') are inconclusive for every comparison.
+  const judged = check.directional.filter((d) => d.status !== 'nonsmooth');
+  const dirAN = check.kinkExplained || judged.every((d) => d.ok);
+  const dirMNraw = manual === null || judged.every((d) => agree(dotU(d.u, d.lo, manual), d.numerical, numTol));
   // Hand and autodiff may pick different one-sided derivatives at a kink (relu'(0) = 1 or 0): both
   // are valid there, so disagreement confined to kinks is no disagreement.
   const maBad = manual === null ? [] : mismatchIndices(manual, autodiff, exact);
@@ -236,6 +238,12 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
   if (kinkSet.size > 0 && diagnosis === undefined) {
     kind = 'kink';
     diagnosis = kinkDiagnosis(name, [...kinkSet], shape).message;
+  }
+  const inconclusive = check.directional.length - judged.length;
+  if (inconclusive > 0) {
+    const note = `${inconclusive} random direction(s) inconclusive: the loss is not differentiable at this point along them (a kink exactly at x, e.g. a relu unit whose input is 0); the element checks stand`;
+    kind ??= 'kink';
+    diagnosis = diagnosis === undefined ? note : `${diagnosis}; ${note}`;
   }
   if (ev.shapeMessage !== '' && manual !== null) diagnosis = diagnosis === undefined ? ev.shapeMessage : `${ev.shapeMessage}; ${diagnosis}`;
   const ok = agreement.manualVsAutodiff && agreement.autodiffVsNumerical && agreement.manualVsNumerical;
