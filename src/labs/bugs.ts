@@ -177,7 +177,13 @@ export function bugCases(): BugCase[] {
       seed: '003',
       title: `a false alarm to avoid: hidden unit ${DEAD_UNIT} sits exactly on relu's kink (z_h = 0)`,
       explanation: 'At z = 0 relu has no derivative; the hand formula\'s 1(z > 0) and autodiff agree on 0, while a central difference straddles the kink and sees ½. That is not a bug and must not be flagged.',
-      expect: { params: [], noted: [{ param: 'b_h', diagnosis: new RegExp(`not a bug.*b_h\\[0,${DEAD_UNIT}\\]`) }] },
+      expect: {
+        params: [],
+        noted: [
+          { param: 'b_h', diagnosis: new RegExp(`not a bug.*b_h\\[0,${DEAD_UNIT}\\]`) },
+          { param: 'w_h', diagnosis: /kink/i },
+        ],
+      },
       problem: deadUnitProblem,
     },
   ];
