@@ -4,7 +4,7 @@
  * slip, or returns null. `diagnose` tries them in order, most specific first.
  */
 import { elementName, fmt, shapeString, unravel } from './indexing.js';
-import { agree, type Tolerance } from './tolerance.js';
+import { agree, maxAbs, type Tolerance } from './tolerance.js';
 
 /** The kinds of slip the checker can name. */
 export type DiagnosisKind =
@@ -29,12 +29,6 @@ export interface DiagnoseContext {
   readonly tol: Tolerance;
   /** When known, a factor equal to it (or its inverse) is called a missing (or extra) 1/m. */
   readonly batchSize?: number;
-}
-
-function maxAbs(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]!));
-  return m;
 }
 
 /** Flat indices where manual and reference disagree under `tol`. */

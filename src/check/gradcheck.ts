@@ -9,6 +9,7 @@ import { mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
 import { elementName, fmt, shapeString, unravel } from './indexing.js';
+import { float64Of } from './params.js';
 import { Probe, type DirectionStatus, type ElementResult } from './numeric.js';
 import { makeRng, normal, type Rng } from './rng.js';
 import { checkInput, strategyFrom, type InputCheck, type StrategyOptions } from './strategy.js';
@@ -116,11 +117,6 @@ function nameInputs(f: (...args: never[]) => Tensor, inputs: CheckInputs): Named
 function checkTensor(fn: string, name: string, t: unknown): Tensor {
   if (!(t instanceof Tensor)) throw new Error(`${fn}: input ${name} must be a Tensor, got ${typeof t}`);
   return t;
-}
-
-/** A float64 copy of a tensor's values. */
-export function float64Of(t: Tensor): Float64Array {
-  return Float64Array.from(t.storage);
 }
 
 function output(fn: string, y: unknown): Tensor {

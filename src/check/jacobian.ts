@@ -10,11 +10,11 @@ import { noGrad } from '../engine/mode.js';
 import { mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
-import { float64Of } from './gradcheck.js';
 import { shapeString, sizeOf } from './indexing.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue } from './manual.js';
 import type { ElementResult } from './numeric.js';
-import { agree, DEFAULT_EPS, EXACT_TOLERANCE, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, noiseFloor, withFloor, type Tolerance } from './tolerance.js';
+import { exactTolerance, float64Of, namedParams, numericalTolerance, type ThreeWayTolerances } from './params.js';
+import { agree, DEFAULT_EPS, maxAbs } from './tolerance.js';
 import { formatVerify, judge, type Evidence, type VerifyReport } from './verify.js';
 
 /** The layout sentence every Jacobian report prints. */
@@ -22,25 +22,14 @@ export const JACOBIAN_LAYOUT =
   'numerator layout: J_p has shape [...output.shape, ...p.shape], J_p[i..., j...] = ∂output[i...]/∂p[j...] (one row per output element)';
 
 /** Arguments of {@link verifyJacobian}. */
-export interface VerifyJacobianOptions {
+export interface VerifyJacobianOptions extends ThreeWayTolerances {
   readonly params: Readonly<Record<string, Tensor>>;
   /** The vector (or any-shaped) output as a function of the parameters. */
   readonly outputs: (params: Record<string, Tensor>) => Tensor;
   /** Hand-written Jacobians keyed `J_W1` (or `W1`, `dW1`), in numerator layout. */
   readonly manual: (params: Record<string, Tensor>) => Readonly<Record<string, ManualValue>>;
-  readonly eps?: number;
-  readonly atol?: number;
-  readonly rtol?: number;
-  readonly exactAtol?: number;
-  readonly exactRtol?: number;
   /** Refuse Jacobians with more entries than this (default 2 000 000): use gradcheck's vᵀJ instead. */
   readonly maxEntries?: number;
-}
-
-function maxAbsOf(v: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]!));
-  return m;
 }
 
 /** M read in denominator layout [...p, ...out], re-laid in numerator layout [...out, ...p]. */
@@ -74,13 +63,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
   const fn = 'verifyJacobian';
   const { params, outputs, manual } = options;
   if (typeof outputs !== 'function' || typeof manual !== 'function') throw new Error(`${fn}: outputs and manual must be functions`);
-  const names = Object.keys(params);
-  const tensors = names.map((n) => {
-    const t = params[n];
-    if (!(t instanceof Tensor)) throw new Error(`${fn}: params.${n} must be a Tensor`);
-    return t;
-  });
-  const record = (ts: readonly Tensor[]): Record<string, Tensor> => Object.fromEntries(names.map((n, i) => [n, ts[i]!]));
+  const { names, tensors, record, copies, copyTensors, lowPrecision } = namedParams(fn, params);
   const call = (ts: readonly Tensor[]): Tensor => {
     const y = outputs(record(ts));
     if (!(y instanceof Tensor)) throw new Error(`${fn}: outputs must return a Tensor, got ${typeof y}`);
@@ -109,13 +92,10 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
   const { keyOf, extra } = matchKeys(names, hand);
   const problems = extra.map((k) => `manual Jacobian ${k} matches no parameter (parameters: ${names.join(', ')})`);
 
-  const copies = tensors.map((t) => float64Of(t));
-  const copyRecord = copies.map((c, i) => tensor(c, { shape: [...tensors[i]!.shape], copy: false }));
-  const evaluate = (): Float64Array => Float64Array.from(noGrad(() => call(copyRecord)).storage);
+  const evaluate = (): Float64Array => Float64Array.from(noGrad(() => call(copyTensors)).storage);
   const yRef = evaluate();
-  const low = tensors.some((t) => t.dtype === 'float32') || y0.dtype === 'float32';
-  const base = low ? FLOAT32_TOLERANCE : FLOAT64_TOLERANCE;
-  const numTol = withFloor({ atol: options.atol ?? base.atol, rtol: options.rtol ?? base.rtol }, noiseFloor(maxAbsOf(yRef), eps));
+  const low = lowPrecision || y0.dtype === 'float32';
+  const numTol = numericalTolerance(options, low, maxAbs(yRef), eps);
   let evaluations = 1;
 
   const reports = names.map((name, p) => {
@@ -141,9 +121,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
     const elements: ElementResult[] = Array.from(a, (v, f) => ({
       flat: f, analytical: v, numerical: num[f]!, status: agree(v, num[f]!, numTol) ? 'ok' : 'mismatch',
     }));
-    const exact: Tolerance = low
-      ? FLOAT32_TOLERANCE
-      : { atol: options.exactAtol ?? EXACT_TOLERANCE.atol * Math.max(1, maxAbsOf(a)), rtol: options.exactRtol ?? EXACT_TOLERANCE.rtol };
+    const exact = exactTolerance(options, low, a);
     const key = keyOf.get(name);
     const m: ManualArray | null = key === undefined ? null : readManual(fn, key, hand[key] as ManualValue);
     let values: Float64Array | null = null;

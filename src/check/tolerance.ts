@@ -60,3 +60,10 @@ export function noiseFloor(f0: number, eps: number): number {
 export function withFloor(tol: Tolerance, floor: number): Tolerance {
   return floor > tol.atol ? { atol: floor, rtol: tol.rtol } : tol;
 }
+
+/** max |v[i]| (0 for an empty array). */
+export function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]!));
+  return m;
+}

@@ -2,24 +2,21 @@
  * `verifyGradients`: a hand-derived gradient against autodiff and against finite differences, for
  * every named parameter; says which of the three disagrees and diagnoses the usual slips.
  */
-import { tensor } from '../creation.js';
 import { valueAndGrad } from '../engine/grad.js';
 import { noGrad } from '../engine/mode.js';
 import { Tensor } from '../tensor.js';
 import { diagnose, kinkDiagnosis, mismatchIndices, type Diagnosis } from './diagnose.js';
-import { float64Of } from './gradcheck.js';
 import { elementName, fmt, shapeString, unravel } from './indexing.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue, type ShapeCheck } from './manual.js';
 import { Probe } from './numeric.js';
+import { exactTolerance, float64Of, namedParams, numericalTolerance, type ThreeWayTolerances } from './params.js';
 import { makeRng } from './rng.js';
 import { checkInput, strategyFrom, type InputCheck, type StrategyOptions } from './strategy.js';
 import { table } from './table.js';
-import {
-  agree, DEFAULT_EPS, EXACT_TOLERANCE, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, noiseFloor, relError, withFloor, type Tolerance,
-} from './tolerance.js';
+import { agree, DEFAULT_EPS, relError, type Tolerance } from './tolerance.js';
 
 /** Arguments of {@link verifyGradients}. */
-export interface VerifyOptions extends Partial<StrategyOptions> {
+export interface VerifyOptions extends Partial<StrategyOptions>, ThreeWayTolerances {
   readonly params: Readonly<Record<string, Tensor>>;
   /** The scalar loss as a function of the parameters (built with tapegrad ops). */
   readonly loss: (params: Record<string, Tensor>) => Tensor;
@@ -28,17 +25,6 @@ export interface VerifyOptions extends Partial<StrategyOptions> {
    * `grad_W1`; values are Tensors, typed arrays or nested arrays of the parameter's shape.
    */
   readonly manual: (params: Record<string, Tensor>) => Readonly<Record<string, ManualValue>>;
-  /** Finite-difference step; default cbrt(2⁻⁵²) ≈ 6.06e-6. */
-  readonly eps?: number;
-  /** Tolerances of every comparison with finite differences (defaults as gradcheck's). */
-  readonly atol?: number;
-  readonly rtol?: number;
-  /**
-   * Tolerances of hand formula vs autodiff, both exact computations: default rtol 1e-9 and
-   * atol 1e-12·max(1, max|autodiff|) in float64 (float32 parameters: gradcheck's float32 ones).
-   */
-  readonly exactAtol?: number;
-  readonly exactRtol?: number;
   /** The batch size m, so a factor m is diagnosed as "a missing 1/m". */
   readonly batchSize?: number;
   readonly seed?: string | number;
@@ -127,12 +113,6 @@ function dotU(u: Float64Array, lo: number, v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < u.length; i++) s += u[i]! * v[lo + i]!;
   return s;
-}
-
-function maxAbsOf(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]!));
-  return m;
 }
 
 const VERDICT = {
@@ -292,15 +272,8 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
   const start = performance.now();
   const fn = 'verifyGradients';
   const { params, loss, manual } = options;
-  if (params === null || typeof params !== 'object') throw new Error(`${fn}: params must be a Record<string, Tensor>`);
   if (typeof loss !== 'function' || typeof manual !== 'function') throw new Error(`${fn}: loss and manual must be functions`);
-  const names = Object.keys(params);
-  const tensors = names.map((n) => {
-    const t = params[n];
-    if (!(t instanceof Tensor)) throw new Error(`${fn}: params.${n} must be a Tensor`);
-    return t;
-  });
-  const record = (ts: readonly Tensor[]): Record<string, Tensor> => Object.fromEntries(names.map((n, i) => [n, ts[i]!]));
+  const { names, tensors, record, copies, copyTensors, lowPrecision: low } = namedParams(fn, params);
   const eps = options.eps ?? DEFAULT_EPS;
   const strategy = strategyFrom(options);
   const rng = makeRng(options.seed ?? 0);
@@ -312,22 +285,16 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
   const { keyOf, extra } = matchKeys(names, hand);
   const problems = extra.map((k) => `manual gradient ${k} matches no parameter (parameters: ${names.join(', ')})`);
 
-  const copies = tensors.map((t) => float64Of(t));
-  const copyRecord = record(copies.map((c, i) => tensor(c, { shape: [...tensors[i]!.shape], copy: false })));
+  const copyRecord = record(copyTensors);
   const evaluate = (): number => scalar(fn, noGrad(() => loss(copyRecord))).storage[0]!;
   const f0 = evaluate();
-  const low = tensors.some((t) => t.dtype === 'float32');
-  const base = low ? FLOAT32_TOLERANCE : FLOAT64_TOLERANCE;
-  const numTol = withFloor({ atol: options.atol ?? base.atol, rtol: options.rtol ?? base.rtol }, noiseFloor(f0, eps));
+  const numTol = numericalTolerance(options, low, f0, eps);
 
   let evaluations = 1;
   const reports = names.map((name, i) => {
     const t = tensors[i]!;
     const a = autodiff[i]!;
-    const scale = Math.max(1, maxAbsOf(a));
-    const exact: Tolerance = low
-      ? FLOAT32_TOLERANCE
-      : { atol: options.exactAtol ?? EXACT_TOLERANCE.atol * scale, rtol: options.exactRtol ?? EXACT_TOLERANCE.rtol };
+    const exact = exactTolerance(options, low, a);
     const key = keyOf.get(name);
     const m = key === undefined ? null : readManual(fn, key, hand[key] as ManualValue);
     let values: Float64Array | null = null;
