@@ -48,3 +48,11 @@ describe('linePlot', () => {
     expect(() => linePlot({ title: 'x', series: [{ label: 'bad', x: [1], y: [] }] })).toThrow(/linePlot: series 'bad' has 1 x values and 0 y values/);
   });
 });
+
+describe('linePlot integer x', () => {
+  it('keeps only whole-number ticks on x when asked (epochs)', () => {
+    const svg = linePlot({ title: 'e', xInteger: true, series: [{ label: 'a', x: [1, 2, 3], y: [1, 2, 3] }] });
+    const xTicks = [...svg.matchAll(/<text x="[\d.]+" y="[\d.]+" text-anchor="middle">([^<]+)<\/text>/g)].map((m) => m[1]);
+    expect(xTicks).toEqual(['1', '2', '3']);
+  });
+});

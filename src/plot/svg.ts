@@ -21,6 +21,8 @@ export interface PlotOptions {
   /** Fixed axis ranges; default: the data's range, padded to nice ticks. */
   xRange?: readonly [number, number];
   yRange?: readonly [number, number];
+  /** Only whole-number ticks on x (epochs). */
+  xInteger?: boolean;
   /** One unit on x as long as one unit on y (for drawing shapes such as the curve). */
   equalAspect?: boolean;
 }
@@ -87,6 +89,7 @@ export function linePlot(options: PlotOptions): string {
   const margin = { left: 70, right: 20, top: 40, bottom: 55 };
   let xt = niceTicks(...(options.xRange ?? extent(series, 'x')));
   let yt = niceTicks(...(options.yRange ?? extent(series, 'y')));
+  if (options.xInteger && xt.some((t) => !Number.isInteger(t))) xt = xt.filter((t) => Number.isInteger(t));
   if (options.xRange) xt = xt.filter((t) => t >= options.xRange![0] && t <= options.xRange![1]);
   if (options.yRange) yt = yt.filter((t) => t >= options.yRange![0] && t <= options.yRange![1]);
   const [x0, x1] = options.xRange ?? [xt[0]!, xt[xt.length - 1]!];

@@ -288,11 +288,11 @@ export function writeMnistReport(dir: string, cfg: MnistConfig, history: readonl
   const rows = history as unknown as Record<string, number | null>[];
   const title = `${[784, ...cfg.hidden, 10].join('-')} ${cfg.activation}, ${cfg.optimizer}${cfg.momentum > 0 ? ` γ=${cfg.momentum}` : ''} lr ${cfg.lr}, batch ${cfg.batch}`;
   const loss = linePlot({
-    title: `Cross-entropy per epoch — ${title}`, xLabel: 'epoch', yLabel: 'loss',
+    title: `Cross-entropy per epoch — ${title}`, xLabel: 'epoch', yLabel: 'loss', xInteger: true,
     series: metricSeries(rows, 'epoch', [['trainLoss', 'train'], ['validLoss', 'validation'], ['testLoss', 'test']]),
   });
   const acc = linePlot({
-    title: `Accuracy per epoch — ${title}`, xLabel: 'epoch', yLabel: 'accuracy',
+    title: `Accuracy per epoch — ${title}`, xLabel: 'epoch', yLabel: 'accuracy', xInteger: true,
     series: metricSeries(rows, 'epoch', [['trainAccuracy', 'train'], ['validAccuracy', 'validation'], ['testAccuracy', 'test']]),
   });
   const final = history[history.length - 1] ?? null;
