@@ -188,6 +188,10 @@ describe('verifyGradients', () => {
       return { dW1: X.T.matmul(d1), db1: d1.sum(0), dW2: h.T.matmul(d2), db2: d2.sum(0) };
     } });
     expect(param(same, 'W1').diagnosis).toContain("autodiff and finite differences disagree: the op's backward is wrong");
+    // A hand formula with its own slip on top of the wrong op: all three disagree.
+    const all = verifyGradients({ params: params(), loss: lossBad, manual: (p) => ({ ...hand(p), dW1: hand(p).dW1.mul(3) }) });
+    expect(param(all, 'W1').agree).toEqual({ manualVsAutodiff: false, autodiffVsNumerical: false, manualVsNumerical: false });
+    expect(param(all, 'W1').diagnosis).toMatch(/^all three disagree: hand vs autodiff: .*; autodiff vs finite differences \(worst W1\[/);
   });
 
   it("relu's kink is a non-differentiable point, not a bug", () => {

@@ -210,7 +210,9 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
     kind = d?.kind;
     const verdict = agreement.autodiffVsNumerical ? VERDICT.hand : agreement.manualVsNumerical ? VERDICT.autodiff : VERDICT.all;
     if (verdict === VERDICT.autodiff) kind = 'backward';
-    diagnosis = verdict === VERDICT.autodiff ? `${verdict}${where}` : `${verdict}: ${d?.message ?? 'they differ'}`;
+    diagnosis = verdict === VERDICT.autodiff ? `${verdict}${where}`
+      : verdict === VERDICT.all ? `${verdict}: hand vs autodiff: ${d?.message ?? 'they differ'}; autodiff vs finite differences${where}`
+      : `${verdict}: ${d?.message ?? 'they differ'}`;
   } else if (!agreement.autodiffVsNumerical) {
     kind = 'backward';
     diagnosis = `${VERDICT.backward}${where}`;
