@@ -99,7 +99,10 @@ export function runWorker(system: SystemName, workload: WorkloadName, mode: Mode
     child.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
       if (code !== 0 || line === undefined) {
-        const tail = stderr.trim().split('\n').slice(-6).join('\n    ');
+        // The error line and the first frames say what broke; a full stack would drown the table.
+        const lines = stderr.trim().split('\n');
+        const at = lines.findIndex((l) => /\w*Error\b.*:/.test(l));
+        const tail = (at >= 0 ? lines.slice(at, at + 3) : lines.slice(-6)).join('\n    ');
         reject(new Error(`exit code ${code}${line === undefined ? ', no result line' : ''}${tail === '' ? '' : `:\n    ${tail}`}`));
         return;
       }
@@ -148,6 +151,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     bySystem[s.workload] = [...new Set([...(bySystem[s.workload] ?? []), ...s.notes])];
     const { pid: _pid, cpu: _cpu, ...info } = s.info;
     backends[s.system] = { ...backends[s.system], ...info };
+  }
+  for (const e of errors) {
+    const ok = samples.filter((s) => s.system === e.system && s.workload === e.workload).length;
+    const bySystem = (notes[e.system] ??= {});
+    const note = ok === 0 ? 'every process failed (see FAILED below)' : `median of ${ok} of ${options.repeat} processes (the others failed)`;
+    bySystem[e.workload] = [...new Set([...(bySystem[e.workload] ?? []), note])];
   }
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
