@@ -92,6 +92,7 @@ export interface GradcheckReport {
   /** Function evaluations spent on finite differences. */
   readonly evaluations: number;
   readonly seconds: number;
+  /** The readable table ({@link formatGradcheck}). */
   toString(): string;
 }
 

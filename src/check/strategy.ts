@@ -23,6 +23,7 @@ export interface StrategyOptions {
   readonly searchEvaluations: number;
 }
 
+/** Defaults: element-wise up to 64 elements; else 2 directions, 8 largest + 16 random elements, search up to 4 wrong ones in 400 evaluations. */
 export const DEFAULT_STRATEGY: StrategyOptions = {
   fullLimit: 64,
   directions: 2,

@@ -83,6 +83,7 @@ export interface VerifyReport {
   readonly eps: number;
   readonly evaluations: number;
   readonly seconds: number;
+  /** The three-way table ({@link formatVerify}). */
   toString(): string;
 }
 
