@@ -1,7 +1,7 @@
 // gradcheck: agreement, planted wrong backwards located, float32 without false alarms, the MLP check.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { randn, tensor, type Tensor } from '../src/index.js';
+import { cast, randn, tensor, type Tensor } from '../src/index.js';
 import { checkOp, defineOp, gradcheck } from '../src/check/index.js';
 
 /** matmul whose backward corrupts one element of the weight gradient (a planted bug). */
@@ -93,8 +93,19 @@ describe('gradcheck', () => {
     expect(r.numericDType).toBe('float64');
     expect(r.inputs[0]!.tolerance).toEqual({ atol: 1e-5, rtol: 1e-3 });
     expect(r.ok).toBe(true);
+    expect(String(r)).toContain('float32 inputs: finite differences ran on float64 copies');
     // The same check with float32 differences would raise false alarms at this tolerance:
     // the step 6e-6 is below float32's resolution of f.
+  });
+
+  it('a function that forces float32 inside gets float32-sized steps, and says so', () => {
+    const x = tensor([0.3, -0.7, 1.1]);
+    const r = gradcheck((x: Tensor) => cast(x, 'float32').tanh().mul(2).sum(), [x]);
+    expect(r.numericDType).toBe('float32');
+    expect(r.eps).toBeCloseTo(Math.cbrt(2 ** -23), 12);
+    expect(r.ok).toBe(true);
+    expect(String(r)).toContain('float32 central differences');
+    expect(String(r)).toContain('f computes in float32 even on float64 inputs');
   });
 
   it('reports a relu kink as non-differentiable, not as a mismatch', () => {

@@ -330,6 +330,12 @@ export function formatGradcheck(report: GradcheckReport): string {
   const lines = [
     `${head} (eps ${fmt(report.eps)}, ${outText}, ${report.evaluations} evaluations, ${report.seconds.toFixed(2)} s)`,
     tolText === undefined ? '' : `an element passes when |a − n| ≤ max(atol, rtol·max(|a|, |n|)), atol ${fmt(tolText.tolerance.atol)}, rtol ${fmt(tolText.tolerance.rtol)}; rel err = |a − n| / ${tolText.denominator}`,
+    ...(report.inputs.some((r) => r.dtype === 'float32') && report.numericDType === 'float64'
+      ? ['float32 inputs: finite differences ran on float64 copies of them; the analytical gradient stays float32, hence float32 tolerances']
+      : []),
+    ...(report.numericDType === 'float32'
+      ? ['f computes in float32 even on float64 inputs: finite differences are limited by float32 rounding (step and noise floor enlarged)']
+      : []),
     '',
     table(
       ['input', 'shape', 'mode', 'checked', 'bad', 'kinks', 'max abs err', 'max rel err', 'worst', 'analytical', 'numerical', ''],
