@@ -4,8 +4,8 @@ import { applyOp, type OpDef, type VjpContext } from '../engine/op.js';
 import { cast } from '../ops/shape-ops.js';
 import type { NestedArray } from '../tensor.js';
 import { Tensor } from '../tensor.js';
+import { formatShape, sameShape } from '../shape.js';
 import { gradcheck, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';
-import { shapeString } from './indexing.js';
 
 /** What a user's backward sees besides the output gradient. */
 export interface BackwardContext {
@@ -56,11 +56,10 @@ function toGradient(spec: CustomOpSpec, i: number, g: GradientValue, input: Tens
       throw new Error(`defineOp '${spec.name}': backward's gradient for input ${i} is not a Tensor or a rectangular array (${(e as Error).message})`);
     }
   }
-  const same = t.shape.length === input.shape.length && t.shape.every((s, d) => s === input.shape[d]);
-  if (!same) {
+  if (!sameShape(t.shape, input.shape)) {
     if (t.size === input.size && g instanceof Float64Array) return tensor(g, { shape: [...input.shape], dtype: input.dtype });
     if (t.size === input.size && g instanceof Float32Array) return tensor(g, { shape: [...input.shape], dtype: input.dtype });
-    throw new Error(`defineOp '${spec.name}': backward's gradient for input ${i} has shape ${shapeString(t.shape)} but input ${i} has shape ${shapeString(input.shape)}`);
+    throw new Error(`defineOp '${spec.name}': backward's gradient for input ${i} has shape ${formatShape(t.shape)} but input ${i} has shape ${formatShape(input.shape)}`);
   }
   return t.dtype === input.dtype ? t : cast(t, input.dtype);
 }

@@ -3,7 +3,8 @@
  * reference `reference` (autodiff, row-major, of the parameter's `shape`) and names one usual
  * slip, or returns null. `diagnose` tries them in order, most specific first.
  */
-import { elementName, fmt, shapeString, unravel } from './indexing.js';
+import { formatShape } from '../shape.js';
+import { elementName, fmt, unravel } from './indexing.js';
 import { agree, maxAbs, type Tolerance } from './tolerance.js';
 
 /** The kinds of slip the checker can name. */
@@ -128,7 +129,7 @@ export function diagnoseTranspose(manual: Float64Array, reference: Float64Array,
   }
   return {
     kind: 'transpose',
-    message: `transposed: the hand gradient (shape ${shapeString(manualShape)}) is the transpose of the gradient of ${ctx.name} ${shapeString(ctx.shape)} (e.g. X·δᵀ where δ·Xᵀ is meant, or a column-major formula used for a row-major layout)`,
+    message: `transposed: the hand gradient (shape ${formatShape(manualShape)}) is the transpose of the gradient of ${ctx.name} ${formatShape(ctx.shape)} (e.g. X·δᵀ where δ·Xᵀ is meant, or a column-major formula used for a row-major layout)`,
   };
 }
 

@@ -8,7 +8,8 @@ import { noGrad } from '../engine/mode.js';
 import { mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
-import { elementName, fmt, shapeString, unravel } from './indexing.js';
+import { formatShape } from '../shape.js';
+import { elementName, fmt, unravel } from './indexing.js';
 import { float64Of } from './params.js';
 import { Probe, type DirectionStatus, type ElementResult } from './numeric.js';
 import { makeRng, normal, type Rng } from './rng.js';
@@ -325,8 +326,8 @@ export function formatGradcheck(report: GradcheckReport): string {
     ? `gradcheck passed: ${report.inputs.length} input(s) agree with ${report.numericDType} central differences`
     : `gradcheck FAILED: ${bad.map((r) => r.name).join(', ')} disagree${bad.length === 1 ? 's' : ''} with ${report.numericDType} central differences`;
   const outText = report.output.mode === 'scalar' ? 'scalar output'
-    : report.output.mode === 'jacobian' ? `output ${shapeString(report.output.shape)}: every Jacobian row checked`
-    : `output ${shapeString(report.output.shape)}: vᵀJ checked for a seeded random v`;
+    : report.output.mode === 'jacobian' ? `output ${formatShape(report.output.shape)}: every Jacobian row checked`
+    : `output ${formatShape(report.output.shape)}: vᵀJ checked for a seeded random v`;
   const lines = [
     `${head} (eps ${fmt(report.eps)}, ${outText}, ${report.evaluations} evaluations, ${report.seconds.toFixed(2)} s)`,
     tolText === undefined ? '' : `an element passes when |a − n| ≤ max(atol, rtol·max(|a|, |n|)), atol ${fmt(tolText.tolerance.atol)}, rtol ${fmt(tolText.tolerance.rtol)}; rel err = |a − n| / ${tolText.denominator}`,
@@ -340,7 +341,7 @@ export function formatGradcheck(report: GradcheckReport): string {
     table(
       ['input', 'shape', 'mode', 'checked', 'bad', 'kinks', 'max abs err', 'max rel err', 'worst', 'analytical', 'numerical', ''],
       report.inputs.map((r) => [
-        r.name, shapeString(r.shape), r.mode, String(r.checked), String(r.mismatches), String(r.kinks),
+        r.name, formatShape(r.shape), r.mode, String(r.checked), String(r.mismatches), String(r.kinks),
         fmt(r.maxAbsError), fmt(r.maxRelError), cellName(r, r.worst), fmt(r.worst.analytical), fmt(r.worst.numerical),
         r.ok ? 'ok' : 'FAIL',
       ]),

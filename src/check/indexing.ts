@@ -19,21 +19,9 @@ export function ravel(index: readonly number[], shape: readonly number[]): numbe
   return flat;
 }
 
-/** `[784,128]` */
-export function shapeString(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
-
 /** `W2[3,5]`; a 0-d tensor is just its name. */
 export function elementName(name: string, index: readonly number[]): string {
   return index.length === 0 ? name : `${name}[${index.join(',')}]`;
-}
-
-/** The number of elements of `shape`. */
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
 }
 
 /** Compact, stable number formatting for tables: 6 significant digits, exponent when needed. */

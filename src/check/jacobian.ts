@@ -10,7 +10,7 @@ import { noGrad } from '../engine/mode.js';
 import { mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
-import { shapeString, sizeOf } from './indexing.js';
+import { formatShape, shapeSize } from '../shape.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue } from './manual.js';
 import type { ElementResult } from './numeric.js';
 import { exactTolerance, float64Of, namedParams, numericalTolerance, type ThreeWayTolerances } from './params.js';
@@ -75,7 +75,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
   const nOut = y0.size;
   const totalEntries = nOut * tensors.reduce((s, t) => s + t.size, 0);
   if (totalEntries > (options.maxEntries ?? 2_000_000)) {
-    throw new Error(`${fn}: the Jacobians have ${totalEntries} entries (output ${shapeString(outShape)}); check vᵀJ with gradcheck instead`);
+    throw new Error(`${fn}: the Jacobians have ${totalEntries} entries (output ${formatShape(outShape)}); check vᵀJ with gradcheck instead`);
   }
 
   // Autodiff: row i is the gradient of output[i].
@@ -129,11 +129,11 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
     let shapeMessage = '';
     if (m === null) {
       shapeMessage = `the hand Jacobian of ${name} is missing (expected a key J_${name})`;
-    } else if (sizeOf(m.shape) === nOut * nP && shapeString(m.shape) === shapeString([...t.shape, ...outShape]) && shapeString(m.shape) !== shapeString(jShape)) {
+    } else if (shapeSize(m.shape) === nOut * nP && formatShape(m.shape) === formatShape([...t.shape, ...outShape]) && formatShape(m.shape) !== formatShape(jShape)) {
       const aligned = fromDenominator(m.values, nOut, nP);
       const confirmed = aligned.every((v, f) => agree(v, a[f]!, exact));
       shapeSlip = { kind: 'transpose', aligned, confirmed };
-      shapeMessage = `${m.key} has shape ${shapeString(m.shape)}, the denominator layout [...${name}.shape, ...output.shape]; tapegrad compares numerator layout ${shapeString(jShape)}`
+      shapeMessage = `${m.key} has shape ${formatShape(m.shape)}, the denominator layout [...${name}.shape, ...output.shape]; tapegrad compares numerator layout ${formatShape(jShape)}`
         + (confirmed ? ': its values are the right Jacobian in the other layout — transpose it' : '');
     } else {
       const s = checkManualShape(jName, m, jShape, a, exact);

@@ -2,8 +2,8 @@
 import { tensor } from '../creation.js';
 import type { NestedArray } from '../tensor.js';
 import { Tensor } from '../tensor.js';
+import { formatShape, sameShape } from '../shape.js';
 import { diagnoseTranspose } from './diagnose.js';
-import { shapeString } from './indexing.js';
 import { agree, type Tolerance } from './tolerance.js';
 
 /** A hand gradient as the user may give it. */
@@ -95,11 +95,10 @@ function matches(a: Float64Array, b: Float64Array, tol: Tolerance): boolean {
 export function checkManualShape(
   name: string, m: ManualArray, shape: readonly number[], reference: Float64Array, tol: Tolerance,
 ): ShapeCheck {
-  const same = m.shape.length === shape.length && m.shape.every((s, i) => s === shape[i]);
-  if (same) return { comparable: true, message: '' };
+  if (sameShape(m.shape, shape)) return { comparable: true, message: '' };
   const label = m.key === name ? `the hand gradient of ${name}` : m.key;
-  const head = `${label} has shape ${shapeString(m.shape)} but ${name} is ${shapeString(shape)}`;
-  if (m.values.length === reference.length && shapeString(squeeze(m.shape)) === shapeString(squeeze(shape))) {
+  const head = `${label} has shape ${formatShape(m.shape)} but ${name} is ${formatShape(shape)}`;
+  if (m.values.length === reference.length && formatShape(squeeze(m.shape)) === formatShape(squeeze(shape))) {
     return { comparable: true, message: `${head}: compared after dropping size-1 axes` };
   }
   if (m.shape.length === 2 && shape.length === 2 && m.shape[0] === shape[1] && m.shape[1] === shape[0]) {
@@ -114,9 +113,9 @@ export function checkManualShape(
         : `${head}: transposed? (its transpose does not match either)`,
     };
   }
-  const target = shapeString(squeeze(shape));
+  const target = formatShape(squeeze(shape));
   for (let axis = 0; axis < m.shape.length; axis++) {
-    if (shapeString(squeeze(m.shape.filter((_, a) => a !== axis))) !== target) continue;
+    if (formatShape(squeeze(m.shape.filter((_, a) => a !== axis))) !== target) continue;
     const aligned = sumAxis(m.values, m.shape, axis);
     if (aligned.length !== reference.length) continue;
     const confirmed = matches(aligned, reference, tol);

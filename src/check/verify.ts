@@ -5,8 +5,9 @@
 import { valueAndGrad } from '../engine/grad.js';
 import { noGrad } from '../engine/mode.js';
 import { Tensor } from '../tensor.js';
+import { formatShape } from '../shape.js';
 import { diagnose, kinkDiagnosis, mismatchIndices, type Diagnosis } from './diagnose.js';
-import { elementName, fmt, shapeString, unravel } from './indexing.js';
+import { elementName, fmt, unravel } from './indexing.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue, type ShapeCheck } from './manual.js';
 import { Probe } from './numeric.js';
 import { exactTolerance, float64Of, namedParams, numericalTolerance, type ThreeWayTolerances } from './params.js';
@@ -328,7 +329,7 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
 
 function scalar(fn: string, y: unknown): Tensor {
   if (!(y instanceof Tensor) || y.size !== 1) {
-    throw new Error(`${fn}: loss must return a scalar Tensor, got ${y instanceof Tensor ? `shape ${shapeString(y.shape)}` : typeof y}`);
+    throw new Error(`${fn}: loss must return a scalar Tensor, got ${y instanceof Tensor ? `shape ${formatShape(y.shape)}` : typeof y}`);
   }
   return y;
 }
@@ -360,7 +361,7 @@ export function formatVerify(report: VerifyReport): string {
     table(
       ['param', 'shape', 'mode', 'worst', 'hand', 'autodiff', 'finite diff', 'hand=AD', 'AD=FD', 'hand=FD', 'max rel hand−AD', ''],
       report.params.map((p) => [
-        p.name, shapeString(p.shape), p.mode, elementName(p.name, p.worst.index),
+        p.name, formatShape(p.shape), p.mode, elementName(p.name, p.worst.index),
         fmt(p.worst.manual), fmt(p.worst.autodiff), fmt(p.worst.numerical),
         mark(p.agree.manualVsAutodiff), mark(p.agree.autodiffVsNumerical), mark(p.agree.manualVsNumerical),
         fmt(p.maxRelError), p.ok ? 'ok' : 'FAIL',
