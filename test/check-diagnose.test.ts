@@ -5,12 +5,11 @@ import {
   diagnose, diagnoseBroadcast, diagnoseFactor, diagnoseLine, diagnoseTranspose, diagnoseZero, factorName,
 } from '../src/check/diagnose.js';
 import { EXACT_TOLERANCE } from '../src/check/tolerance.js';
-import { makeRng, normal } from '../src/check/rng.js';
+import { randn } from '../src/index.js';
 
 const tol = EXACT_TOLERANCE;
 function randomMatrix(rows: number, cols: number, seed = 1): Float64Array {
-  const rng = makeRng(seed);
-  return Float64Array.from({ length: rows * cols }, () => normal(rng));
+  return Float64Array.from(randn([rows, cols], { seed }).storage);
 }
 const ctx = (shape: number[], batchSize?: number) => ({ name: 'W1', shape, tol, batchSize });
 

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkElement, locate, partial, Probe } from '../src/check/numeric.js';
 import { checkInput, DEFAULT_STRATEGY } from '../src/check/strategy.js';
-import { makeRng, sampleIndices } from '../src/check/rng.js';
+import { sampleIndices } from '../src/check/rng.js';
+import { rngFor } from '../src/random.js';
 import { DEFAULT_EPS, FLOAT64_TOLERANCE, agree, relError } from '../src/check/tolerance.js';
 
 function sinProblem(n: number) {
-  const rng = makeRng('sin');
+  const rng = rngFor('sin');
   const x = Float64Array.from({ length: n }, () => rng() - 0.5);
   const c = Float64Array.from({ length: n }, () => (rng() - 0.5) * 1e-2);
   const f = () => { let s = 0; for (let i = 0; i < n; i++) s += Math.sin(x[i]!) * c[i]!; return s; };
@@ -30,7 +31,7 @@ describe('numeric engine', () => {
   it('locates one corrupted element among 100 352 in few evaluations', () => {
     const { g, probe } = sinProblem(784 * 128);
     g[54321] = g[54321]! * 2;
-    const found = locate(probe, g, DEFAULT_EPS, FLOAT64_TOLERANCE, makeRng(3), { maxFound: 4, maxEvaluations: 400 });
+    const found = locate(probe, g, DEFAULT_EPS, FLOAT64_TOLERANCE, rngFor(3), { maxFound: 4, maxEvaluations: 400 });
     expect(found.elements.map((e) => [e.flat, e.status])).toEqual([[54321, 'mismatch']]);
     expect(found.complete).toBe(true);
     expect(probe.evaluations).toBeLessThan(150);
@@ -39,7 +40,7 @@ describe('numeric engine', () => {
   it('the sampled strategy finds two planted errors and reports them as mismatches', () => {
     const { g, probe } = sinProblem(5000);
     g[17]! += 1e-4; g[4000]! *= -1;
-    const res = checkInput(probe, g, DEFAULT_EPS, FLOAT64_TOLERANCE, makeRng(4), DEFAULT_STRATEGY);
+    const res = checkInput(probe, g, DEFAULT_EPS, FLOAT64_TOLERANCE, rngFor(4), DEFAULT_STRATEGY);
     expect(res.mode).toBe('sampled');
     expect(res.located).toEqual([17, 4000]);
     expect(res.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat)).toEqual([17, 4000]);
@@ -52,7 +53,7 @@ describe('numeric engine', () => {
     const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
     const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
     g[4002] = 0.7; // x[4002] = 0.5: the derivative is 1
-    const res = checkInput(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, makeRng(5), DEFAULT_STRATEGY);
+    const res = checkInput(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, rngFor(5), DEFAULT_STRATEGY);
     expect(res.located).toEqual([4002]);
     expect(res.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat)).toEqual([4002]);
     expect(res.searchComplete).toBe(true);
@@ -63,7 +64,7 @@ describe('numeric engine', () => {
     const x = Float64Array.from({ length: n }, (_, i) => (i === 500 ? 0 : 0.3));
     const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
     const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
-    const res = checkInput(new Probe(x, f, f()), g, DEFAULT_EPS, FLOAT64_TOLERANCE, makeRng(6), DEFAULT_STRATEGY);
+    const res = checkInput(new Probe(x, f, f()), g, DEFAULT_EPS, FLOAT64_TOLERANCE, rngFor(6), DEFAULT_STRATEGY);
     expect(res.directional.map((d) => d.status)).toContain('nonsmooth');
     expect(res.directional.map((d) => d.status)).not.toContain('mismatch');
     expect(res.located).toEqual([]);
@@ -76,7 +77,7 @@ describe('numeric engine', () => {
     const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
     const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
     g[6] = 2;
-    const found = locate(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, makeRng(7), { maxFound: 1, maxEvaluations: 400 });
+    const found = locate(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, rngFor(7), { maxFound: 1, maxEvaluations: 400 });
     expect(found.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat)).toEqual([6]);
     expect(found.elements.every((e) => e.status !== 'ok')).toBe(true);
   });
@@ -100,7 +101,7 @@ describe('numeric engine', () => {
 
   it('property: sampleIndices gives k distinct sorted indices in range', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 600 }), (n, k) => {
-      const s = sampleIndices(makeRng(n * 1000 + k), n, k);
+      const s = sampleIndices(rngFor(n * 1000 + k), n, k);
       expect(s.length).toBe(Math.min(n, k));
       expect(new Set(s).size).toBe(s.length);
       for (let i = 1; i < s.length; i++) expect(s[i]!).toBeGreaterThan(s[i - 1]!);

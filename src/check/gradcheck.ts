@@ -8,11 +8,11 @@ import { noGrad } from '../engine/mode.js';
 import { mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
+import { fillNormal, rngFor, type Rng } from '../random.js';
 import { formatShape } from '../shape.js';
 import { elementName, fmt, unravel } from './indexing.js';
 import { float64Of } from './params.js';
 import { Probe, type DirectionStatus, type ElementResult } from './numeric.js';
-import { makeRng, normal, type Rng } from './rng.js';
 import { checkInput, strategyFrom, type InputCheck, type StrategyOptions } from './strategy.js';
 import { table } from './table.js';
 import {
@@ -140,7 +140,9 @@ function projections(y: Tensor, limit: number, rng: Rng): { mode: GradcheckRepor
       }),
     };
   }
-  return { mode: 'projection', rows: [Float64Array.from({ length: y.size }, () => round(normal(rng)))] };
+  const v = new Float64Array(y.size);
+  fillNormal(v, rng, 0, 1);
+  return { mode: 'projection', rows: [v.map(round)] };
 }
 
 /** Scalar function of the inputs seen by the checker: f itself, or ⟨v, f⟩. */
@@ -249,7 +251,7 @@ export function gradcheck(f: (...args: never[]) => Tensor, inputs: CheckInputs, 
   tensors.forEach((t, i) => checkTensor('gradcheck', names[i]!, t));
   if (options.eps !== undefined && !(options.eps > 0)) throw new Error(`gradcheck: eps must be positive, got ${options.eps}`);
   const strategy = strategyFrom(options);
-  const rng = makeRng(options.seed ?? 0);
+  const rng = rngFor(options.seed ?? 0);
   const wrt = selectInputs('gradcheck', names, options.wrt);
 
   const y0 = output('gradcheck', noGrad(() => call(tensors)));

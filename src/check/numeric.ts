@@ -2,7 +2,8 @@
  * Finite differences on a float64 buffer: one element, one direction, and the group search that
  * finds the few elements where an analytical gradient is wrong without visiting them all.
  */
-import { rademacher, type Rng } from './rng.js';
+import type { Rng } from '../random.js';
+import { rademacher } from './rng.js';
 import { agree, type Tolerance } from './tolerance.js';
 
 /** One input's live float64 buffer and a way to evaluate the scalar function at its contents. */

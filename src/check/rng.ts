@@ -1,25 +1,11 @@
-/** Seeded random draws for the checker, so every report is reproducible from its seed. */
-import seedrandom from 'seedrandom';
-
-/** A deterministic stream of uniforms in [0, 1). */
-export type Rng = () => number;
-
-/** A generator seeded with `seed` (the same seed gives the same checks). */
-export function makeRng(seed: string | number): Rng {
-  return seedrandom(String(seed));
-}
+/** Seeded random draws for the checker (signs, samples), so every report is reproducible from its seed. */
+import type { Rng } from '../random.js';
 
 /** `n` independent ±1 signs. */
 export function rademacher(rng: Rng, n: number): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = rng() < 0.5 ? -1 : 1;
   return out;
-}
-
-/** A standard normal draw (Box–Muller). */
-export function normal(rng: Rng): number {
-  const u = 1 - rng();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
 
 /** `k` distinct integers from [0, n), in increasing order (Floyd's algorithm). */

@@ -4,7 +4,8 @@
  * search for the wrong ones when the direction check fails.
  */
 import { checkDirection, checkElement, locate, type DirectionalResult, type ElementResult, type Probe } from './numeric.js';
-import { sampleIndices, type Rng } from './rng.js';
+import type { Rng } from '../random.js';
+import { sampleIndices } from './rng.js';
 import type { Tolerance } from './tolerance.js';
 
 /** Knobs of the sampling strategy (all have defaults in {@link DEFAULT_STRATEGY}). */

@@ -5,13 +5,13 @@
 import { valueAndGrad } from '../engine/grad.js';
 import { noGrad } from '../engine/mode.js';
 import { Tensor } from '../tensor.js';
+import { rngFor } from '../random.js';
 import { formatShape } from '../shape.js';
 import { diagnose, kinkDiagnosis, mismatchIndices, type Diagnosis } from './diagnose.js';
 import { elementName, fmt, unravel } from './indexing.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue, type ShapeCheck } from './manual.js';
 import { Probe } from './numeric.js';
 import { exactTolerance, float64Of, namedParams, numericalTolerance, type ThreeWayTolerances } from './params.js';
-import { makeRng } from './rng.js';
 import { checkInput, strategyFrom, type InputCheck, type StrategyOptions } from './strategy.js';
 import { table } from './table.js';
 import { agree, DEFAULT_EPS, relError, type Tolerance } from './tolerance.js';
@@ -280,7 +280,7 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
   const { names, tensors, record, copies, copyTensors, lowPrecision: low } = namedParams(fn, params);
   const eps = options.eps ?? DEFAULT_EPS;
   const strategy = strategyFrom(options);
-  const rng = makeRng(options.seed ?? 0);
+  const rng = rngFor(options.seed ?? 0);
 
   const { grads } = valueAndGrad((...ts: Tensor[]) => scalar(fn, loss(record(ts))))(...tensors);
   const autodiff = grads.map((g) => float64Of(g));
