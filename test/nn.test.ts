@@ -104,6 +104,11 @@ describe('MLP and Sequential', () => {
     expect(String(a)).toBe('Linear(4→3, row, normal:0.3) → tanh → Linear(3→2, row, normal:0.3)');
   });
 
+  it('can drop the output bias (seed 002)', () => {
+    const m = new MLP({ sizes: [4, 3, 3, 2], activation: 'sigmoid', outputBias: false, seed: 1 });
+    expect(m.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias', '2.weight', '2.bias', '4.weight']);
+  });
+
   it('forward equals the composition of its layers; output activation applies', () => {
     const l1 = new Linear(2, 3, { seed: 1 });
     const l2 = new Linear(3, 1, { seed: 2 });

@@ -108,6 +108,7 @@ describe('tapegrad train CLI', () => {
   it('parses flags over presets', () => {
     const c = mnistConfig(parseFlags(['--preset', 'seed002', '--scale=255', '--hidden', '64,32'], ['preset', 'scale', 'hidden']));
     expect(c).toMatchObject({ hidden: [64, 32], activation: 'sigmoid', batch: 1, scale: 255, shuffle: false, lr: 0.003 });
+    expect(mnistConfig(parseFlags(['--no-output-bias'], ['no-output-bias'])).outputBias).toBe(false);
     const full = mnistConfig(parseFlags(['--batch', 'full', '--validation', '10000'], ['batch', 'validation']));
     expect(full.batch).toBe(50000);
     expect(() => parseFlags(['--lr'], ['lr'])).toThrow(/--lr needs a value/);

@@ -33,6 +33,7 @@ const MNIST_USAGE = `usage: tapegrad train mnist [flags] [--json]
   --limit N                          train on the first N training images only
   --validation N                     hold out the last N training images for validation
   --no-shuffle                       visit samples in order every epoch
+  --no-output-bias                   no bias on the output layer (seed 002's np.dot(a2, W3, b3) bug)
   --out DIR (default runs/mnist)  --resume  --quiet  --json`;
 
 const CURVE_USAGE = `usage: tapegrad train curve [flags] [--json]
@@ -44,7 +45,7 @@ class UsageError extends Error {}
 
 type Flags = Map<string, string | true>;
 
-const BOOLEAN_FLAGS = new Set(['json', 'resume', 'quiet', 'no-shuffle', 'shuffle', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'resume', 'quiet', 'no-shuffle', 'shuffle', 'no-output-bias', 'help']);
 
 /**
  * Parses `--name value`, `--name=value` and boolean `--name` flags; rejects anything else.
@@ -101,7 +102,7 @@ function oneOf<T extends string>(flags: Flags, name: string, options: readonly T
 }
 
 const MNIST_FLAGS = ['preset', 'hidden', 'activation', 'lr', 'batch', 'epochs', 'optimizer', 'momentum', 'init', 'dtype', 'seed',
-  'scale', 'layout', 'limit', 'validation', 'no-shuffle', 'shuffle', 'out', 'resume', 'quiet', 'json', 'help'];
+  'scale', 'layout', 'limit', 'validation', 'no-shuffle', 'shuffle', 'no-output-bias', 'out', 'resume', 'quiet', 'json', 'help'];
 const CURVE_FLAGS = ['iterations', 'aggression', 'noise', 'hidden', 'target', 'seed', 'dtype', 'out', 'resume', 'quiet', 'json', 'help'];
 
 /**
@@ -136,6 +137,7 @@ export function mnistConfig(flags: Flags): MnistConfig {
   set('validation', num(flags, 'validation', true));
   if (flags.has('no-shuffle')) cfg.shuffle = false;
   if (flags.has('shuffle')) cfg.shuffle = true;
+  if (flags.has('no-output-bias')) cfg.outputBias = false;
   const batch = flags.get('batch');
   const trainCount = Math.min(cfg.limit ?? Infinity, 60000 - cfg.validation);
   if (batch === 'full') cfg.batch = trainCount;

@@ -182,6 +182,8 @@ export interface MLPOptions {
   activation?: ActivationName;
   /** Activation after the last layer: 'identity' for logits fed to softmaxCrossEntropy, 'sigmoid' for seed 004. */
   outputActivation?: ActivationName;
+  /** False drops the last layer's bias (reproduces seed 002, whose forward pass never adds b3). */
+  outputBias?: boolean;
   layout?: Layout;
   init?: InitScheme | string;
   dtype?: DType;
@@ -206,7 +208,8 @@ export class MLP extends Sequential {
     const layers: Module[] = [];
     for (let i = 0; i + 1 < sizes.length; i++) {
       const init = options.init ?? { kind: 'xavier' };
-      layers.push(new Linear(sizes[i]!, sizes[i + 1]!, { layout, dtype, init, rng }));
+      const bias = i + 2 < sizes.length || options.outputBias !== false;
+      layers.push(new Linear(sizes[i]!, sizes[i + 1]!, { layout, dtype, init, rng, bias }));
       const act = i + 2 < sizes.length ? activation : outputActivation;
       if (act !== 'identity') layers.push(new Activation(act));
     }

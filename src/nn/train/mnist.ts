@@ -37,6 +37,8 @@ export interface MnistConfig {
   validation: number;
   /** Reshuffle every epoch (seed 000) or walk the samples in order (seed 002). */
   shuffle: boolean;
+  /** False drops the output layer's bias, as seed 002's `np.dot(a2, W3, b3)` effectively does. Default true. */
+  outputBias?: boolean;
 }
 
 /** The defaults are seed 000's run. */
@@ -149,7 +151,7 @@ export function evaluate(model: MLP, ds: ArrayDataset, cfg: MnistConfig, chunk =
 export function buildMnist(cfg: MnistConfig, features = 784, classes = 10): { model: MLP; optimizer: Optimizer } {
   const model = new MLP({
     sizes: [features, ...cfg.hidden, classes], activation: cfg.activation, layout: cfg.layout,
-    init: cfg.init, dtype: cfg.dtype, seed: cfg.seed,
+    init: cfg.init, dtype: cfg.dtype, seed: cfg.seed, outputBias: cfg.outputBias ?? true,
   });
   const params = model.namedParameters();
   const optimizer = cfg.optimizer === 'adam' ? new Adam(params, { lr: cfg.lr }) : new SGD(params, { lr: cfg.lr, momentum: cfg.momentum });
@@ -159,7 +161,7 @@ export function buildMnist(cfg: MnistConfig, features = 784, classes = 10): { mo
 /** Fields that must match for `--resume` (everything but the number of epochs). */
 function configDifferences(a: MnistConfig, b: MnistConfig): string[] {
   return (Object.keys(a) as (keyof MnistConfig)[])
-    .filter((k) => k !== 'epochs' && JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .filter((k) => k !== 'epochs' && JSON.stringify(a[k] ?? null) !== JSON.stringify(b[k] ?? null))
     .map((k) => `${k}: checkpoint ${JSON.stringify(b[k])}, now ${JSON.stringify(a[k])}`);
 }
 
