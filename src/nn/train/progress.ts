@@ -34,7 +34,8 @@ export function createProgress(options: { tty: boolean; quiet?: boolean; stream?
         stream,
         format: `${label} {epoch} |{bar}| {percentage}% | loss {loss} | acc {acc} | {speed}/s | ETA {eta_formatted}`,
         barsize: 24,
-        hideCursor: true,
+        // The training loop is synchronous, so Ctrl-C kills the process at once: never leave the cursor hidden.
+        hideCursor: false,
         etaBuffer: 200,
         fps: 5,
       }, cliProgress.Presets.shades_classic);
