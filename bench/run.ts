@@ -111,6 +111,16 @@ export function runWorker(system: SystemName, workload: WorkloadName, mode: Mode
   });
 }
 
+function tryWorker(...args: Parameters<typeof runWorker>): Promise<WorkerResult | Error> {
+  return runWorker(...args).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+}
+
+/** The line of a child's failure that names the error (its stderr's error line, else the first line). */
+function errorLine(err: Error): string {
+  const lines = err.message.split('\n').map((l) => l.trim());
+  return lines.find((l) => /\w*Error\b.*:/.test(l)) ?? lines[0] ?? '';
+}
+
 /**
  * Runs the whole benchmark. Repeats go round-robin (all workloads and systems once, then again),
  * so a burst of load from another tenant on this shared machine hits every system alike.
@@ -129,14 +139,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const t0 = Date.now();
         const profile = options.profileDir === null ? null : join(options.profileDir, `${system}-${workload}-${rep}`);
         let status: string;
-        try {
-          const result = await runWorker(system, workload, options.mode, profile);
-          samples.push(result);
-          status = Object.entries(result.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ');
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          errors.push({ system, workload, repeat: rep, message });
-          status = `FAILED (${message.split('\n')[0]})`;
+        let outcome = await tryWorker(system, workload, options.mode, profile);
+        if (outcome instanceof Error) {
+          // One rerun: in a working tree that others edit, a child can start while a source file is half-written.
+          const first = outcome;
+          await new Promise((r) => setTimeout(r, 3000));
+          outcome = await tryWorker(system, workload, options.mode, profile);
+          if (!(outcome instanceof Error)) outcome.notes.push(`a process failed once and was rerun (${errorLine(first)})`);
+        }
+        if (outcome instanceof Error) {
+          errors.push({ system, workload, repeat: rep, message: outcome.message });
+          status = `FAILED (${errorLine(outcome)})`;
+        } else {
+          samples.push(outcome);
+          status = Object.entries(outcome.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ');
         }
         done++;
         if (options.progress) process.stderr.write(`[${done}/${total}] ${system} ${workload} #${rep} (${((Date.now() - t0) / 1000).toFixed(1)} s): ${status}\n`);
