@@ -3,6 +3,8 @@
  * from here; see API.md for the contract.
  */
 import './ops/methods.js';
+// In Node, installs the native GEMM when it was built (a no-op in browsers; says once if it fails).
+import './kernels/native.js';
 
 export type { DType, FloatArray } from './dtype.js';
 export { Tensor } from './tensor.js';
@@ -37,6 +39,8 @@ export { noGrad, isGradEnabled } from './engine/mode.js';
 export { tape } from './engine/tape.js';
 export type { TapeRecord, TapeEntry } from './engine/tape.js';
 export { applyOp } from './engine/op.js';
+export { kernelInfo, configureKernels } from './kernels/native.js';
+export type { KernelInfo, NativeOptions } from './kernels/native.js';
 export type { OpDef, VjpContext } from './engine/op.js';
 export { TapeNode } from './engine/node.js';
 

@@ -6,3 +6,4 @@ export * from './index.js';
 export { loadMnist, parseMnist, mnistDataDir } from './data/index.js';
 export type { MnistSplit, MnistSplitName } from './data/index.js';
 export * from './io/index.js';
+export * from './nn/train/index.js';
