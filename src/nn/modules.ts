@@ -14,6 +14,7 @@ import type { Layout } from '../data/batches.js';
  * `parameters()` and `zeroGrad()` follow from them.
  */
 export abstract class Module {
+  /** The module applied to `x` (recorded on the tape like any op). */
   abstract forward(x: Tensor): Tensor;
 
   /** Parameters with stable, unique, dotted names (`'0.weight'`), in a fixed order. */
@@ -33,6 +34,7 @@ export abstract class Module {
   abstract toString(): string;
 }
 
+/** Options of {@link Linear}: layout, init scheme, dtype, bias and seed. */
 export interface LinearOptions {
   /** `row`: y = x W + b with x `[m, in]`, W `[in, out]`, b `[out]`. `col`: y = W x + b with x `[in, m]`, W `[out, in]`, b `[out, 1]`. */
   layout?: Layout;
@@ -84,6 +86,7 @@ export class Linear extends Module {
 
   private readonly initName: string;
 
+  /** The module applied to `x` (recorded on the tape like any op). */
   forward(x: Tensor): Tensor {
     const z = this.layout === 'row' ? matmul(x, this.weight) : matmul(this.weight, x);
     return this.bias === null ? z : add(z, this.bias);
@@ -130,6 +133,7 @@ export class Activation extends Module {
     }
     this.name = name as ActivationName;
   }
+  /** The module applied to `x` (recorded on the tape like any op). */
   forward(x: Tensor): Tensor {
     return ACTIVATIONS[this.name](x);
   }
@@ -162,6 +166,7 @@ export class Sequential extends Module {
     super();
     this.layers = layers;
   }
+  /** The module applied to `x` (recorded on the tape like any op). */
   forward(x: Tensor): Tensor {
     let h = x;
     for (const layer of this.layers) h = layer.forward(h);
@@ -175,6 +180,7 @@ export class Sequential extends Module {
   }
 }
 
+/** Options of {@link MLP}. */
 export interface MLPOptions {
   /** Layer widths from input to output, e.g. [784, 128, 10]. */
   sizes: readonly number[];

@@ -2,10 +2,15 @@
 import type { FloatArray } from '../dtype.js';
 import { checkHyper, Optimizer, type ParamsInput } from './optimizer.js';
 
+/** Options of {@link Adam} (defaults lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-8). */
 export interface AdamOptions {
+  /** Learning rate. */
   lr?: number;
+  /** Decay of the first-moment estimate. */
   beta1?: number;
+  /** Decay of the second-moment estimate. */
   beta2?: number;
+  /** Added to the denominator for stability. */
   eps?: number;
 }
 

@@ -2,6 +2,7 @@
 import type { FloatArray } from '../dtype.js';
 import { checkHyper, Optimizer, type ParamsInput } from './optimizer.js';
 
+/** Options of {@link SGD}. */
 export interface SGDOptions {
   /** Learning rate η. */
   lr: number;

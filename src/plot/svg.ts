@@ -11,6 +11,7 @@ export interface Series {
   markers?: boolean;
 }
 
+/** Options of {@link linePlot}: title, axis labels, the series and the picture's size. */
 export interface PlotOptions {
   title: string;
   xLabel?: string;
