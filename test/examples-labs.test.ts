@@ -59,7 +59,7 @@ describe('seed examples', () => {
     const { ok, text } = capture((log) => bugHunt(log, ['seed002-dot-out', 'sign-slip']));
     expect(ok).toBe(true);
     expect(text.match(/✓ caught/g)?.length).toBe(2);
-    expect(text).toMatch(/all 2 planted bugs caught/);
+    expect(text).toMatch(/all 2 cases as expected/);
     expect(text).toMatch(/flagged W3: .*sign flip/);
   });
 

@@ -1,9 +1,5 @@
 /** Shared plumbing for the seed examples: run a check by name, print it, and run `main` only when invoked directly. */
 
-// NOTE: loaded first on purpose. src/ops/arithmetic.ts and src/ops/unary.ts import each other, and under
-// tsx (esbuild keepNames) evaluating arithmetic first crashes with "__name is not a function"; entering the
-// cycle through unary avoids it. Remove once the core breaks the cycle.
-import '../ops/unary.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { bugCases, formatBug, runBug } from './bugs.js';
