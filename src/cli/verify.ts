@@ -109,7 +109,7 @@ export async function run(args: string[]): Promise<number> {
   const worst = Math.max(0, ...r.seeds.map((s) => s.maxHandVsAutodiff));
   say('');
   say(`seeds: ${seedsOk}/${r.seedsTotal} agree (worst hand vs autodiff ${worst.toExponential(2)}, tolerance ${HAND_VS_AUTODIFF_TOL}); ` +
-    `bugs caught: ${bugsCaught}/${r.bugsTotal}; ${r.seconds.toFixed(1)} s`);
+    `bug hunt: ${bugsCaught}/${r.bugsTotal} as expected; ${r.seconds.toFixed(1)} s`);
   say(r.ok ? 'verify: OK' : 'verify: FAILED');
   if (json) {
     console.log(JSON.stringify({
