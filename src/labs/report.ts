@@ -1,6 +1,6 @@
 /** Running one hand formula against autodiff and finite differences, and printing the three-way table. */
 
-import { verifyGradients } from '../check/index.js';
+import { verifyGradients } from '../index.js';
 import type { Tensor } from '../index.js';
 import { autodiffGrads, fromTensors, maxRelDiff, toTensor, toTensors } from './bridge.js';
 import type { LabProblem } from './problems.js';
