@@ -92,7 +92,7 @@ describe('diagnose', () => {
   it('falls back to a count and the worst element', () => {
     const g = ref.slice();
     g[0]! += 1; g[4]! += 3; g[11]! -= 0.5;
-    expect(diagnose(g, ref, ctx([4, 3]))?.message).toMatch(/^3 of 12 elements differ, worst W1\[1,1\]/);
+    expect(diagnose(g, ref, ctx([4, 3]))?.message).toMatch(/^3 of 12 elements differ, largest difference at W1\[1,1\]/);
   });
 
   it('property: any constant factor c ≠ 1 is recovered', () => {

@@ -164,7 +164,7 @@ describe('verifyGradients', () => {
       return { ...g, dW1: shifted(shifted(g.dW1, 1, 0.3), 14, -0.05) };
     });
     expect(param(r, 'W1').diagnosisKind).toBe('generic');
-    expect(param(r, 'W1').diagnosis).toContain('2 of 20 elements differ, worst W1[0,1]');
+    expect(param(r, 'W1').diagnosis).toContain('2 of 20 elements differ, largest difference at W1[0,1]');
     expect(param(r, 'W1').worst.index).toEqual([0, 1]);
   });
 

@@ -195,7 +195,7 @@ export function diagnoseBroadcast(manual: Float64Array, reference: Float64Array,
   return null;
 }
 
-/** "N of M elements differ, worst W1[i,j] (hand h vs autodiff a)". */
+/** "N of M elements differ, largest difference at W1[i,j] (hand h vs autodiff a)": by absolute difference over every element (the report's worst column is by relative error among the checked ones). */
 export function diagnoseGeneric(manual: Float64Array, reference: Float64Array, ctx: DiagnoseContext): Diagnosis | null {
   const bad = mismatchIndices(manual, reference, ctx.tol);
   if (bad.length === 0) return null;
@@ -203,7 +203,7 @@ export function diagnoseGeneric(manual: Float64Array, reference: Float64Array, c
   for (const k of bad) if (Math.abs(manual[k]! - reference[k]!) > Math.abs(manual[worst]! - reference[worst]!)) worst = k;
   return {
     kind: 'generic',
-    message: `${bad.length} of ${manual.length} elements differ, worst ${elementName(ctx.name, unravel(worst, ctx.shape))} (hand ${fmt(manual[worst]!)} vs autodiff ${fmt(reference[worst]!)})`,
+    message: `${bad.length} of ${manual.length} elements differ, largest difference at ${elementName(ctx.name, unravel(worst, ctx.shape))} (hand ${fmt(manual[worst]!)} vs autodiff ${fmt(reference[worst]!)})`,
   };
 }
 

@@ -255,7 +255,7 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
  * direction fails (see {@link gradcheck}). When the hand formula is wrong, the diagnosis names
  * the slip: a constant factor (×50 — a missing 1/m?), a sign flip, a transpose, an error confined
  * to one row or column or broadcast over rows, an all-zero hand gradient, a gradient of a
- * parameter the loss does not use, or "N of M elements differ, worst W1[i,j]". Mismatches at
+ * parameter the loss does not use, or "N of M elements differ, largest difference at W1[i,j]". Mismatches at
  * non-differentiable points (relu at 0) are named as such, not as bugs.
  *
  * @example
