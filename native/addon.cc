@@ -22,14 +22,16 @@ int g_threads = 2;
 int g_max_slabs = 4;
 
 // Contention guard. On a shared machine the second core may be busy: then the helper starts late
-// or is preempted, and the caller, done with its own slabs, waits for it. When that wait exceeds
-// kLateNs and a quarter of the call, large products run single-threaded for a back-off period
-// (doubling while the core stays busy, up to 2 s), after which two threads are tried again.
+// or is preempted, and the caller, done with its own slabs, waits for it (more than kLateNs and a
+// quarter of the call), or the helper misses three calls in a row. Either way large products run
+// single-threaded for a back-off period (doubling while the core stays busy, up to 2 s), after
+// which two threads are tried again.
 using Clock = std::chrono::steady_clock;
 constexpr long long kLateNs = 50000;
 std::atomic<long long> g_solo_until{0};
 std::atomic<long long> g_backoff_ns{100000000};
 std::atomic<long long> g_late_calls{0};
+std::atomic<int> g_absent{0};
 bool g_guard = true;
 
 long long now_ns() {
@@ -82,16 +84,20 @@ struct Slabs {
   int count;
   std::atomic<int> next{0};
   long long mainDone = 0;
+  int helped = 0;  // slabs the helper took (written by the helper before it reports done)
 
   static void caller(void* p) {
     run(p);
     static_cast<Slabs*>(p)->mainDone = now_ns();
   }
 
-  static void run(void* p) {
+  static void helper(void* p) { static_cast<Slabs*>(p)->helped = run(p); }
+
+  static int run(void* p) {
     auto* s = static_cast<Slabs*>(p);
     const Job<T>& w = s->whole;
-    for (int c; (c = s->next.fetch_add(1)) < s->count;) {
+    int taken = 0;
+    for (int c; (c = s->next.fetch_add(1)) < s->count; taken++) {
       Job<T> j = w;
       const long lo = c * s->step;
       if (s->byCols) {
@@ -105,6 +111,7 @@ struct Slabs {
       }
       Job<T>::run(&j);
     }
+    return taken;
   }
 };
 
@@ -141,12 +148,17 @@ void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const 
     Job<T>::run(&s.whole);
     return;
   }
-  if (!run_pair(Task{&Slabs<T>::caller, &s}, Task{&Slabs<T>::run, &s})) {
+  if (!run_pair(Task{&Slabs<T>::caller, &s}, Task{&Slabs<T>::helper, &s})) {
     Slabs<T>::run(&s);
     return;
   }
   const long long t1 = now_ns(), stall = t1 - s.mainDone;
-  if (stall > kLateNs && 4 * stall > t1 - t0) {
+  // A helper that took no slab was not on a core in time: once may be a wake-up from idle,
+  // three times in a row means the second core is busy.
+  const int absent = s.helped ? 0 : g_absent.fetch_add(1) + 1;
+  if (s.helped) g_absent.store(0);
+  if ((stall > kLateNs && 4 * stall > t1 - t0) || absent >= 3) {
+    g_absent.store(0);
     const long long b = g_backoff_ns.load();
     g_solo_until.store(now_ns() + b);
     g_backoff_ns.store(b < 2000000000LL ? 2 * b : b);

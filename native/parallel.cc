@@ -2,8 +2,10 @@
 // std::thread destroyed at exit would abort the process).
 //
 // Waking an idle core is slow on a VM (the vCPU may be halted: tens to hundreds of µs, as long
-// as a mid-sized product), so the helper spins for a while after each task before it sleeps,
-// and the caller never waits for a helper that has not started: it withdraws the offer instead.
+// as a mid-sized product), so the helper stays awake for a while after each task before it
+// sleeps, and the caller never waits for a helper that has not started: it withdraws the offer.
+// Both wait loops yield the core rather than burn it: when another process holds the second core
+// the helper and the caller share one, and a pure spin would take half of it from the work.
 #include "parallel.h"
 #include <atomic>
 #include <chrono>
@@ -23,7 +25,7 @@ inline void cpu_relax() {
 }
 
 enum State : int { kIdle, kPosted, kRunning, kDone };
-constexpr auto kSpin = std::chrono::milliseconds(2);
+constexpr auto kSpin = std::chrono::milliseconds(1);
 
 struct Helper {
   std::mutex m;
@@ -38,7 +40,10 @@ struct Helper {
   void loop() {
     for (;;) {
       const auto until = std::chrono::steady_clock::now() + kSpin;
-      while (state.load() != kPosted && std::chrono::steady_clock::now() < until) cpu_relax();
+      while (state.load() != kPosted && std::chrono::steady_clock::now() < until) {
+        cpu_relax();
+        std::this_thread::yield();
+      }
       if (state.load() != kPosted) {
         std::unique_lock<std::mutex> lk(m);
         sleeping.store(true);
@@ -77,10 +82,10 @@ bool run_pair(Task mine, Task theirs) {
   mine.fn(mine.arg);
   int expected = kPosted;
   if (!h->state.compare_exchange_strong(expected, kIdle)) {
-    // The helper is running its part (at most one slab left): spin, then yield the core in case
-    // it shares it with the helper.
+    // The helper is running its part (at most one slab left): spin a few µs, then yield the
+    // core in case it shares it with the helper.
     for (int i = 0; h->state.load() != kDone; i++) {
-      if (i < 20000)
+      if (i < 256)
         cpu_relax();
       else
         std::this_thread::yield();
