@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemm, gemmReference, setGemmKernel, type GemmKernel } from '../src/kernels/gemm.js';
 import { gemmJs } from '../src/kernels/gemm-js.js';
-import { configureKernels, kernelInfo } from '../src/kernels/native.js';
+import { configureKernels, kernelInfo, nativeAddon } from '../src/kernels/native.js';
 import type { DType, FloatArray } from '../src/dtype.js';
 
 // Error allowed relative to K·max|a|·max|b| (the size of the largest possible sum): float64 kernels
@@ -172,6 +172,14 @@ describe(`native GEMM kernels${skipNote}`, () => {
   it.skipIf(!native)(`rejects buffers shorter than the matrices, naming gemm and the sizes${skipNote}`, () => {
     expect(() => gemm(false, false, 4, 4, 4, new Float64Array(15), new Float64Array(16), new Float64Array(16)))
       .toThrow(/gemm: .*M=4 N=4 K=4/);
+  });
+
+  it.skipIf(!native)(`the addon itself refuses mixed dtypes and short buffers (memory safety)${skipNote}`, () => {
+    const addon = nativeAddon()!;
+    const f32 = new Float32Array(4);
+    expect(() => addon.gemm(false, false, 2, 2, 2, f32, new Float64Array(4), f32)).toThrow(/all Float32Array/);
+    expect(() => addon.gemm(false, false, 2, 2, 3, f32, f32, f32)).toThrow(/shorter/);
+    expect(() => addon.gemm(false, false, -1, 2, 2, f32, f32, f32)).toThrow(/sizes/);
   });
 
   it.skipIf(!native)(`configureKernels can put the reference back${skipNote}`, () => {
