@@ -177,7 +177,7 @@ describe(`native GEMM kernels${skipNote}`, () => {
   it.skipIf(!native)(`the addon itself refuses mixed dtypes and short buffers (memory safety)${skipNote}`, () => {
     const addon = nativeAddon()!;
     const f32 = new Float32Array(4);
-    expect(() => addon.gemm(false, false, 2, 2, 2, f32, new Float64Array(4), f32)).toThrow(/all Float32Array/);
+    expect(() => addon.gemm(false, false, 2, 2, 2, f32, new Float64Array(4), f32)).toThrow(/must all be Float32Array/);
     expect(() => addon.gemm(false, false, 2, 2, 3, f32, f32, f32)).toThrow(/shorter/);
     expect(() => addon.gemm(false, false, -1, 2, 2, f32, f32, f32)).toThrow(/sizes/);
   });
