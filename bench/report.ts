@@ -12,7 +12,13 @@ export interface BenchResults {
     /** os.loadavg() (1, 5, 15 min) when the run started and ended: other tenants' load on this shared machine. */
     loadAverage: { before: number[]; after: number[] };
   };
-  options: { mode: Mode; repeat: number; systems: SystemName[]; workloads: WorkloadName[] };
+  options: {
+    mode: Mode; repeat: number; systems: SystemName[]; workloads: WorkloadName[];
+    /** What the children ran: the built dist/ under plain node, or src/ under tsx. */
+    from: 'dist' | 'src';
+    /** How many seconds dist/ was older than the newest src/ file (null when running src/). */
+    distLagSeconds: number | null;
+  };
   /** Backend details reported by the workers (tapegrad kernels, tfjs backend and SIMD). */
   backends: Partial<Record<SystemName, Record<string, unknown>>>;
   /** Every process's raw output, in the order they ran. */
@@ -115,7 +121,11 @@ export function formatReport(res: BenchResults): string {
   if (busiest > m.cores) {
     out.push(`WARNING: load average ${busiest.toFixed(1)} on ${m.cores} cores — other processes competed for the CPU; absolute numbers are unreliable, ratios less so`);
   }
-  out.push(`mode: ${o.mode}; medians of ${o.repeat} process${o.repeat === 1 ? '' : 'es'} per system × workload`);
+  out.push(`mode: ${o.mode}; medians of ${o.repeat} process${o.repeat === 1 ? '' : 'es'} per system × workload; `
+    + (o.from === 'dist' ? 'children: plain node on the built dist/' : 'children: src/ under tsx (its loader costs ~15 %)'));
+  if (o.distLagSeconds !== null && o.distLagSeconds > 0) {
+    out.push(`WARNING: dist/ is ${o.distLagSeconds.toFixed(0)} s older than src/ — tapegrad ran the last build, not the current sources (npm run build)`);
+  }
   for (const [system, info] of Object.entries(res.backends)) out.push(`${system}: ${JSON.stringify(info)}`);
   const marked = (system: SystemName, workload: WorkloadName): string => ((res.notes[system]?.[workload]?.length ?? 0) > 0 ? ' †' : '');
 

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RESULT_MARKER, SYSTEMS, WORKLOADS } from './common.js';
 import type { Mode, SystemName, WorkerResult, WorkloadName } from './common.js';
+import { compileWorkers, distLag } from './compile.js';
 import { REFERENCES, REFERENCE_SOURCE } from './reference.js';
 import { allRatios, formatReport, medians } from './report.js';
 import type { BenchResults } from './report.js';
@@ -27,6 +28,11 @@ export interface BenchOptions {
   profileDir: string | null;
   /** Progress lines on stderr. */
   progress: boolean;
+  /**
+   * What the children run: `dist` (default) is plain node on the compiled package and on the bench transpiled
+   * by bench/compile.ts; `src` runs the TypeScript sources under tsx (no build needed, ~15 % slower).
+   */
+  from: 'dist' | 'src';
 }
 
 export const USAGE = `usage: npm run bench -- [flags]   (or: npx tsx bench/run.ts [flags], npx tapegrad bench [flags])
@@ -38,6 +44,8 @@ export const USAGE = `usage: npm run bench -- [flags]   (or: npx tsx bench/run.t
   --out FILE            where to write the JSON (default bench/results.json)
   --profile DIR         run every child under node --cpu-prof, writing DIR/<system>-<workload>-<n>/*.cpuprofile
                         (one per thread; summarise with npx tsx bench/profile.ts FILE...)
+  --from dist|src       children run plain node on the built dist/ (default; npm run bench builds it first),
+                        or the TypeScript sources under tsx (no build needed, but the loader costs ~15 %)
   --json                print the results as one JSON object on the last line of stdout`;
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
@@ -53,7 +61,7 @@ function list<T extends string>(flag: string, value: string | undefined, allowed
 export function parseArgs(args: readonly string[]): BenchOptions & { json: boolean; help: boolean } {
   const o: BenchOptions & { json: boolean; help: boolean } = {
     mode: 'default', repeat: 3, systems: [...SYSTEMS], workloads: [...WORKLOADS], out: join(HERE, 'results.json'),
-    profileDir: null, progress: true, json: false, help: false,
+    profileDir: null, progress: true, from: 'dist', json: false, help: false,
   };
   let repeatGiven = false;
   for (let i = 0; i < args.length; i++) {
@@ -71,6 +79,11 @@ export function parseArgs(args: readonly string[]): BenchOptions & { json: boole
     else if (flag === '--systems') o.systems = list(flag, value(), SYSTEMS);
     else if (flag === '--out') o.out = resolve(value());
     else if (flag === '--profile') o.profileDir = resolve(value());
+    else if (flag === '--from') {
+      const v = value();
+      if (v !== 'dist' && v !== 'src') throw new Error(`bench: --from takes dist or src, got ${JSON.stringify(v)}`);
+      o.from = v;
+    }
     else if (flag === '--repeat') {
       const v = value();
       o.repeat = Number(v);
@@ -82,12 +95,17 @@ export function parseArgs(args: readonly string[]): BenchOptions & { json: boole
   return o;
 }
 
-/** Runs one child process (`node --import tsx bench/worker.ts …`) and returns its parsed result. */
-export function runWorker(system: SystemName, workload: WorkloadName, mode: Mode, profileDir: string | null): Promise<WorkerResult> {
-  const nodeArgs = ['--import', 'tsx'];
+/**
+ * Runs one child process and returns its parsed result: `node WORKER …` for a compiled worker (see
+ * bench/compile.ts), `node --import tsx bench/worker.ts …` when `worker` is null.
+ */
+export function runWorker(
+  system: SystemName, workload: WorkloadName, mode: Mode, profileDir: string | null, worker: string | null,
+): Promise<WorkerResult> {
+  const nodeArgs = worker === null ? ['--import', 'tsx'] : [];
   // No --cpu-prof-name: tsx's loader runs in a second thread whose profile would overwrite the main one under a fixed name.
   if (profileDir !== null) nodeArgs.push('--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', profileDir);
-  const child = spawn(process.execPath, [...nodeArgs, join(HERE, 'worker.ts'), system, workload, mode], {
+  const child = spawn(process.execPath, [...nodeArgs, worker ?? join(HERE, 'worker.ts'), system, workload, mode], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -128,6 +146,8 @@ function errorLine(err: Error): string {
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const started = Date.now();
   const loadBefore = loadavg();
+  const distLagSeconds = options.from === 'dist' ? distLag(ROOT) : null;
+  const worker = options.from === 'dist' ? compileWorkers(ROOT) : null;
   const samples: WorkerResult[] = [];
   const errors: BenchResults['errors'] = [];
   const total = options.repeat * options.workloads.length * options.systems.length;
@@ -139,12 +159,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         const t0 = Date.now();
         const profile = options.profileDir === null ? null : join(options.profileDir, `${system}-${workload}-${rep}`);
         let status: string;
-        let outcome = await tryWorker(system, workload, options.mode, profile);
+        let outcome = await tryWorker(system, workload, options.mode, profile, worker);
         if (outcome instanceof Error) {
           // One rerun: in a working tree that others edit, a child can start while a source file is half-written.
           const first = outcome;
           await new Promise((r) => setTimeout(r, 3000));
-          outcome = await tryWorker(system, workload, options.mode, profile);
+          outcome = await tryWorker(system, workload, options.mode, profile, worker);
           if (!(outcome instanceof Error)) outcome.notes.push(`a process failed once and was rerun (${errorLine(first)})`);
         }
         if (outcome instanceof Error) {
@@ -179,7 +199,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     seconds: (Date.now() - started) / 1000,
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, platform: `${process.platform}-${process.arch}`, totalMemoryGB: totalmem() / 2 ** 30,
       loadAverage: { before: loadBefore, after: loadavg() } },
-    options: { mode: options.mode, repeat: options.repeat, systems: options.systems, workloads: options.workloads },
+    options: { mode: options.mode, repeat: options.repeat, systems: options.systems, workloads: options.workloads, from: options.from, distLagSeconds },
     backends, samples, errors, medians: med, notes, ratios: allRatios(med),
     reference: { source: REFERENCE_SOURCE, rows: REFERENCES },
   };

@@ -13,12 +13,12 @@ import { parseArgs, runBench } from '../bench/run.js';
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('bench --quick: tapegrad-f32 on every workload, tfjs-wasm on W3 (one process each)', () => {
+describe('bench --quick: tapegrad-f32 on every workload (built dist/), tfjs-wasm on W3 (sources under tsx)', () => {
   const out = join(dir, 'results.json');
   let results: BenchResults;
 
   it('runs every workload without a failed process and writes the JSON', async () => {
-    await runBench({ mode: 'quick', repeat: 1, systems: ['tapegrad-f32'], workloads: [...WORKLOADS], out, profileDir: null, progress: false });
+    await runBench({ mode: 'quick', repeat: 1, systems: ['tapegrad-f32'], workloads: [...WORKLOADS], out, profileDir: null, progress: false, from: 'dist' });
     results = JSON.parse(readFileSync(out, 'utf8')) as BenchResults;
     expect(results.errors).toEqual([]);
     expect(results.samples).toHaveLength(WORKLOADS.length);
@@ -42,7 +42,8 @@ describe('bench --quick: tapegrad-f32 on every workload, tfjs-wasm on W3 (one pr
   });
 
   it('tfjs-wasm runs through the same path, and ratios compare it and the earlier numpy/PyTorch figures', async () => {
-    const both = await runBench({ mode: 'quick', repeat: 1, systems: ['tapegrad-f32', 'tfjs-wasm'], workloads: ['W3'], out: null, profileDir: null, progress: false });
+    // This one runs the sources under tsx (--from src), so both ways of running children are covered.
+    const both = await runBench({ mode: 'quick', repeat: 1, systems: ['tapegrad-f32', 'tfjs-wasm'], workloads: ['W3'], out: null, profileDir: null, progress: false, from: 'src' });
     expect(both.errors).toEqual([]);
     expect(both.medians['tfjs-wasm']?.['W3 rate']).toBeGreaterThan(0);
     const others = both.ratios.filter((r) => r.key === 'W3 rate').map((r) => r.other).sort();
@@ -83,6 +84,9 @@ describe('bench helpers', () => {
     const o = parseArgs(['--quick', '--only', 'W3,W1', '--systems', 'tfjs-cpu', '--repeat', '2']);
     expect(o).toMatchObject({ mode: 'quick', repeat: 2, workloads: ['W1', 'W3'], systems: ['tfjs-cpu'] });
     expect(parseArgs(['--quick']).repeat).toBe(1);
+    expect(parseArgs([]).from).toBe('dist');
+    expect(parseArgs(['--from', 'src']).from).toBe('src');
+    expect(() => parseArgs(['--from', 'lib'])).toThrow(/--from/);
     expect(() => parseArgs(['--only', 'W9'])).toThrow(/--only.*W9/);
     expect(() => parseArgs(['--repeat', '0'])).toThrow(/--repeat/);
     expect(() => parseArgs(['--fast'])).toThrow(/unknown flag "--fast"/);
