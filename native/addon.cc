@@ -23,9 +23,9 @@ int g_max_slabs = 4;
 
 // Contention guard. On a shared machine the second core may be busy: then the helper starts late
 // or is preempted, and the caller, done with its own slabs, waits for it (more than kLateNs and a
-// quarter of the call), or the helper misses three calls in a row. Either way large products run
-// single-threaded for a back-off period (doubling while the core stays busy, up to 2 s), after
-// which two threads are tried again.
+// quarter of the call), or the helper, though awake, misses three calls in a row. Either way
+// large products run single-threaded for a back-off period (doubling while the core stays busy,
+// up to 2 s), after which two threads are tried again.
 using Clock = std::chrono::steady_clock;
 constexpr long long kLateNs = 50000;
 std::atomic<long long> g_solo_until{0};
@@ -148,14 +148,16 @@ void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const 
     Job<T>::run(&s.whole);
     return;
   }
-  if (!run_pair(Task{&Slabs<T>::caller, &s}, Task{&Slabs<T>::helper, &s})) {
+  bool asleep = false;
+  if (!run_pair(Task{&Slabs<T>::caller, &s}, Task{&Slabs<T>::helper, &s}, &asleep)) {
     Slabs<T>::run(&s);
     return;
   }
   const long long t1 = now_ns(), stall = t1 - s.mainDone;
-  // A helper that took no slab was not on a core in time: once may be a wake-up from idle,
-  // three times in a row means the second core is busy.
-  const int absent = s.helped ? 0 : g_absent.fetch_add(1) + 1;
+  // A helper that was awake when offered the work yet took no slab was not on a core: three
+  // times in a row means the second core is busy. (One that had to be woken may simply be slow
+  // to wake: a halted vCPU can take longer than a mid-sized product.)
+  const int absent = s.helped || asleep ? 0 : g_absent.fetch_add(1) + 1;
   if (s.helped) g_absent.store(0);
   if ((stall > kLateNs && 4 * stall > t1 - t0) || absent >= 3) {
     g_absent.store(0);

@@ -73,12 +73,13 @@ Helper* helper() {
 
 }  // namespace
 
-bool run_pair(Task mine, Task theirs) {
+bool run_pair(Task mine, Task theirs, bool* asleep) {
   Helper* h = helper();
   if (!h->busy.try_lock()) return false;
   h->task = theirs;
   h->state.store(kPosted);
-  if (h->sleeping.load()) {
+  *asleep = h->sleeping.load();
+  if (*asleep) {
     std::lock_guard<std::mutex> lk(h->m);
     h->cv.notify_one();
   }

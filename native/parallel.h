@@ -13,7 +13,7 @@ struct Task {
 // started `theirs` by the time `mine` returns, it is withdrawn and never runs (so `theirs` must
 // be optional work, such as taking slabs from a shared counter); otherwise run_pair waits for it.
 // Returns false without running anything if the helper is busy (another JS thread is using it);
-// the caller then does the work alone.
-bool run_pair(Task mine, Task theirs);
+// the caller then does the work alone. *asleep tells whether the helper had to be woken.
+bool run_pair(Task mine, Task theirs, bool* asleep);
 
 }  // namespace tg
