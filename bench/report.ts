@@ -126,7 +126,12 @@ export function formatReport(res: BenchResults): string {
   if (o.distLagSeconds !== null && o.distLagSeconds > 0) {
     out.push(`WARNING: dist/ is ${o.distLagSeconds.toFixed(0)} s older than src/ — tapegrad ran the last build, not the current sources (npm run build)`);
   }
-  for (const [system, info] of Object.entries(res.backends)) out.push(`${system}: ${JSON.stringify(info)}`);
+  for (const [system, info] of Object.entries(res.backends)) {
+    const { kernels, kernelBackendsByProcess, ...rest } = info;
+    const k = kernels as { backend?: string; threads?: number } | undefined;
+    const kernelText = k === undefined ? '' : ` kernels ${JSON.stringify(kernelBackendsByProcess ?? k.backend)} (threads ${k.threads ?? '?'})`;
+    out.push(`${system}: ${JSON.stringify(rest)}${kernelText}`);
+  }
   const marked = (system: SystemName, workload: WorkloadName): string => ((res.notes[system]?.[workload]?.length ?? 0) > 0 ? ' †' : '');
 
   const defs = METRICS.filter((d) => o.workloads.includes(d.workload)

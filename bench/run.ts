@@ -129,6 +129,40 @@ export function runWorker(
   });
 }
 
+function kernelOf(s: WorkerResult): string | undefined {
+  return (s.info.kernels as { backend?: string } | undefined)?.backend;
+}
+
+/** How many processes of each system ran on each tapegrad kernel backend (systems without one are absent). */
+export function kernelBackends(samples: readonly WorkerResult[]): Partial<Record<SystemName, Record<string, number>>> {
+  const out: Partial<Record<SystemName, Record<string, number>>> = {};
+  for (const s of samples) {
+    const k = kernelOf(s);
+    if (k === undefined) continue;
+    const counts = (out[s.system] ??= {});
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+/**
+ * A caveat for every system × workload whose processes ran on different kernel backends: the native addon
+ * can be missing for a moment (being rebuilt, or a failed build), and a process that fell back to the
+ * reference kernels must not pass unnoticed behind a median.
+ */
+export function kernelNotes(samples: readonly WorkerResult[]): { system: SystemName; workload: WorkloadName; note: string }[] {
+  const groups = new Map<string, WorkerResult[]>();
+  for (const s of samples) groups.set(`${s.system} ${s.workload}`, [...(groups.get(`${s.system} ${s.workload}`) ?? []), s]);
+  const out: { system: SystemName; workload: WorkloadName; note: string }[] = [];
+  for (const group of groups.values()) {
+    const backends = group.map((s) => kernelOf(s) ?? 'unknown');
+    if (new Set(backends).size > 1) {
+      out.push({ system: group[0]!.system, workload: group[0]!.workload, note: `kernel backend differed between processes: ${backends.join(', ')}` });
+    }
+  }
+  return out;
+}
+
 function tryWorker(...args: Parameters<typeof runWorker>): Promise<WorkerResult | Error> {
   return runWorker(...args).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
 }
@@ -187,6 +221,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     bySystem[s.workload] = [...new Set([...(bySystem[s.workload] ?? []), ...s.notes])];
     const { pid: _pid, cpu: _cpu, ...info } = s.info;
     backends[s.system] = { ...backends[s.system], ...info };
+  }
+  for (const [system, counts] of Object.entries(kernelBackends(samples))) {
+    backends[system as SystemName] = { ...backends[system as SystemName], kernelBackendsByProcess: counts };
+  }
+  for (const { system, workload, note } of kernelNotes(samples)) {
+    const bySystem = (notes[system] ??= {});
+    bySystem[workload] = [...(bySystem[workload] ?? []), note];
   }
   for (const e of errors) {
     const ok = samples.filter((s) => s.system === e.system && s.workload === e.workload).length;

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { METRICS, WORKLOADS, median, permutation, planFor } from '../bench/common.js';
-import type { MetricDef } from '../bench/common.js';
+import type { MetricDef, WorkerResult } from '../bench/common.js';
 import { ratio, ratioText } from '../bench/report.js';
 import type { BenchResults } from '../bench/report.js';
-import { parseArgs, runBench } from '../bench/run.js';
+import { kernelNotes, parseArgs, runBench } from '../bench/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -90,5 +90,13 @@ describe('bench helpers', () => {
     expect(() => parseArgs(['--only', 'W9'])).toThrow(/--only.*W9/);
     expect(() => parseArgs(['--repeat', '0'])).toThrow(/--repeat/);
     expect(() => parseArgs(['--fast'])).toThrow(/unknown flag "--fast"/);
+  });
+
+  it('flags a system × workload whose processes ran on different kernel backends, and only that one', () => {
+    const sample = (workload: 'W1' | 'W3', backend: string): WorkerResult => ({
+      system: 'tapegrad-f32', workload, mode: 'default', metrics: {}, notes: [], info: { kernels: { backend } },
+    });
+    const notes = kernelNotes([sample('W1', 'native-avx512'), sample('W1', 'reference'), sample('W3', 'native-avx512'), sample('W3', 'native-avx512')]);
+    expect(notes).toEqual([{ system: 'tapegrad-f32', workload: 'W1', note: 'kernel backend differed between processes: native-avx512, reference' }]);
   });
 });
