@@ -159,7 +159,11 @@ void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const 
   // to wake: a halted vCPU can take longer than a mid-sized product.)
   const int absent = s.helped || asleep ? 0 : g_absent.fetch_add(1) + 1;
   if (s.helped) g_absent.store(0);
-  if ((stall > kLateNs && 4 * stall > t1 - t0) || absent >= 3) {
+  // A helper just woken from sleep may start slowly (cold core, first-touch pages): only a long
+  // stall counts then.
+  const bool stalled = asleep ? stall > 40 * kLateNs && 2 * stall > t1 - t0
+                              : stall > kLateNs && 4 * stall > t1 - t0;
+  if (stalled || absent >= 3) {
     g_absent.store(0);
     const long long b = g_backoff_ns.load();
     g_solo_until.store(now_ns() + b);

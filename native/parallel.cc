@@ -6,12 +6,19 @@
 // sleeps, and the caller never waits for a helper that has not started: it withdraws the offer.
 // Both wait loops yield the core rather than burn it: when another process holds the second core
 // the helper and the caller share one, and a pure spin would take half of it from the work.
+// On Linux the helper is kept off the caller's current CPU: the scheduler tends to wake it on the
+// waker's CPU, where it cannot run while the caller computes.
 #include "parallel.h"
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#if defined(__linux__)
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace tg {
 namespace {
@@ -34,11 +41,31 @@ struct Helper {
   // seq_cst on state/sleeping: a poster either sees `sleeping` and notifies, or the helper sees
   // kPosted before it sleeps.
   std::atomic<int> state{kIdle};
-  std::atomic<bool> sleeping{false};
+  std::atomic<bool> sleeping{true};  // true until the new thread first waits: treat it as asleep
   Task task{nullptr, nullptr};
   std::mutex busy;
+  std::atomic<long> tid{0};
+  int avoided = -1;  // the caller CPU the helper was last moved away from (guarded by busy)
+
+  // Allows the helper every CPU this process may use except `cpu`; false if it could not.
+  bool avoid(int cpu) {
+#if defined(__linux__)
+    const long t = tid.load();
+    if (t == 0 || cpu < 0 || cpu >= CPU_SETSIZE) return false;
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return false;
+    CPU_CLR(cpu, &set);
+    return CPU_COUNT(&set) > 0 && sched_setaffinity(pid_t(t), sizeof set, &set) == 0;
+#else
+    (void)cpu;
+    return false;
+#endif
+  }
 
   void loop() {
+#if defined(__linux__)
+    tid.store(long(syscall(SYS_gettid)));
+#endif
     for (;;) {
       // Pure spinning for the first 50 µs (products in a loop come back sooner), then yielding.
       const auto start = std::chrono::steady_clock::now();
@@ -76,6 +103,10 @@ Helper* helper() {
 bool run_pair(Task mine, Task theirs, bool* asleep) {
   Helper* h = helper();
   if (!h->busy.try_lock()) return false;
+#if defined(__linux__)
+  const int cpu = sched_getcpu();
+  if (cpu != h->avoided && h->avoid(cpu)) h->avoided = cpu;
+#endif
   h->task = theirs;
   h->state.store(kPosted);
   *asleep = h->sleeping.load();
