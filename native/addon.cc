@@ -16,7 +16,7 @@ Variant g_variants[3];
 int g_count = 0;
 const Variant* g_active = nullptr;
 // 2·M·N·K at or above which the product is split over two threads (set from JS after measuring).
-double g_thread_flops = 2e6;
+double g_thread_flops = 1e6;
 int g_threads = 2;
 // Most slabs a product is cut into when the re-packed operand is large (a tuning knob).
 int g_max_slabs = 4;

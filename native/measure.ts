@@ -69,7 +69,7 @@ console.log(`load average (1 min) at start: ${loadavg()[0]!.toFixed(2)}`);
 if (info.backend === 'reference') console.log('(native addon not loaded: figures are for the reference kernel)');
 
 console.log('\nGFLOPS through gemm() (M,K,N; NN unless marked): 1 thread per CPU-second, 1 thread wall,');
-console.log('default settings (two threads from 2 MFLOP, contention guard on) wall:');
+console.log('default settings (two threads from 1 MFLOP, contention guard on) wall:');
 const shapes: [number, number, number, boolean, boolean, string][] = [
   [50, 784, 128, false, false, 'W4'], [128, 128, 128, false, false, 'W4'],
   [512, 512, 512, false, false, 'W4'], [1024, 1024, 1024, false, false, 'W4'],

@@ -56,13 +56,14 @@ export interface KernelInfo {
 
 // Measured with native/measure.ts on the 2-core dev machine (AVX-512): the TypeScript loops win
 // only below ~100 multiply-adds (a 4×4×4 product is a tie at ~0.2-0.6 µs either way, the N-API
-// call being most of the native time). Two threads start at 2 MFLOP (~100³; 10-20 µs on one
-// core): with the helper awake, 64³ (0.5 MFLOP) already ran 1.5× faster on two threads and
-// 1024³ 1.87×, but a helper asleep costs a futex wake (~2 µs) per call. The machine was shared
-// while this was tuned, so the two-thread gains come from its idle moments; the contention guard
-// in native/addon.cc keeps a busy second core from making products slower.
+// call being most of the native time). Two threads start at 1 MFLOP (~80³; 5-10 µs on one core):
+// in a quiet moment 64³ (0.5 MFLOP) ran 1.5× faster on two threads, 50×128×128 (1.6 MFLOP) 1.6×,
+// 1024³ 1.85×, while 32×32×64 (0.13 MFLOP) gained nothing; a helper that has gone to sleep also
+// costs a futex wake (~2 µs). The machine was shared while this was tuned, so the two-thread
+// gains come from its idle moments; the contention guard in native/addon.cc keeps a busy second
+// core from making products slower.
 const SMALL_WORK = 128;
-const THREAD_FLOPS = 2e6;
+const THREAD_FLOPS = 1e6;
 
 let addon: Addon | null = null;
 /** False after configureKernels({ variant: 'reference' }). */
