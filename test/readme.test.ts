@@ -1,6 +1,6 @@
 /** The README's example is examples/quickstart.ts verbatim, and it prints gradients equal to finite differences. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matmul, randn, softmaxCrossEntropy, tanh, tensor, zeros } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
@@ -33,5 +33,18 @@ describe('README quick start', () => {
       expect(shown.length).toBe(numerical[k]!.length);
       shown.forEach((v, i) => expect(v).toBeCloseTo(numerical[k]![i]!, 8));
     });
+  });
+
+  it('the verifyGradients example runs as written and reports the missing 1/m', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const example = blocks.find((b) => b.includes('verifyGradients'));
+    expect(example).toBeDefined();
+    // Inside the package folder, so that `import … from 'tapegrad'` resolves to this package.
+    mkdirSync('test/.tmp', { recursive: true });
+    writeFileSync('test/.tmp/readme-verify.ts', example!);
+    const out = execFileSync('node_modules/.bin/tsx', ['test/.tmp/readme-verify.ts'], { encoding: 'utf8' });
+    expect(out).toContain('verifyGradients FAILED: W');
+    expect(out).toContain('×8 autodiff — a missing 1/m? (m = 8, the batch size)');
   });
 });
