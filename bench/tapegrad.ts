@@ -33,11 +33,8 @@ function update(opt: SGD): void {
 
 /** Copies the given rows of a float32 image set into `out` (of the benchmark's dtype): the minibatch gather. */
 function gatherRows(src: Float32Array, rows: ArrayLike<number>, width: number, out: Float32Array | Float64Array): void {
-  for (let r = 0; r < rows.length; r++) {
-    const from = rows[r]! * width;
-    const to = r * width;
-    for (let j = 0; j < width; j++) out[to + j] = src[from + j]!;
-  }
+  // TypedArray.set copies a row with memcpy (and converts float32 → float64 when out is float64).
+  for (let r = 0; r < rows.length; r++) out.set(src.subarray(rows[r]! * width, (rows[r]! + 1) * width), r * width);
 }
 
 function mlpW1(layers: Layer[], x: Tensor): Tensor {
