@@ -3,8 +3,7 @@
  * folder, their `../src/` imports pointed at the compiled package in `dist/`. Children then run under plain
  * `node`, as users run tapegrad, because the tsx loader alone slows any code in its process by ~15 %.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,19 +30,16 @@ export function distLag(root: string): number {
 }
 
 /**
- * Transpiles every bench/*.ts into a per-checkout temporary folder and returns the path of worker.js there.
+ * Transpiles every bench/*.ts into a fresh temporary folder (one per call, so concurrent runs cannot
+ * overwrite each other's files) and returns the path of worker.js there and a function that removes it.
  * Types are not checked here (`npm run typecheck` does that); the output is plain ES2022 modules.
  */
-export function compileWorkers(root: string): string {
-  const out = join(tmpdir(), `tapegrad-bench-${createHash('sha1').update(root).digest('hex').slice(0, 10)}`);
-  mkdirSync(join(out, 'bench'), { recursive: true });
+export function compileWorkers(root: string): { worker: string; cleanup: () => void } {
+  const out = mkdtempSync(join(tmpdir(), 'tapegrad-bench-'));
+  mkdirSync(join(out, 'bench'));
   writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
   // Bare imports (@tensorflow/tfjs, seedrandom) resolve through the checkout's node_modules.
-  try {
-    symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
+  symlinkSync(join(root, 'node_modules'), join(out, 'node_modules'), 'dir');
   const dist = pathToFileURL(join(root, 'dist')).href;
   const benchDir = join(root, 'bench');
   for (const file of readdirSync(benchDir).filter((f) => f.endsWith('.ts'))) {
@@ -53,5 +49,5 @@ export function compileWorkers(root: string): string {
     });
     writeFileSync(join(out, 'bench', file.replace(/\.ts$/, '.js')), outputText.replaceAll("'../src/", `'${dist}/`));
   }
-  return join(out, 'bench', 'worker.js');
+  return { worker: join(out, 'bench', 'worker.js'), cleanup: () => rmSync(out, { recursive: true, force: true }) };
 }

@@ -173,15 +173,8 @@ function errorLine(err: Error): string {
   return lines.find((l) => /\w*Error\b.*:/.test(l)) ?? lines[0] ?? '';
 }
 
-/**
- * Runs the whole benchmark. Repeats go round-robin (all workloads and systems once, then again),
- * so a burst of load from another tenant on this shared machine hits every system alike.
- */
-export async function runBench(options: BenchOptions): Promise<BenchResults> {
-  const started = Date.now();
-  const loadBefore = loadavg();
-  const distLagSeconds = options.from === 'dist' ? distLag(ROOT) : null;
-  const worker = options.from === 'dist' ? compileWorkers(ROOT) : null;
+/** Every child of the run, round-robin over repeats, each failed child rerun once. */
+async function runAll(options: BenchOptions, worker: string | null): Promise<{ samples: WorkerResult[]; errors: BenchResults['errors'] }> {
   const samples: WorkerResult[] = [];
   const errors: BenchResults['errors'] = [];
   const total = options.repeat * options.workloads.length * options.systems.length;
@@ -213,6 +206,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       }
     }
   }
+  return { samples, errors };
+}
+
+/**
+ * Runs the whole benchmark. Repeats go round-robin (all workloads and systems once, then again),
+ * so a burst of load from another tenant on this shared machine hits every system alike.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const started = Date.now();
+  const loadBefore = loadavg();
+  const distLagSeconds = options.from === 'dist' ? distLag(ROOT) : null;
+  const compiled = options.from === 'dist' ? compileWorkers(ROOT) : null;
+  let run: { samples: WorkerResult[]; errors: BenchResults['errors'] };
+  try {
+    run = await runAll(options, compiled?.worker ?? null);
+  } finally {
+    compiled?.cleanup();
+  }
+  const { samples, errors } = run;
   const med = medians(samples);
   const notes: BenchResults['notes'] = {};
   const backends: BenchResults['backends'] = {};
