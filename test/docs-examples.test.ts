@@ -1,5 +1,5 @@
 /**
- * The @example of every exported function in src/viz and src/explain runs: each is extracted from
+ * The @example of every exported function in the core (src/*.ts, src/engine, src/ops), src/viz and src/explain runs: each is extracted from
  * its TSDoc, given the package's exports in scope, and executed as a module.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const SRC = resolve(__dirname, '../src');
-const DIRS = ['viz', 'explain'];
+const DIRS = ['viz', 'explain', 'engine', 'ops', '.'];
+/** Folders with an index.ts of their own whose exports the examples may use beyond the package root's. */
+const SHIM_DIRS = ['viz', 'explain'];
 
 interface Example {
   file: string;
@@ -37,11 +39,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const shim = join(dir, 'shim.ts');
 writeFileSync(shim, [
   `export * from ${JSON.stringify(join(SRC, 'index.ts'))};`,
-  ...DIRS.map((d) => `export * from ${JSON.stringify(join(SRC, d, 'index.ts'))};`),
+  ...SHIM_DIRS.map((d) => `export * from ${JSON.stringify(join(SRC, d, 'index.ts'))};`),
 ].join('\n'));
 const names = Object.keys(await import(pathToFileURL(shim).href));
 
-describe('TSDoc @example of src/viz and src/explain', () => {
+describe('TSDoc @example of the core, src/viz and src/explain', () => {
   const all = DIRS.flatMap((d) => readdirSync(join(SRC, d)).filter((f) => f.endsWith('.ts'))
     .map((f) => join(d, f)).flatMap((f) => examplesOf(f, readFileSync(join(SRC, f), 'utf8'))));
 

@@ -38,7 +38,7 @@ export interface KernelInfo {
   backend: 'native-avx512' | 'native-avx2' | 'native-scalar' | 'reference';
   /** Threads used for large products (1 on the reference path). */
   threads: number;
-  /** Products with M·N·K below this run in TypeScript ({@link gemmJs}). */
+  /** Products with M·N·K below this run in TypeScript (`gemmJs`: calling into native costs more). */
   smallWork: number;
   /** Products with 2·M·N·K at or above this are split over two threads. */
   threadFlops: number;
