@@ -32,7 +32,8 @@ export function tensor(values: NestedArray | FloatArray | readonly NestedArray[]
   if (values instanceof Float64Array || values instanceof Float32Array) {
     const dtype = options.dtype === undefined ? (values instanceof Float32Array ? 'float32' : 'float64') : checkDType('tensor', options.dtype);
     const sameType = (dtype === 'float32') === values instanceof Float32Array;
-    storage = sameType && options.copy === false ? values : dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values);
+    // The typed-array constructors copy several times faster than TypedArray.from.
+    storage = sameType && options.copy === false ? values : dtype === 'float32' ? new Float32Array(values) : new Float64Array(values);
     shape = options.shape === undefined ? [values.length] : checkShape('tensor', options.shape);
   } else {
     const dtype = checkDType('tensor', options.dtype ?? 'float64');

@@ -10,11 +10,14 @@ export type UnaryKernel = (x: FloatArray, out: FloatArray) => void;
 
 /**
  * out = f(a, b) with broadcasting: `aStrides`/`bStrides` give, per output axis, the step in each
- * input (0 on a broadcast axis). Fast paths for equal sizes and for a one-element operand.
+ * input (0 on a broadcast axis). Fast paths for equal sizes, a one-element operand, and an operand
+ * that is a block of trailing axes repeated along the leading ones (`[m,n] + [n]`).
  */
 export type BinaryKernel = (
   a: FloatArray, b: FloatArray, out: FloatArray,
   outShape: readonly number[], aStrides: readonly number[], bStrides: readonly number[],
+  /** 1: `a` fills the trailing axes of the output and repeats; 2: `b` does; 0: neither. */
+  suffix: number,
 ) => void;
 
 /** `body` computes `r` from `x`, e.g. `r = Math.exp(x);`. */
@@ -27,7 +30,7 @@ export function unaryKernel(body: string): UnaryKernel {
 
 /** `body` computes `r` from `x` (left) and `y` (right), e.g. `r = x + y;`. */
 export function binaryKernel(body: string): BinaryKernel {
-  return new Function('a', 'b', 'out', 'outShape', 'aStrides', 'bStrides', `
+  return new Function('a', 'b', 'out', 'outShape', 'aStrides', 'bStrides', 'suffix', `
     const n = out.length;
     if (a.length === n && b.length === n) {
       for (let i = 0; i < n; i++) { const x = a[i], y = b[i]; let r; ${body} out[i] = r; }
@@ -44,6 +47,17 @@ export function binaryKernel(body: string): BinaryKernel {
       return;
     }
     if (n === 0) return;
+    // One operand repeats along the leading axes (a bias row): two plain loops, no index counter.
+    if (suffix === 2 && a.length === n) {
+      const m = b.length;
+      for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) { const x = a[o + j], y = b[j]; let r; ${body} out[o + j] = r; }
+      return;
+    }
+    if (suffix === 1 && b.length === n) {
+      const m = a.length;
+      for (let o = 0; o < n; o += m) for (let j = 0; j < m; j++) { const x = a[j], y = b[o + j]; let r; ${body} out[o + j] = r; }
+      return;
+    }
     const nd = outShape.length;
     const inner = outShape[nd - 1];
     const as = aStrides[nd - 1], bs = bStrides[nd - 1];

@@ -43,9 +43,13 @@ export function binaryOp(spec: BinarySpec): { def: OpDef<undefined>; apply: (a: 
       const shape = fast ? x.shape : broadcastShapes(spec.name, x.shape, y.shape);
       const out = allocate(resultDType(x.dtype, y.dtype), fast ? x.size : sizeOf(shape));
       if (fast || ((x.size === out.length || x.size === 1) && (y.size === out.length || y.size === 1))) {
-        kernel(x.storage, y.storage, out, shape, NO_STRIDES, NO_STRIDES);
+        kernel(x.storage, y.storage, out, shape, NO_STRIDES, NO_STRIDES, 0);
+      } else if (x.size === out.length && isTrailingBlock(y.shape, shape)) {
+        kernel(x.storage, y.storage, out, shape, NO_STRIDES, NO_STRIDES, 2);
+      } else if (y.size === out.length && isTrailingBlock(x.shape, shape)) {
+        kernel(x.storage, y.storage, out, shape, NO_STRIDES, NO_STRIDES, 1);
       } else {
-        kernel(x.storage, y.storage, out, shape, broadcastStrides(x.shape, shape), broadcastStrides(y.shape, shape));
+        kernel(x.storage, y.storage, out, shape, broadcastStrides(x.shape, shape), broadcastStrides(y.shape, shape), 0);
       }
       return new Tensor(out, shape);
     },
@@ -56,6 +60,16 @@ export function binaryOp(spec: BinarySpec): { def: OpDef<undefined>; apply: (a: 
     },
   };
   return { def, apply: (a, b) => applyOp(def, operands(spec.name, a, b), undefined) };
+}
+
+/** Whether `small` (leading 1s aside) equals the trailing axes of `shape`, so it repeats as one block. */
+function isTrailingBlock(small: readonly number[], shape: readonly number[]): boolean {
+  let start = 0;
+  while (start < small.length && small[start] === 1) start++;
+  const k = small.length - start;
+  if (k === 0 || k > shape.length) return false;
+  for (let i = 0; i < k; i++) if (small[start + i] !== shape[shape.length - k + i]) return false;
+  return true;
 }
 
 function sizeOf(shape: readonly number[]): number {
