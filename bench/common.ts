@@ -214,6 +214,22 @@ export function capNotes(workload: WorkloadName, plan: Plan): string[] {
 }
 
 /**
+ * Seconds per call of `call`: `warmup` untimed calls, then `reps` timed ones; the middle sample
+ * (the upper of the two middle ones for an even count). W5 uses it for every system alike.
+ */
+export function timeRepeats(call: () => void, warmup: number, reps: number): number {
+  for (let i = 0; i < warmup; i++) call();
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = now();
+    call();
+    samples.push(now() - t0);
+  }
+  samples.sort((p, q) => p - q);
+  return samples[samples.length >> 1]!;
+}
+
+/**
  * Median seconds per call of `call`, repeated for about `seconds` after one warm-up call.
  * A warm-up that alone exceeds the budget (tfjs cpu on 1024³ takes ~6 s) is kept as the only sample.
  */

@@ -3,7 +3,7 @@ import { SGD, add, div, matmul, mul, noGrad, sigmoid, softmaxCrossEntropy, sub, 
 import type { Tensor } from '../src/index.js';
 import {
   W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, normals, now, permutation,
-  timeCalls, w4Key,
+  timeCalls, timeRepeats, w4Key,
 } from './common.js';
 import type { Digits, LayerInit, Plan, WorkloadName } from './common.js';
 import type { Measured } from './tfjs.js';
@@ -154,15 +154,7 @@ function w5(plan: Plan, dtype: DType): Measured {
     w.zeroGrad();
     b.zeroGrad();
   };
-  for (let i = 0; i < W5_WARMUP; i++) once();
-  const samples: number[] = [];
-  for (let i = 0; i < plan.w5Reps; i++) {
-    const t0 = now();
-    once();
-    samples.push(now() - t0);
-  }
-  samples.sort((p, q) => p - q);
-  const seconds = samples[samples.length >> 1]!;
+  const seconds = timeRepeats(once, W5_WARMUP, plan.w5Reps);
   return { metrics: { 'W5 per-op': (seconds / (3 * W5_DEPTH)) * 1e6 }, notes: [], info: {} };
 }
 

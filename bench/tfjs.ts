@@ -1,7 +1,7 @@
 /** W1–W5 written with TensorFlow.js's public API, for its cpu and wasm backends. */
 import * as tf from '@tensorflow/tfjs';
 import {
-  W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, now, permutation, timeCalls, w4Key,
+  W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, now, permutation, timeCalls, timeRepeats, w4Key,
 } from './common.js';
 import type { LayerInit, Plan, WorkloadName } from './common.js';
 
@@ -156,15 +156,7 @@ function w5(plan: Plan): Measured {
       gw!.dataSync();
     });
   };
-  for (let i = 0; i < W5_WARMUP; i++) once();
-  const samples: number[] = [];
-  for (let i = 0; i < plan.w5Reps; i++) {
-    const t0 = now();
-    once();
-    samples.push(now() - t0);
-  }
-  samples.sort((p, q) => p - q);
-  const seconds = samples[samples.length >> 1]!;
+  const seconds = timeRepeats(once, W5_WARMUP, plan.w5Reps);
   return { metrics: { 'W5 per-op': (seconds / (3 * W5_DEPTH)) * 1e6 }, notes: [], info: {} };
 }
 
