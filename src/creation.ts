@@ -85,7 +85,11 @@ function flatten(values: unknown, shape: readonly number[], out: FloatArray): vo
           `(axis ${axis}) but got ${Array.isArray(v) ? v.length : typeof v}`,
       );
     }
-    for (let i = 0; i < v.length; i++) walk(v[i], axis + 1, [...path, i]);
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      walk(v[i], axis + 1, path);
+      path.pop();
+    }
   };
   walk(values, 0, []);
 }

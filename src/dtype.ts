@@ -5,8 +5,6 @@ export type DType = 'float64' | 'float32';
 /** The storage of a tensor: a Float64Array or a Float32Array. */
 export type FloatArray = Float64Array | Float32Array;
 
-export const DTYPES: readonly DType[] = ['float64', 'float32'];
-
 /** Throws a clear error for anything but a known dtype name. */
 export function checkDType(op: string, dtype: unknown): DType {
   if (dtype === 'float64' || dtype === 'float32') return dtype;

@@ -122,8 +122,3 @@ export class Tensor {
     return `${label}${formatShape(this.shape)} ${this.dtype} ${body}`;
   }
 }
-
-/** A new untracked tensor over `storage` (no copy): the constructor every kernel result goes through. */
-export function fromStorage(storage: FloatArray, shape: Shape): Tensor {
-  return new Tensor(storage, shape);
-}

@@ -36,7 +36,7 @@ export class TapeNode {
 let walkCounter = 0;
 
 /** A fresh mark value for one graph walk. */
-export function newWalkMark(): number {
+function newWalkMark(): number {
   return ++walkCounter;
 }
 
