@@ -1,0 +1,59 @@
+/**
+ * Regression tests of issue 10's "wrong today" list: each case gave a silent wrong answer (NaN, a
+ * null gradient, zeros, stale gradients) before its fix.
+ */
+import { describe, expect, it } from 'vitest';
+import { grad, pow, tensor } from '../src/index.js';
+import type { Tensor } from '../src/index.js';
+
+/** d/da and d/de of Σ pow(a, e) by reverse mode. */
+function powGrads(a: number[], e: number[], trackE = true): [number[], number[] | null] {
+  const base = tensor(a, { requiresGrad: true });
+  const exponent = tensor(e, { requiresGrad: trackE });
+  pow(base, exponent).sum().backward();
+  return [base.grad!.toArray() as number[], exponent.grad === null ? null : (exponent.grad.toArray() as number[])];
+}
+
+describe('pow with a tensor exponent at the edges (PyTorch values)', () => {
+  it("the issue's repro: [0,0,4]^[0,1,0.5] gives base gradients [0, 1, 0.25]", () => {
+    // torch.pow(torch.tensor([0.,0,4], requires_grad=True), torch.tensor([0.,1,0.5])).sum().backward() → [0, 1, 0.25]
+    expect(powGrads([0, 0, 4], [0, 1, 0.5], false)[0]).toEqual([0, 1, 0.25]);
+    expect(powGrads([0, 0, 4], [0, 1, 0.5], true)[0]).toEqual([0, 1, 0.25]);
+  });
+
+  it('base gradient e·a^(e−1): 0^0 → 0, 0^1 → 1, 0^2 → 0, 0^0.5 → ∞, 0^-1 → −∞', () => {
+    const [ga] = powGrads([0, 0, 0, 0, 0], [0, 1, 2, 0.5, -1]);
+    expect(ga).toEqual([0, 1, 0, Infinity, -Infinity]);
+  });
+
+  it('exponent gradient aᵉ·ln a: 0 where a = 0 and e ≥ 0 (its limit), −∞ for 0^−1, a^e ln a elsewhere', () => {
+    const [, ge] = powGrads([0, 0, 0, 4, 0], [0, 1, 0.5, 0.5, -1]);
+    expect(ge!.slice(0, 3)).toEqual([0, 0, 0]);
+    expect(ge![3]).toBeCloseTo(2 * Math.log(4), 14);
+    expect(ge![4]).toBe(-Infinity);
+  });
+
+  it('a negative base with an integer exponent: exact base gradient, NaN exponent gradient (ln of a negative, as PyTorch)', () => {
+    const [ga, ge] = powGrads([-2, -2, -3], [2, 3, 0]);
+    expect(ga.map((v) => v + 0)).toEqual([-4, 12, 0]); // 2·(−2), 3·(−2)², 0 (−0 normalised)
+    expect(ge!.every(Number.isNaN)).toBe(true);
+  });
+
+  it('second order stays finite at 0^0 and is exact elsewhere', () => {
+    const d2 = (a: number, e: number): number[] => {
+      const [ga, ge] = grad((x: Tensor, y: Tensor) => {
+        const [dx] = grad((u: Tensor, v: Tensor) => pow(u, v).sum(), 0)(x, y);
+        return dx!.sum();
+      })(tensor([a]), tensor([e]));
+      return [ga!.item(), ge!.item()];
+    };
+    // d²(aᵉ)/da² = e(e−1)a^(e−2); d²(aᵉ)/da de = a^(e−1)(1 + e ln a)
+    const [aa, ae] = d2(3, 2.5);
+    expect(aa).toBeCloseTo(2.5 * 1.5 * 3 ** 0.5, 12);
+    expect(ae).toBeCloseTo(3 ** 1.5 * (1 + 2.5 * Math.log(3)), 12);
+    expect(d2(2, 0).map((v) => v + 0)).toEqual([0, 0.5]); // e = 0, a ≠ 0: the honest a^(−1) = 0.5 for the mixed term
+    for (const v of d2(0, 0)) expect(Number.isFinite(v)).toBe(true);
+    expect(d2(0, 2)[0]).toBe(2); // 2·1·0⁰
+    expect(d2(0, 1)[0]).toBe(0); // a¹ is linear: 0, not 1·0·0⁻¹ = NaN
+  });
+});
