@@ -3,7 +3,7 @@
  * null gradient, zeros, stale gradients) before its fix.
  */
 import { describe, expect, it } from 'vitest';
-import { grad, pow, tensor } from '../src/index.js';
+import { broadcastTo, cast, grad, pow, reshape, tensor, transpose } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 
 /** d/da and d/de of Σ pow(a, e) by reverse mode. */
@@ -55,5 +55,44 @@ describe('pow with a tensor exponent at the edges (PyTorch values)', () => {
     for (const v of d2(0, 0)) expect(Number.isFinite(v)).toBe(true);
     expect(d2(0, 2)[0]).toBe(2); // 2·1·0⁰
     expect(d2(0, 1)[0]).toBe(0); // a¹ is linear: 0, not 1·0·0⁻¹ = NaN
+  });
+});
+
+describe('backward() on a leaf, or on an op that hands back its input, sets .grad', () => {
+  it('tensor(3).backward() gives grad 1 (PyTorch)', () => {
+    const x = tensor(3, { requiresGrad: true });
+    x.backward();
+    expect(x.grad!.item()).toBe(1);
+    x.backward();
+    expect(x.grad!.item()).toBe(2); // accumulates like any other gradient
+  });
+
+  const identities: [string, (x: Tensor) => Tensor, number[] | number[][]][] = [
+    ['same-shape reshape', (x) => reshape(x, [2, 2]), [[1, 2], [3, 4]]],
+    ['.T of a 1-d tensor', (x) => x.T, [1, 2, 3]],
+    ['identity transpose', (x) => transpose(x, [0, 1]), [[1, 2], [3, 4]]],
+    ['same-dtype cast', (x) => cast(x, 'float64'), [1, 2]],
+    ['broadcastTo the same shape', (x) => broadcastTo(x, [2]), [1, 2]],
+  ];
+  for (const [label, op, values] of identities) {
+    it(`${label}, with a gradient argument`, () => {
+      const x = tensor(values, { requiresGrad: true });
+      const seed = tensor(values).mul(10);
+      op(x).backward(seed);
+      expect(x.grad!.toArray()).toEqual(seed.toArray());
+    });
+  }
+
+  it('grad of the identity is 1, not zeros', () => {
+    expect(grad((x: Tensor) => x)(tensor(5))[0]!.item()).toBe(1);
+    expect(grad((x: Tensor) => reshape(x, []))(tensor([5]))[0]!.toArray()).toEqual([1]);
+  });
+
+  it('a leaf seed does not carry the graph of a tracked gradient argument', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const g = tensor([3, 4], { requiresGrad: true });
+    x.backward(g.mul(1));
+    expect(x.grad!.requiresGrad).toBe(false);
+    expect(x.grad!.toArray()).toEqual([3, 4]);
   });
 });

@@ -31,10 +31,16 @@ interface Pass {
  */
 export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], pass: Pass): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
-  for (let i = 0; i < roots.length; i++) accumulate(grads, roots[i]!, seeds[i]!);
+  const leafGrads = new Map<Tensor, Tensor>();
+  for (let i = 0; i < roots.length; i++) {
+    // A root that is itself a leaf (a parameter, or an op that handed back its input unchanged:
+    // same-shape reshape, identity transpose, same-dtype cast) gets its seed, as in PyTorch.
+    const root = roots[i]!;
+    if (root.node !== null) accumulate(grads, root, seeds[i]!);
+    else if (pass.targets === null ? root.requiresGrad : pass.targets.includes(root)) accumulate(leafGrads, root, seeds[i]!);
+  }
   const order = topologicalOrder(roots);
   const relevant = pass.targets === null ? null : nodesLeadingTo(order, pass.targets);
-  const leafGrads = new Map<Tensor, Tensor>();
 
   withGradMode(pass.createGraph, () => {
     for (let k = order.length - 1; k >= 0; k--) {
@@ -59,7 +65,12 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       }
     }
     if (pass.targets === null) {
-      for (const [leaf, g] of leafGrads) leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
+      for (const [leaf, g0] of leafGrads) {
+        // A tracked seed can reach a leaf unchanged (through add, or a leaf root): without
+        // createGraph, .grad holds values only, never a piece of the seed's graph.
+        const g = !pass.createGraph && g0.requiresGrad ? g0.detach() : g0;
+        leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
+      }
     }
   });
   for (const [leaf, g] of leafGrads) grads.set(leaf, g);
