@@ -3,7 +3,7 @@
  * null gradient, zeros, stale gradients) before its fix.
  */
 import { describe, expect, it } from 'vitest';
-import { broadcastTo, cast, grad, pow, reshape, tensor, transpose } from '../src/index.js';
+import { broadcastTo, cast, grad, isGradEnabled, noGrad, pow, reshape, tensor, transpose, valueAndGrad } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 
 /** d/da and d/de of Σ pow(a, e) by reverse mode. */
@@ -94,5 +94,37 @@ describe('backward() on a leaf, or on an op that hands back its input, sets .gra
     x.backward(g.mul(1));
     expect(x.grad!.requiresGrad).toBe(false);
     expect(x.grad!.toArray()).toEqual([3, 4]);
+  });
+});
+
+describe('grad(f) inside noGrad computes the gradient (a function transform, as torch.func.grad and JAX)', () => {
+  const square = (x: Tensor): Tensor => x.mul(x).sum();
+
+  it('gives the gradient, untracked, and leaves noGrad on around it', () => {
+    const [g] = noGrad(() => grad(square)(tensor([3, -1])));
+    expect(g!.toArray()).toEqual([6, -2]);
+    expect(g!.requiresGrad).toBe(false);
+    const { value } = noGrad(() => valueAndGrad(square)(tensor([3])));
+    expect(value.item()).toBe(9);
+    expect(noGrad(() => { grad(square)(tensor([1])); return isGradEnabled(); })).toBe(false);
+  });
+
+  it('a tracked argument inside noGrad: same gradient, and its .grad is untouched', () => {
+    const w = tensor([2], { requiresGrad: true });
+    expect(noGrad(() => grad(square)(w))[0]!.toArray()).toEqual([4]);
+    expect(w.grad).toBeNull();
+  });
+
+  it('second derivatives inside noGrad', () => {
+    const d2 = noGrad(() => grad((x: Tensor) => grad((y: Tensor) => y.pow(3).sum())(x)[0]!.sum())(tensor([2])));
+    expect(d2[0]!.item()).toBe(12);
+  });
+
+  it('noGrad still stops gradients: inside f, and around an inner grad seen from an outer one', () => {
+    const [g] = grad((x: Tensor) => noGrad(() => x.mul(5)).add(x).sum())(tensor([1]));
+    expect(g!.item()).toBe(1);
+    // The inner gradient 2x is computed, but as a constant of the outer transform: d/dx of it is 0.
+    const [outer] = grad((x: Tensor) => noGrad(() => grad(square)(x))[0]!.mul(x).sum())(tensor([3]));
+    expect(outer!.item()).toBe(6); // d/dx (c·x) with c = 2·3
   });
 });
