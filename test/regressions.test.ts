@@ -3,7 +3,10 @@
  * null gradient, zeros, stale gradients) before its fix.
  */
 import { describe, expect, it } from 'vitest';
-import { broadcastTo, cast, grad, isGradEnabled, noGrad, pow, reshape, tensor, transpose, valueAndGrad } from '../src/index.js';
+import {
+  Adam, SGD, broadcastTo, cast, exp, grad, isGradEnabled, matmul, noGrad, pow, randn, reshape, tanh, tensor, transpose, valueAndGrad,
+} from '../src/index.js';
+import { restoreParameters } from '../src/io/checkpoint.js';
 import type { Tensor } from '../src/index.js';
 
 /** d/da and d/de of Σ pow(a, e) by reverse mode. */
@@ -126,5 +129,92 @@ describe('grad(f) inside noGrad computes the gradient (a function transform, as 
     // The inner gradient 2x is computed, but as a constant of the outer transform: d/dx of it is 0.
     const [outer] = grad((x: Tensor) => noGrad(() => grad(square)(x))[0]!.mul(x).sum())(tensor([3]));
     expect(outer!.item()).toBe(6); // d/dx (c·x) with c = 2·3
+  });
+});
+
+describe('a version counter: a saved tensor changed in place makes backward throw (PyTorch\'s error)', () => {
+  const setup = () => {
+    const W1 = randn([3, 4], { seed: 1, requiresGrad: true, name: 'W1' });
+    const X = randn([2, 3], { seed: 2 });
+    const loss = tanh(matmul(X, W1)).sum();
+    return { W1, X, loss };
+  };
+
+  it('an optimizer step, then a second backward with retainGraph, names the tensor, versions and op', () => {
+    const { W1, loss } = setup();
+    loss.backward(undefined, { retainGraph: true });
+    new SGD([W1], { lr: 0.1 }).step();
+    expect(W1.version).toBe(1);
+    expect(() => loss.backward()).toThrow(
+      /^backward: one of the tensors needed for gradient computation has been modified by an inplace operation: W1 is at version 1; expected version 0 \(saved by matmul\)/,
+    );
+  });
+
+  it('the expected version is the one the op saw: two steps, forward, a third step', () => {
+    const { W1, X } = setup();
+    W1.grad = tensor(new Float64Array(12), { shape: [3, 4] });
+    const opt = new Adam([W1]);
+    opt.step();
+    opt.step();
+    const loss = matmul(X, W1).sum();
+    opt.step();
+    expect(() => loss.backward()).toThrow(/W1 is at version 3; expected version 2 \(saved by matmul\)/);
+  });
+
+  it('a forward after the step is fine (the usual loop), and gradients are right', () => {
+    const { W1, X } = setup();
+    const opt = new SGD([W1], { lr: 0.1 });
+    for (let i = 0; i < 3; i++) {
+      opt.zeroGrad();
+      matmul(X, W1).sum().backward();
+      opt.step();
+    }
+    expect(W1.version).toBe(3);
+    const colSums = X.sum(0).toArray() as number[]; // d/dW1[i][j] of Σ X·W1 is Σ_r X[r][i]
+    (W1.grad!.toArray() as number[][]).forEach((row, i) => row.forEach((v) => expect(v).toBeCloseTo(colSums[i]!, 14)));
+  });
+
+  it('views share the version: a reshape, detach or grad() argument of the changed tensor', () => {
+    const w = tensor([1, 2, 3, 4], { requiresGrad: true, name: 'w' });
+    const viaView = reshape(w, [2, 2]).mul(2).sum();
+    const viaDetach = w.detach().mul(w).sum();
+    w.storage[0] = 9;
+    w.markModified();
+    // The first record met is mul's, whose input is the (unnamed) view.
+    expect(() => viaView.backward()).toThrow(/\[2,2\] \(input 0 of mul\) is at version 1; expected version 0 \(saved by mul\)/);
+    expect(() => viaDetach.backward()).toThrow(/version 1; expected version 0 \(saved by mul\)/);
+    // Marking the view marks the base.
+    const v = reshape(w, [2, 2]);
+    v.markModified();
+    expect(w.version).toBe(2);
+  });
+
+  it('an unnamed tensor, and a changed output that the VJP reads (exp saves y), are named by position', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = exp(x);
+    y.markModified();
+    expect(() => y.backward(tensor([1, 1]))).toThrow(/an unnamed float64 tensor \[2\] \(the output of exp\) is at version 1; expected version 0 \(saved by exp\)/);
+    const z = tensor([3], { requiresGrad: true });
+    const l2 = z.mul(z).sum();
+    z.markModified();
+    expect(() => l2.backward()).toThrow(/an unnamed float64 tensor \[1\] \(input 0 of mul\)/);
+  });
+
+  it('grad() checks too, and says grad:', () => {
+    const w = tensor([2], { requiresGrad: true, name: 'w' });
+    expect(() => grad((x: Tensor) => {
+      const y = x.mul(w).sum();
+      w.markModified();
+      return y;
+    })(tensor([1]))).toThrow(/^grad: one of the tensors .* w is at version 1; expected version 0 \(saved by mul\)/);
+  });
+
+  it('loading a checkpoint into a parameter bumps its version', () => {
+    const w = tensor([1, 2], { requiresGrad: true, name: 'w' });
+    const loss = w.mul(w).sum();
+    const params = new Map([['w', { shape: [2], dtype: 'float64' as const, values: new Float64Array([5, 6]) }]]);
+    restoreParameters([['w', w]], { params, meta: {} } as never);
+    expect(w.toArray()).toEqual([5, 6]);
+    expect(() => loss.backward()).toThrow(/w is at version 1; expected version 0/);
   });
 });

@@ -30,7 +30,7 @@ export function valueAndGrad(f: ScalarFn, argnums?: number | readonly number[]):
     // Arguments that are not tracked become fresh leaves sharing their storage.
     const inputs = args.map((a, i) => {
       if (!which.includes(i) || a.requiresGrad) return a;
-      const leaf = new Tensor(a.storage, a.shape);
+      const leaf = a.shareVersion(new Tensor(a.storage, a.shape));
       leaf.requiresGrad = true;
       leaf.name = a.name;
       return leaf;
@@ -58,7 +58,7 @@ export function valueAndGrad(f: ScalarFn, argnums?: number | readonly number[]):
     if (value.requiresGrad) {
       const seed = allocate(value.dtype, 1);
       seed[0] = 1;
-      found = runBackward([value], [new Tensor(seed, value.shape)], { createGraph, retainGraph: createGraph, targets });
+      found = runBackward([value], [new Tensor(seed, value.shape)], { createGraph, retainGraph: createGraph, targets, caller: 'grad' });
     }
     const grads = targets.map((t) => found.get(t) ?? new Tensor(allocate(t.dtype, t.size), t.shape));
     return { value: createGraph ? value : value.detach(), grads };
