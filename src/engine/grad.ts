@@ -3,6 +3,7 @@ import { allocate } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { runBackward } from './backward.js';
+import { copyTangents, forwardMode } from './forward.js';
 import { gradMode } from './mode.js';
 
 /** A function of tensors returning a scalar (size-1) tensor: what grad and valueAndGrad differentiate. */
@@ -32,6 +33,7 @@ export function valueAndGrad(f: ScalarFn, argnums?: number | readonly number[]):
       const leaf = new Tensor(a.storage, a.shape);
       leaf.requiresGrad = true;
       leaf.name = a.name;
+      if (forwardMode.depth !== 0) copyTangents(a, leaf); // inside jvp: the leaf carries a's tangents
       return leaf;
     });
     const createGraph = gradMode.enabled && gradMode.transformDepth > 0;
@@ -55,7 +57,9 @@ export function valueAndGrad(f: ScalarFn, argnums?: number | readonly number[]):
       found = runBackward([value], [new Tensor(seed, value.shape)], { createGraph, retainGraph: createGraph, targets });
     }
     const grads = targets.map((t) => found.get(t) ?? new Tensor(allocate(t.dtype, t.size), t.shape));
-    return { value: createGraph ? value : value.detach(), grads };
+    const detached = createGraph ? value : value.detach();
+    if (forwardMode.depth !== 0 && detached !== value) copyTangents(value, detached);
+    return { value: detached, grads };
   };
 }
 
