@@ -28,6 +28,12 @@ export { mseLoss } from './ops/loss.js';
 export { where } from './ops/where.js';
 export type { Operand } from './ops/operand.js';
 export type { ClassLabels } from './ops/labels.js';
+export { getItem, setItem, addAt, take, gather, slice, boolMask } from './ops/indexing.js';
+export type { FlatIndexAttrs } from './ops/indexing.js';
+export type { IndexItem, Slice, BoolMask, NestedBool, NestedIndex } from './ops/index-resolve.js';
+export type { IndexLike } from './ops/indices.js';
+export { concat, stack, squeeze, expandDims, flatten } from './ops/join.js';
+export type { ConcatAttrs } from './ops/join.js';
 export { PRIMITIVES } from './ops/registry.js';
 export type { OpName } from './ops/registry.js';
 

@@ -17,6 +17,10 @@ import type { CrossEntropyOptions } from './softmax.js';
 import { logSoftmax, softmax, softmaxCrossEntropy } from './softmax.js';
 import type { ClassLabels } from './labels.js';
 import * as U from './unary.js';
+import type { IndexItem } from './index-resolve.js';
+import type { IndexLike } from './indices.js';
+import * as I from './indexing.js';
+import * as J from './join.js';
 
 declare module '../tensor.js' {
   /** The op methods, added to Tensor's prototype below. */
@@ -73,6 +77,24 @@ declare module '../tensor.js' {
     softmaxCrossEntropy(target: Tensor | ClassLabels, options?: CrossEntropyOptions): Tensor;
     /** Method form of {@link mseLoss}: this is the prediction. */
     mseLoss(target: Tensor, options?: { reduction?: 'mean' | 'sum' }): Tensor;
+    /** numpy's `a[i, j, ...]`: {@link getItem} with the items as arguments (`x.at(0, ':', null)`). */
+    at(...items: IndexItem[]): Tensor;
+    /** Method form of {@link getItem}: numpy's `a[items]`. */
+    getItem(items: readonly IndexItem[] | IndexItem): Tensor;
+    /** Method form of {@link setItem}: numpy's `a[items] = value`, returning a new tensor. */
+    setItem(items: readonly IndexItem[] | IndexItem, value: Operand): Tensor;
+    /** Method form of {@link addAt}: numpy's `np.add.at(a, items, value)`, returning a new tensor. */
+    addAt(items: readonly IndexItem[] | IndexItem, value: Operand): Tensor;
+    /** Method form of {@link take}: entries at `indices` along `axis` (flattened without one). */
+    take(indices: IndexLike, axis?: number): Tensor;
+    /** Method form of {@link gather}: numpy's take_along_axis. */
+    gather(indices: IndexLike, axis: number): Tensor;
+    /** Method form of {@link squeeze}: drop size-1 axes. */
+    squeeze(axis?: number | readonly number[]): Tensor;
+    /** Method form of {@link expandDims}: insert size-1 axes. */
+    expandDims(axis: number | readonly number[]): Tensor;
+    /** Method form of {@link flatten}: the values as a 1-d tensor. */
+    flatten(): Tensor;
     /**
      * Reverse mode: accumulates d(this)/d(leaf) into `.grad` of every leaf with requiresGrad.
      * A non-scalar tensor needs `gradient` of its own shape.
@@ -110,5 +132,14 @@ P.softmax = function (axis) { return softmax(this, axis); };
 P.logSoftmax = function (axis) { return logSoftmax(this, axis); };
 P.softmaxCrossEntropy = function (target, options) { return softmaxCrossEntropy(this, target, options); };
 P.mseLoss = function (target, options) { return mseLoss(this, target, options); };
+P.at = function (...items) { return I.getItem(this, items); };
+P.getItem = function (items) { return I.getItem(this, items); };
+P.setItem = function (items, value) { return I.setItem(this, items, value); };
+P.addAt = function (items, value) { return I.addAt(this, items, value); };
+P.take = function (indices, axis) { return I.take(this, indices, axis); };
+P.gather = function (indices, axis) { return I.gather(this, indices, axis); };
+P.squeeze = function (axis) { return J.squeeze(this, axis); };
+P.expandDims = function (axis) { return J.expandDims(this, axis); };
+P.flatten = function () { return J.flatten(this); };
 P.backward = function (gradient, options) { backward(this, gradient, options); };
 P.tape = function () { return tape(this); };

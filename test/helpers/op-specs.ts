@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import type { OpName, Tensor } from '../../src/index.js';
 import * as T from '../../src/index.js';
+import { randomItems } from './index-arb.js';
 
 export type Domain = (u: number, rng: () => number) => number;
 export const anyReal: Domain = (u) => 4 * u - 2;
@@ -168,5 +169,34 @@ export const OP_SPECS = {
         apply: (a: Tensor, b: Tensor) => T.where(mask, a, b), label: `where ${JSON.stringify(shape)}`,
       };
     }),
+  },
+  gatherFlat: {
+    // Through getItem: random numpy index tuples (ints, slices, newaxis, ellipsis, arrays, masks).
+    cases: fc.record({ shape: shapeArb, seed: seedArb }).map(({ shape, seed }) => {
+      const rng = seedrandom(String(seed));
+      const items = randomItems(shape, rng);
+      return { inputs: [filled(shape, anyReal, rng)], apply: (t: Tensor) => T.getItem(t, items), label: `getItem ${JSON.stringify(shape)} ${JSON.stringify(items)}` };
+    }),
+  },
+  scatterAddFlat: {
+    // Random offsets with repeats, so repeated positions must add up.
+    cases: fc.record({ shape: shapeArb, n: fc.integer({ min: 1, max: 6 }), seed: seedArb }).map(({ shape, n, seed }) => {
+      const rng = seedrandom(String(seed));
+      const size = shape.reduce((p, d) => p * d, 1);
+      const offsets = Int32Array.from({ length: n }, () => Math.floor(rng() * size));
+      return {
+        inputs: [filled([n], anyReal, rng)], label: `scatterAddFlat ${JSON.stringify(shape)} ${offsets.join(',')}`,
+        apply: (t: Tensor) => T.applyOp(T.PRIMITIVES.scatterAddFlat, [t], { offsets, shape }),
+      };
+    }),
+  },
+  concat: {
+    cases: fc.record({ shape: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), parts: fc.integer({ min: 1, max: 3 }), seed: seedArb })
+      .map(({ shape, parts, seed }) => {
+        const rng = seedrandom(String(seed));
+        const axis = Math.floor(rng() * shape.length);
+        const inputs = Array.from({ length: parts }, () => filled(shape.map((d, i) => (i === axis ? 1 + Math.floor(rng() * 3) : d)), anyReal, rng));
+        return { inputs, apply: (...xs: Tensor[]) => T.concat(xs, axis), label: `concat ${inputs.map((x) => JSON.stringify(x.shape)).join(' ')} axis ${axis}` };
+      }),
   },
 } satisfies Record<OpName, OpSpec>;
