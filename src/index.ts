@@ -21,6 +21,8 @@ export { sum, mean, max } from './ops/reduce.js';
 export type { Axis, ReduceAttrs } from './ops/reduce.js';
 export { reshape, transpose, broadcastTo, sumTo, cast } from './ops/shape-ops.js';
 export { matmul, matmulNT, matmulTN } from './ops/matmul.js';
+export type { MatmulOptions } from './ops/matmul.js';
+export { dot, outer } from './ops/products.js';
 export { softmax, logSoftmax, softmaxCrossEntropy } from './ops/softmax.js';
 export type { CrossEntropyOptions, AxisAttrs, CrossEntropyAttrs } from './ops/softmax.js';
 export type { MatmulAttrs } from './ops/matmul.js';
@@ -34,6 +36,10 @@ export type { IndexItem, Slice, BoolMask, NestedBool, NestedIndex } from './ops/
 export type { IndexLike } from './ops/indices.js';
 export { concat, stack, squeeze, expandDims, flatten } from './ops/join.js';
 export type { ConcatAttrs } from './ops/join.js';
+export { square, cosh, sinh, log1p, expm1, softplus, leakyRelu, elu } from './ops/unary-extra.js';
+export { maximum, minimum, clip, clamp } from './ops/minmax.js';
+export { min, argmax, argmin, variance, std, logSumExp, norm } from './ops/reduce-extra.js';
+export type { ArgAttrs, VarianceOptions } from './ops/reduce-extra.js';
 export { PRIMITIVES } from './ops/registry.js';
 export type { OpName } from './ops/registry.js';
 

@@ -21,6 +21,12 @@ import type { IndexItem } from './index-resolve.js';
 import type { IndexLike } from './indices.js';
 import * as I from './indexing.js';
 import * as J from './join.js';
+import * as M from './minmax.js';
+import { dot, outer } from './products.js';
+import * as R from './reduce-extra.js';
+import type { VarianceOptions } from './reduce-extra.js';
+import * as X from './unary-extra.js';
+import type { MatmulOptions } from './matmul.js';
 
 declare module '../tensor.js' {
   /** The op methods, added to Tensor's prototype below. */
@@ -51,8 +57,8 @@ declare module '../tensor.js' {
     sigmoid(): Tensor;
     /** Method form of {@link relu}. */
     relu(): Tensor;
-    /** Method form of {@link matmul}: `[m,k]@[k,n]` or batched `[...,m,k]@[k,n]`. */
-    matmul(b: Tensor): Tensor;
+    /** Method form of {@link matmul}: numpy's matmul rules (1-d operands, batches on both sides). */
+    matmul(b: Tensor, options?: MatmulOptions): Tensor;
     /** Method form of {@link sum}: over `axis` (all when omitted). */
     sum(axis?: Axis, keepDims?: boolean): Tensor;
     /** Method form of {@link mean}: over `axis` (all when omitted). */
@@ -95,6 +101,48 @@ declare module '../tensor.js' {
     expandDims(axis: number | readonly number[]): Tensor;
     /** Method form of {@link flatten}: the values as a 1-d tensor. */
     flatten(): Tensor;
+    /** Method form of {@link square}: x². */
+    square(): Tensor;
+    /** Method form of {@link cosh}. */
+    cosh(): Tensor;
+    /** Method form of {@link sinh}. */
+    sinh(): Tensor;
+    /** Method form of {@link log1p}: log(1 + x). */
+    log1p(): Tensor;
+    /** Method form of {@link expm1}: eˣ − 1. */
+    expm1(): Tensor;
+    /** Method form of {@link softplus}: log(1 + eˣ), stable. */
+    softplus(): Tensor;
+    /** Method form of {@link leakyRelu} (slope 0.01 by default). */
+    leakyRelu(slope?: number): Tensor;
+    /** Method form of {@link elu} (α = 1 by default). */
+    elu(alpha?: number): Tensor;
+    /** Method form of {@link maximum}: element-wise max, broadcasting. */
+    maximum(b: Operand): Tensor;
+    /** Method form of {@link minimum}: element-wise min, broadcasting. */
+    minimum(b: Operand): Tensor;
+    /** Method form of {@link clip}: limit to [min, max]. */
+    clip(min?: Operand | null, max?: Operand | null): Tensor;
+    /** Method form of {@link clamp} (the same op as clip). */
+    clamp(min?: Operand | null, max?: Operand | null): Tensor;
+    /** Method form of {@link min}: over `axis` (all when omitted). */
+    min(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Method form of {@link argmax}: flattened when `axis` is omitted. */
+    argmax(axis?: number, keepDims?: boolean): Tensor;
+    /** Method form of {@link argmin}: flattened when `axis` is omitted. */
+    argmin(axis?: number, keepDims?: boolean): Tensor;
+    /** Method form of {@link variance} (correction 0 by default, like numpy). */
+    var(axis?: Axis, options?: VarianceOptions): Tensor;
+    /** Method form of {@link std} (correction 0 by default, like numpy). */
+    std(axis?: Axis, options?: VarianceOptions): Tensor;
+    /** Method form of {@link logSumExp}. */
+    logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Method form of {@link norm}: L2 / Frobenius. */
+    norm(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Method form of {@link dot}: numpy's dot. */
+    dot(b: Tensor): Tensor;
+    /** Method form of {@link outer}: the outer product of 1-d tensors. */
+    outer(b: Tensor): Tensor;
     /**
      * Reverse mode: accumulates d(this)/d(leaf) into `.grad` of every leaf with requiresGrad.
      * A non-scalar tensor needs `gradient` of its own shape.
@@ -119,7 +167,7 @@ P.abs = function () { return U.abs(this); };
 P.tanh = function () { return U.tanh(this); };
 P.sigmoid = function () { return U.sigmoid(this); };
 P.relu = function () { return U.relu(this); };
-P.matmul = function (b) { return matmul(this, b); };
+P.matmul = function (b, options) { return matmul(this, b, options); };
 P.sum = function (axis, keepDims) { return sum(this, axis, keepDims); };
 P.mean = function (axis, keepDims) { return mean(this, axis, keepDims); };
 P.max = function (axis, keepDims) { return max(this, axis, keepDims); };
@@ -141,5 +189,26 @@ P.gather = function (indices, axis) { return I.gather(this, indices, axis); };
 P.squeeze = function (axis) { return J.squeeze(this, axis); };
 P.expandDims = function (axis) { return J.expandDims(this, axis); };
 P.flatten = function () { return J.flatten(this); };
+P.square = function () { return X.square(this); };
+P.cosh = function () { return X.cosh(this); };
+P.sinh = function () { return X.sinh(this); };
+P.log1p = function () { return X.log1p(this); };
+P.expm1 = function () { return X.expm1(this); };
+P.softplus = function () { return X.softplus(this); };
+P.leakyRelu = function (slope) { return X.leakyRelu(this, slope); };
+P.elu = function (alpha) { return X.elu(this, alpha); };
+P.maximum = function (b) { return M.maximum(this, b); };
+P.minimum = function (b) { return M.minimum(this, b); };
+P.clip = function (lo, hi) { return M.clip(this, lo, hi); };
+P.clamp = function (lo, hi) { return M.clamp(this, lo, hi); };
+P.min = function (axis, keepDims) { return R.min(this, axis, keepDims); };
+P.argmax = function (axis, keepDims) { return R.argmax(this, axis, keepDims); };
+P.argmin = function (axis, keepDims) { return R.argmin(this, axis, keepDims); };
+P.var = function (axis, options) { return R.variance(this, axis, options); };
+P.std = function (axis, options) { return R.std(this, axis, options); };
+P.logSumExp = function (axis, keepDims) { return R.logSumExp(this, axis, keepDims); };
+P.norm = function (axis, keepDims) { return R.norm(this, axis, keepDims); };
+P.dot = function (b) { return dot(this, b); };
+P.outer = function (b) { return outer(this, b); };
 P.backward = function (gradient, options) { backward(this, gradient, options); };
 P.tape = function () { return tape(this); };

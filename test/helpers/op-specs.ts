@@ -199,4 +199,26 @@ export const OP_SPECS = {
         return { inputs, apply: (...xs: Tensor[]) => T.concat(xs, axis), label: `concat ${inputs.map((x) => JSON.stringify(x.shape)).join(' ')} axis ${axis}` };
       }),
   },
+  square: { cases: unary(T.square, anyReal, 'square') },
+  cosh: { cases: unary(T.cosh, anyReal, 'cosh') },
+  sinh: { cases: unary(T.sinh, anyReal, 'sinh') },
+  log1p: { cases: unary(T.log1p, (u) => 3 * u - 0.7, 'log1p') },
+  expm1: { cases: unary(T.expm1, anyReal, 'expm1') },
+  softplus: { cases: unary(T.softplus, (u) => 8 * u - 4, 'softplus') },
+  maximum: { cases: binary(T.maximum, anyReal, anyReal, 'maximum') },
+  minimum: { cases: binary(T.minimum, anyReal, anyReal, 'minimum') },
+  argmax: { cases: axisCase(T.argmax, 'argmax'), differentiable: false },
+  argmin: { cases: axisCase(T.argmin, 'argmin'), differentiable: false },
+  batchMatmul: {
+    cases: fc.record({ batch: fc.integer({ min: 1, max: 3 }), m: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 1, max: 3 }), transA: fc.boolean(), transB: fc.boolean(), seed: seedArb })
+      .map(({ batch, m, k, n, transA, transB, seed }) => {
+        const rng = seedrandom(String(seed));
+        const a = filled(transA ? [batch, k, m] : [batch, m, k], anyReal, rng);
+        const b = filled(transB ? [batch, n, k] : [batch, k, n], anyReal, rng);
+        return {
+          inputs: [a, b], label: `batchMatmul ${batch}x${m}x${k}x${n} transA ${transA} transB ${transB}`,
+          apply: (x: Tensor, y: Tensor) => T.applyOp(T.PRIMITIVES.batchMatmul, [x, y], { transA, transB }),
+        };
+      }),
+  },
 } satisfies Record<OpName, OpSpec>;
