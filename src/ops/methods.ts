@@ -8,6 +8,8 @@ import { Tensor } from '../tensor.js';
 import type { List } from 'immutable';
 import * as A from './arithmetic.js';
 import { mseLoss } from './loss.js';
+import { binaryCrossEntropyWithLogits } from './loss-bce.js';
+import type { BceOptions } from './loss-bce.js';
 import { matmul } from './matmul.js';
 import type { Operand } from './operand.js';
 import type { Axis } from './reduce.js';
@@ -82,7 +84,7 @@ declare module '../tensor.js' {
     /** Method form of {@link softmaxCrossEntropy}: these are the logits. */
     softmaxCrossEntropy(target: Tensor | ClassLabels, options?: CrossEntropyOptions): Tensor;
     /** Method form of {@link mseLoss}: this is the prediction. */
-    mseLoss(target: Tensor, options?: { reduction?: 'mean' | 'sum' }): Tensor;
+    mseLoss(target: Tensor, options?: { reduction?: 'mean' | 'sum' | 'none' }): Tensor;
     /** numpy's `a[i, j, ...]`: {@link getItem} with the items as arguments (`x.at(0, ':', null)`). */
     at(...items: IndexItem[]): Tensor;
     /** Method form of {@link getItem}: numpy's `a[items]`. */
@@ -101,6 +103,8 @@ declare module '../tensor.js' {
     expandDims(axis: number | readonly number[]): Tensor;
     /** Method form of {@link flatten}: the values as a 1-d tensor. */
     flatten(): Tensor;
+    /** Method form of {@link binaryCrossEntropyWithLogits}: these are the logits. */
+    binaryCrossEntropyWithLogits(targets: Tensor, options?: BceOptions): Tensor;
     /** Method form of {@link square}: x². */
     square(): Tensor;
     /** Method form of {@link cosh}. */
@@ -189,6 +193,7 @@ P.gather = function (indices, axis) { return I.gather(this, indices, axis); };
 P.squeeze = function (axis) { return J.squeeze(this, axis); };
 P.expandDims = function (axis) { return J.expandDims(this, axis); };
 P.flatten = function () { return J.flatten(this); };
+P.binaryCrossEntropyWithLogits = function (targets, options) { return binaryCrossEntropyWithLogits(this, targets, options); };
 P.square = function () { return X.square(this); };
 P.cosh = function () { return X.cosh(this); };
 P.sinh = function () { return X.sinh(this); };

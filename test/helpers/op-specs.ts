@@ -221,4 +221,16 @@ export const OP_SPECS = {
         };
       }),
   },
+  softmaxCrossEntropyRows: {
+    cases: fc.record({ shape: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), seed: seedArb }).map(({ shape, seed }) => {
+      const rng = seedrandom(String(seed));
+      const axis = Math.floor(rng() * shape.length);
+      const target = T.softmax(filled(shape, anyReal, rng), axis).detach(); // a distribution: both inputs get gradients
+      return {
+        inputs: [filled(shape, anyReal, rng), target],
+        apply: (z: Tensor, t: Tensor) => T.applyOp(T.PRIMITIVES.softmaxCrossEntropyRows, [z, t], { axis }),
+        label: `softmaxCrossEntropyRows ${JSON.stringify(shape)} axis ${axis}`,
+      };
+    }),
+  },
 } satisfies Record<OpName, OpSpec>;
