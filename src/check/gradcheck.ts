@@ -2,6 +2,8 @@
  * `gradcheck`: an analytical gradient (autodiff, or a user's backward) against float64 central
  * differences, element by element for small inputs and sampled plus searched for large ones.
  */
+import { checkNumericOptions, checkReport } from './arguments.js';
+import { show } from '../validate.js';
 import { tensor } from '../creation.js';
 import { valueAndGrad } from '../engine/grad.js';
 import { noGrad } from '../engine/mode.js';
@@ -253,7 +255,8 @@ export function gradcheck(f: (...args: never[]) => Tensor, inputs: CheckInputs, 
  */
 export function runGradcheck(fn: string, f: (...args: never[]) => Tensor, inputs: CheckInputs, options: GradcheckOptions): GradcheckReport {
   const start = performance.now();
-  if (typeof f !== 'function') throw new Error(`${fn}: f must be a function`);
+  if (typeof f !== 'function') throw new Error(`${fn}: f must be a function, got ${show(f)}`);
+  checkNumericOptions(fn, options);
   const { names, tensors, call } = nameInputs(f, inputs);
   tensors.forEach((t, i) => checkTensor(fn, names[i]!, t));
   const y0 = output(fn, noGrad(() => call(tensors)));
@@ -309,6 +312,7 @@ function cellName(r: GradcheckInputReport, w: WorstElement): string {
  * console.log(formatGradcheck(gradcheck((x: Tensor) => x.tanh().sum(), [tensor([0.1, 2])])));
  */
 export function formatGradcheck(report: GradcheckReport): string {
+  checkReport('formatGradcheck', report, 'inputs');
   const bad = report.inputs.filter((r) => !r.ok);
   const first = bad[0];
   const tolText = first ?? report.inputs[0];

@@ -3,6 +3,7 @@
  * installs it behind `gemm` for the products large enough to pay for the call; everywhere else
  * (browsers, bundlers, a failed build) the TypeScript kernels stay in place.
  */
+import { expectOptions } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
 import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
@@ -175,18 +176,24 @@ export function kernelInfo(): KernelInfo {
  * ```
  */
 export function configureKernels(options: NativeOptions & { smallWork?: number }): KernelInfo {
+  expectOptions('configureKernels', options, ['variant', 'threads', 'threadFlops', 'maxSlabs', 'contentionGuard', 'smallWork']);
+  if (options === undefined) throw new Error('configureKernels: options are required, e.g. { variant: \'avx2\' }');
   if (options.variant === 'reference') {
     setGemmKernel(gemmReference);
     nativeInstalled = false;
     return kernelInfo();
   }
-  if (!addon) throw new Error(`configureKernels: native kernels unavailable (${reason})`);
+  if (!addon) throw new Error(`configureKernels: native kernels unavailable (${reason}), cannot apply ${JSON.stringify(options)}`);
   const { smallWork: small, ...rest } = options;
   if (small !== undefined) {
     if (!(small >= 0)) throw new Error(`configureKernels: smallWork must be ≥ 0, got ${small}`);
     smallWork = small;
   }
-  addon.configure(rest);
+  try {
+    addon.configure(rest);
+  } catch (e) {
+    throw new Error(`configureKernels: ${(e as Error).message} (options ${JSON.stringify(rest)})`);
+  }
   setGemmKernel(nativeGemm);
   nativeInstalled = true;
   return kernelInfo();

@@ -1,4 +1,5 @@
 /** A small dependency-free SVG line-plot writer for training curves and the seed 004 fitted curve. */
+import { expectFinite, expectInteger, show } from '../validate.js';
 
 /** One line of a plot: points (x[i], y[i]); non-finite points break the line. */
 export interface Series {
@@ -42,6 +43,9 @@ function escapeXml(s: string): string {
  * ```
  */
 export function niceTicks(lo: number, hi: number, target = 6): number[] {
+  expectFinite('niceTicks', 'lo', lo);
+  expectFinite('niceTicks', 'hi', hi);
+  expectInteger('niceTicks', 'target', target, 1);
   if (!(hi > lo)) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     return niceTicks(lo - pad, hi + pad, target);
@@ -83,6 +87,9 @@ function extent(series: readonly Series[], key: 'x' | 'y'): [number, number] {
  * ```
  */
 export function linePlot(options: PlotOptions): string {
+  if (options === null || typeof options !== 'object' || !Array.isArray(options.series)) {
+    throw new Error(`linePlot: options must be an object with a series list, got ${show(options)}`);
+  }
   const { title, xLabel = '', yLabel = '', series, width = 640, height = 420, equalAspect = false } = options;
   for (const s of series) {
     if (s.x.length !== s.y.length) throw new Error(`linePlot: series '${s.label}' has ${s.x.length} x values and ${s.y.length} y values`);
