@@ -137,7 +137,13 @@ const powOp = binaryOp({
   ],
 });
 
-/** d(aᵉ)/da: constant exponents 0, 1 and 2 get exact shortcuts (so 0·0⁻¹ never makes a NaN). */
+/**
+ * d(aᵉ)/da = e·a^(e−1). Constant scalar exponents 0, 1 and 2 get exact shortcuts. Elsewhere, where
+ * a = 0 and e = 0 the formula is 0·0⁻¹ = NaN; PyTorch takes 0 there. The exponent inside the power
+ * is replaced by 1 at exactly those places (a `where` before the power, so higher orders stay
+ * finite too): e·a^(1−1) = 0·1 = 0, while every other place keeps the honest e·a^(e−1) (including
+ * 0^0.5 → ∞ and the mixed second derivative a^(e−1) at e = 0, a ≠ 0).
+ */
 function powBaseGrad(g: Tensor, a: Tensor, e: Tensor): Tensor {
   // Only a constant exponent: one that varies (requiresGrad, or a tangent in forward mode) needs
   // the general formula so that derivatives with respect to e see it.
@@ -147,7 +153,8 @@ function powBaseGrad(g: Tensor, a: Tensor, e: Tensor): Tensor {
     if (value === 1) return g;
     if (value === 2) return mul(g, mul(a, 2));
   }
-  return mul(mul(g, e), pow(a, sub(e, 1)));
+  const zeroZero = mul(equalMask(a, 0), equalMask(e, 0));
+  return mul(mul(g, e), pow(a, sub(where(zeroZero, 1, e), 1)));
 }
 
 /**

@@ -17,7 +17,7 @@ import { Tensor } from '../tensor.js';
 import { div, mul, reluBackward, sigmoidBackward, tanhBackward } from './arithmetic.js';
 import { expectTensor } from './operand.js';
 
-interface UnarySpec {
+export interface UnarySpec {
   name: string;
   /** Computes `r` from `x`. */
   body: string;
@@ -25,7 +25,8 @@ interface UnarySpec {
   vjp?(g: Tensor, x: Tensor, y: Tensor, ctx: VjpContext<undefined>): Tensor;
 }
 
-function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Tensor) => Tensor } {
+/** Declares a unary element-wise op: the kernel from a one-line body, its VJP and formula. */
+export function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Tensor) => Tensor } {
   const kernel = unaryKernel(spec.body);
   const def: OpDef<undefined> = {
     name: spec.name,
