@@ -86,6 +86,14 @@ const batchMatmulOp: OpDef<MatmulAttrs> = {
       : transB ? batchProduct(g, a, true, transA) : batchProduct(a, g, !transA, false);
     return [ga, gb];
   },
+  // Bilinear, batch by batch: op(dA)·op(B) + op(A)·op(dB).
+  jvp(ctx, [ta, tb]) {
+    const [a, b] = ctx.inputs as [Tensor, Tensor];
+    const { transA, transB } = ctx.attrs;
+    const da = ta ? batchProduct(ta, b, transA, transB) : null;
+    const db = tb ? batchProduct(a, tb, transA, transB) : null;
+    return da === null ? db : db === null ? da : add(da, db);
+  },
 };
 
 /** op(a[i])·op(b[i]) for every i, as a recorded primitive (a and b 3-d with one batch size, one dtype). */

@@ -159,6 +159,14 @@ const softmaxCrossEntropyRowsOp: OpDef<CrossEntropyRowsAttrs> = {
     const gt = ctx.needsGrad[1] ? mul(neg(logSoftmax(z, axis)), gk) : null;
     return [gz, gt];
   },
+  // One value per row: Σ over the class axis of ∂loss/∂z·t_z + ∂loss/∂t·t_t (softmax recorded).
+  jvp(ctx, [tz, tt]) {
+    const [z, t] = ctx.inputs as [Tensor, Tensor];
+    const { axis } = ctx.attrs;
+    const dz = tz ? sum(mul(sub(mul(softmax(z, axis), sum(t, axis, true)), t), tz), axis) : null;
+    const dt = tt ? sum(mul(neg(logSoftmax(z, axis)), tt), axis) : null;
+    return dz === null ? dt : dt === null ? dz : add(dz, dt);
+  },
 };
 
 function savedProbs(logp: Float64Array, like: Tensor): Tensor {
