@@ -25,7 +25,8 @@ export class Tensor {
   readonly id: number = nextId++;
   /**
    * The live buffer (no copy). Treat it as read-only: only optimizers write into a leaf
-   * parameter's storage, outside any recorded computation. {@link Tensor.data} returns a copy.
+   * parameter's storage, outside any recorded computation, and then call
+   * {@link Tensor.markModified}. {@link Tensor.data} returns a copy.
    */
   readonly storage: FloatArray;
   readonly shape: Shape;
@@ -36,6 +37,11 @@ export class Tensor {
   /** The record of the op that produced this tensor; null for leaves (inputs, parameters). */
   node: TapeNode | null = null;
   private tracked = false;
+  /**
+   * @internal The version counter, shared with every view of the same buffer (reshape, detach);
+   * null until a view is taken or the buffer is marked modified (so fresh tensors allocate none).
+   */
+  versionCell: { value: number } | null = null;
 
   constructor(storage: FloatArray, shape: Shape) {
     this.storage = storage;
@@ -69,6 +75,38 @@ export class Tensor {
   attachNode(node: TapeNode): void {
     this.node = node;
     this.tracked = true;
+  }
+
+  /**
+   * How many times the buffer was marked modified in place ({@link Tensor.markModified}); shared
+   * with views. Backward compares it with the version each op saw, as PyTorch's `_version`.
+   */
+  get version(): number {
+    return this.versionCell === null ? 0 : this.versionCell.value;
+  }
+
+  /**
+   * Declares that `storage` was written in place (an optimizer step, a checkpoint load, your own
+   * loop): bumps the version shared with views, so a later backward through an op recorded before
+   * the write throws instead of returning gradients of values that are gone. Returns this.
+   * @example
+   * const w = tensor([1, 2], { requiresGrad: true, name: 'w' });
+   * const loss = w.mul(w).sum();
+   * w.storage[0] = 5;
+   * w.markModified();
+   * w.version; // 1; loss.backward() now throws "... w is at version 1; expected version 0 (saved by mul)"
+   */
+  markModified(): this {
+    if (this.versionCell === null) this.versionCell = { value: 0 };
+    this.versionCell.value++;
+    return this;
+  }
+
+  /** @internal Makes `view`, which shares this tensor's buffer, share its version counter too. */
+  shareVersion(view: Tensor): Tensor {
+    if (this.versionCell === null) this.versionCell = { value: 0 };
+    view.versionCell = this.versionCell;
+    return view;
   }
 
   /** True for tensors not produced by a recorded op. */
@@ -110,9 +148,9 @@ export class Tensor {
     this.grad = null;
   }
 
-  /** The same values, cut from the tape: a new leaf sharing storage, with requiresGrad false. */
+  /** The same values, cut from the tape: a new leaf sharing storage (and version), with requiresGrad false. */
   detach(): Tensor {
-    return new Tensor(this.storage, this.shape);
+    return this.shareVersion(new Tensor(this.storage, this.shape));
   }
 
   /** A one-line description: name, shape, dtype and (up to 64) values. */

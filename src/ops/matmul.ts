@@ -9,6 +9,7 @@ import type { OpDef } from '../engine/op.js';
 import { gemm } from '../kernels/gemm.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { add } from './arithmetic.js';
 import { expectTensor } from './operand.js';
 import { broadcastTo, cast, reshape } from './shape-ops.js';
 
@@ -37,6 +38,14 @@ const matmulOp: OpDef<MatmulAttrs> = {
     const gb = !ctx.needsGrad[1] ? null
       : transB ? product(g, a, true, transA) : product(a, g, !transA, false);
     return [ga, gb];
+  },
+  // Bilinear: d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB), each again a flagged product.
+  jvp(ctx, [ta, tb]) {
+    const [a, b] = ctx.inputs as [Tensor, Tensor];
+    const { transA, transB } = ctx.attrs;
+    const da = ta ? product(ta, b, transA, transB) : null;
+    const db = tb ? product(a, tb, transA, transB) : null;
+    return da === null ? db : db === null ? da : add(da, db);
   },
 };
 

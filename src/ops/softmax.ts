@@ -33,6 +33,12 @@ const softmaxOp: OpDef<AxisAttrs> = {
     const y = ctx.output;
     return [mul(y, sub(g, sum(mul(g, y), ctx.attrs.axis, true)))];
   },
+  // The Jacobian diag(y) − y·yᵀ is symmetric: the JVP is the VJP formula applied to the tangent.
+  jvp(ctx, [t]) {
+    if (!t) return null;
+    const y = ctx.output;
+    return mul(y, sub(t, sum(mul(t, y), ctx.attrs.axis, true)));
+  },
 };
 
 const logSoftmaxOp: OpDef<AxisAttrs> = {
@@ -47,6 +53,8 @@ const logSoftmaxOp: OpDef<AxisAttrs> = {
     // exp of the recorded output is softmax(x), still connected to x for higher orders.
     return [sub(g, mul(exp(ctx.output), sum(g, ctx.attrs.axis, true)))];
   },
+  // J = I − 1·softmax(x)ᵀ along the axis: J·t = t − Σ softmax(x)·t.
+  jvp: (ctx, [t]) => (t ? sub(t, sum(mul(exp(ctx.output), t), ctx.attrs.axis, true)) : null),
 };
 
 /**
@@ -98,6 +106,15 @@ const softmaxCrossEntropyOp: OpDef<CrossEntropyAttrs> = {
     }
     const gt = ctx.needsGrad[1] ? mul(neg(logSoftmax(z, axis)), gs) : null;
     return [gz, gt];
+  },
+  // A scalar: ⟨∂loss/∂z, t_z⟩ + ⟨∂loss/∂t, t_t⟩, from softmax(z) recorded (no saved constants).
+  jvp(ctx, [tz, tt]) {
+    const [z, t] = ctx.inputs as [Tensor, Tensor];
+    const { axis, scale } = ctx.attrs;
+    const dz = tz ? sum(mul(sub(mul(softmax(z, axis), sum(t, axis, true)), t), tz)) : null;
+    const dt = tt ? sum(mul(neg(logSoftmax(z, axis)), tt)) : null;
+    const d = dz === null ? dt : dt === null ? dz : add(dz, dt);
+    return d === null ? null : mul(d, scale);
   },
 };
 

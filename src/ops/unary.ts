@@ -5,6 +5,9 @@
  * own, so second derivatives work.
  * The saved output is the recorded result tensor itself, so a recorded backward (createGraph) that
  * uses it still differentiates through the forward op.
+ *
+ * Forward mode needs no rule of its own here: an element-wise op's Jacobian is diagonal, hence
+ * symmetric, so its JVP is its VJP line applied to the tangent (J·t = Jᵀ·t).
  */
 import { allocate } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
@@ -36,6 +39,11 @@ export function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Te
     },
     vjp(ctx, g) {
       return [spec.vjp!(g, ctx.inputs[0]!, ctx.output, ctx)];
+    },
+    // Diagonal Jacobian: the JVP is the VJP line applied to the tangent (see the module comment).
+    jvp(ctx, [t]) {
+      if (t === null || t === undefined) return null;
+      return spec.vjp!(t, ctx.inputs[0]!, ctx.output, { ...ctx, needsGrad: [true], createGraph: true });
     },
   };
   return { def, apply: (x) => applyOp(def, [expectTensor(spec.name, x)], undefined) };

@@ -75,6 +75,8 @@ export abstract class Optimizer {
         const state: Record<string, Float64Array> = {};
         for (const b of this.bufferNames) state[b] = this.buffers.get(b)!.get(name)!;
         this.update(p.storage, g.storage, state);
+        p.markModified(); // a graph recorded before this step can no longer be walked back
+
       }
     });
   }
