@@ -45,7 +45,7 @@ function limits(ax: Axes): { x: [number, number]; y: [number, number]; yDown: bo
 function ticksIn([a, b]: [number, number]): number[] {
   const lo = Math.min(a, b);
   const hi = Math.max(a, b);
-  return niceTicks(lo, hi, 5).filter((t) => t >= lo - 1e-9 * (hi - lo) && t <= hi + 1e-9 * (hi - lo));
+  return niceTicks(lo, hi, 7).filter((t) => t >= lo - 1e-9 * (hi - lo) && t <= hi + 1e-9 * (hi - lo));
 }
 
 /** One marker centred at (cx, cy) with diameter d pixels. */
