@@ -111,7 +111,14 @@ export function linePlot(options: PlotOptions): string {
   const margin = { left: 70, right: 20, top: 40, bottom: 55 };
   let xt = niceTicks(...(options.xRange ?? extent(series, 'x')));
   let yt = niceTicks(...(options.yRange ?? extent(series, 'y')));
-  if (options.xInteger && xt.some((t) => !Number.isInteger(t))) xt = xt.filter((t) => Number.isInteger(t));
+  if (options.xInteger && xt.some((t) => !Number.isInteger(t))) {
+    xt = xt.filter((t) => Number.isInteger(t));
+    // A single epoch leaves one whole tick: give it a neighbour on each side so the range is not empty.
+    if (xt.length < 2) {
+      const mid = xt[0] ?? Math.round(extent(series, 'x')[0]);
+      xt = [mid - 1, mid, mid + 1];
+    }
+  }
   if (options.xRange) xt = xt.filter((t) => t >= options.xRange![0] && t <= options.xRange![1]);
   if (options.yRange) yt = yt.filter((t) => t >= options.yRange![0] && t <= options.yRange![1]);
   const [x0, x1] = options.xRange ?? [xt[0]!, xt[xt.length - 1]!];
@@ -158,7 +165,9 @@ export function linePlot(options: PlotOptions): string {
     }
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash} clip-path="url(#plot-area)"><title>${escapeXml(s.label)}</title></path>`);
-    if (s.markers) {
+    // A lone point makes a path of one move, which draws nothing: mark it instead.
+    const lone = s.x.filter((x, k) => Number.isFinite(x) && Number.isFinite(s.y[k]!)).length === 1;
+    if (s.markers || lone) {
       for (let k = 0; k < s.x.length; k++) {
         if (Number.isFinite(s.x[k]!) && Number.isFinite(s.y[k]!)) {
           out.push(`<circle cx="${n(sx(s.x[k]!))}" cy="${n(sy(s.y[k]!))}" r="3" fill="${color}"/>`);
