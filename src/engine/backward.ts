@@ -6,6 +6,7 @@ import { allocate, convertStorage } from '../dtype.js';
 import { formatShape, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add } from '../ops/arithmetic.js';
+import { forwardMode } from './forward.js';
 import { withGradMode } from './mode.js';
 import { expectFlag, expectOptions, show } from '../validate.js';
 import type { TapeNode } from './node.js';
@@ -111,8 +112,10 @@ function callVjp(node: TapeNode, g: Tensor, pass: Pass, relevant: Set<TapeNode> 
   const needsGrad = node.inputs.map(
     (t) => t.requiresGrad && (relevant === null || t.node === null || relevant.has(t.node)),
   );
+  // Inside jvp (forward over reverse) tangents flow through the VJP's ops: saved constants must
+  // not replace them, exactly as when the backward is recorded.
   const result = node.def.vjp(
-    { inputs: node.inputs, output: node.output, attrs: node.attrs, saved: node.saved, needsGrad, createGraph },
+    { inputs: node.inputs, output: node.output, attrs: node.attrs, saved: node.saved, needsGrad, createGraph: createGraph || forwardMode.depth !== 0 },
     g,
   );
   checkVjpResult(node, result);

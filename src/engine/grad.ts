@@ -3,6 +3,7 @@ import { allocate } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { runBackward } from './backward.js';
+import { copyTangents, forwardMode } from './forward.js';
 import { gradMode, withGradMode } from './mode.js';
 import { show } from '../validate.js';
 
@@ -47,6 +48,7 @@ function transform(fn: string, f: ScalarFn, argnums?: number | readonly number[]
       const leaf = a.shareVersion(new Tensor(a.storage, a.shape));
       leaf.requiresGrad = true;
       leaf.name = a.name;
+      if (forwardMode.depth !== 0) copyTangents(a, leaf); // inside jvp: the leaf carries a's tangents
       return leaf;
     });
     // Recorded only when an enclosing transform differentiates this one (and no noGrad is between).
@@ -75,7 +77,9 @@ function transform(fn: string, f: ScalarFn, argnums?: number | readonly number[]
       found = runBackward([value], [new Tensor(seed, value.shape)], { createGraph, retainGraph: createGraph, targets, caller: fn });
     }
     const grads = targets.map((t) => found.get(t) ?? new Tensor(allocate(t.dtype, t.size), t.shape));
-    return { value: createGraph ? value : value.detach(), grads };
+    const detached = createGraph ? value : value.detach();
+    if (forwardMode.depth !== 0 && detached !== value) copyTangents(value, detached);
+    return { value: detached, grads };
   };
 }
 

@@ -1,5 +1,6 @@
 /** The one way an op runs: compute forward with recording off, then append a tape node if needed. */
 import { Tensor } from '../tensor.js';
+import { forwardMode, propagateTangents, type JvpContext } from './forward.js';
 import { gradMode } from './mode.js';
 import { TapeNode } from './node.js';
 import { show } from '../validate.js';
@@ -27,6 +28,12 @@ export interface OpDef<A = undefined> {
   forward(inputs: readonly Tensor[], attrs: A): Tensor | { output: Tensor; saved: unknown };
   /** Gradients of the inputs given the gradient `g` of the output (same shapes and dtypes as inputs). */
   vjp(ctx: VjpContext<A>, g: Tensor): readonly (Tensor | null)[];
+  /**
+   * Forward mode: the output's tangent J·t from the inputs' tangents (null = zero), written with
+   * tensor ops like `vjp`; null when the tangent is zero. Ops without a rule fall back to the
+   * transpose of their `vjp` (see `jvp`).
+   */
+  jvp?(ctx: JvpContext<A>, tangents: readonly (Tensor | null)[]): Tensor | null;
   /** One human-readable formula per input, e.g. 'g · (1 − y²)': shown by explainers and graphs. */
   readonly formulas: readonly string[];
   /** False for ops whose output is piecewise constant (masks, argmax): never recorded. */
@@ -87,6 +94,8 @@ export function applyOp<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): 
     if (counted || output.versionCell !== null) node.versions = versionsOf(inputs, output);
     output.attachNode(node);
   }
+  // Forward mode (inside jvp only): tangents of the output, from the inputs' tangents.
+  if (forwardMode.depth !== 0 && def.differentiable !== false) output = propagateTangents(def, inputs, output, attrs, saved);
   return output;
 }
 

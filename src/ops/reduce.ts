@@ -36,6 +36,7 @@ const sumOp: OpDef<ReduceAttrs> = {
     const x = ctx.inputs[0]!;
     return [broadcastTo(reshape(g, keepDimsShape(x, ctx.attrs)), x.shape)];
   },
+  jvp: (ctx, [t]) => (t ? applyOp(sumOp, [t], ctx.attrs) : null),
 };
 
 const maxOp: OpDef<ReduceAttrs> = {
@@ -54,6 +55,13 @@ const maxOp: OpDef<ReduceAttrs> = {
     const mask = equalMask(x, reshape(ctx.output, keep));
     const count = sum(mask, ctx.attrs.axes, true);
     return [mul(div(reshape(g, keep), count), mask)];
+  },
+  // The tangent at the maximum; ties average their tangents (the VJP's sharing, transposed).
+  jvp(ctx, [t]) {
+    if (!t) return null;
+    const x = ctx.inputs[0]!;
+    const mask = equalMask(x, reshape(ctx.output, keepDimsShape(x, ctx.attrs)));
+    return div(applyOp(sumOp, [mul(t, mask)], ctx.attrs), applyOp(sumOp, [mask], ctx.attrs));
   },
 };
 

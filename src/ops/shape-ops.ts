@@ -17,6 +17,7 @@ const reshapeOp: OpDef<{ shape: Shape }> = {
   // Shares the buffer: tensors are never written in place, so a view is safe.
   forward: ([x], { shape }) => new Tensor(x!.storage, shape),
   vjp: (ctx, g) => [reshape(g, ctx.inputs[0]!.shape)],
+  jvp: (ctx, [t]) => (t ? reshape(t, ctx.attrs.shape) : null),
 };
 
 /**
@@ -70,6 +71,7 @@ const transposeOp: OpDef<{ axes: readonly number[] }> = {
     ctx.attrs.axes.forEach((a, i) => (inverse[a] = i));
     return [transpose(g, inverse)];
   },
+  jvp: (ctx, [t]) => (t ? transpose(t, ctx.attrs.axes) : null),
 };
 
 /**
@@ -100,6 +102,7 @@ const broadcastToOp: OpDef<{ shape: Shape }> = {
     return new Tensor(out, shape);
   },
   vjp: (ctx, g) => [sumTo(g, ctx.inputs[0]!.shape)],
+  jvp: (ctx, [t]) => (t ? broadcastTo(t, ctx.attrs.shape) : null),
 };
 
 /**
@@ -143,6 +146,7 @@ const castOp: OpDef<{ dtype: DType }> = {
   formulas: ['cast(g, x.dtype)'],
   forward: ([x], { dtype }) => new Tensor(convertStorage(x!.storage, dtype), x!.shape),
   vjp: (ctx, g) => [cast(g, ctx.inputs[0]!.dtype)],
+  jvp: (ctx, [t]) => (t ? cast(t, ctx.attrs.dtype) : null),
 };
 
 /**
