@@ -10,6 +10,7 @@ import { formatShape, normalizeAxes, normalizeAxis, reducedShape } from '../shap
 import { Tensor } from '../tensor.js';
 import { add, div, greaterMask, mul, sub } from './arithmetic.js';
 import { expectTensor } from './operand.js';
+import { expectFlag } from '../validate.js';
 import type { Axis } from './reduce.js';
 import { max, mean, sum } from './reduce.js';
 import { reshape } from './shape-ops.js';
@@ -90,6 +91,7 @@ export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
  */
 export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('min', x);
+  expectFlag('min', 'keepDims', keepDims);
   const axes = normalizeAxes('min', axis, x.shape);
   for (const a of axes) {
     if (x.shape[a] === 0) throw new Error(`min: cannot take the minimum over empty axis ${a} of shape ${formatShape(x.shape)}`);
@@ -146,6 +148,7 @@ export function std(x: Tensor, axis?: Axis, options: VarianceOptions = {}): Tens
  */
 export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('logSumExp', x);
+  expectFlag('logSumExp', 'keepDims', keepDims);
   const axes = normalizeAxes('logSumExp', axis, x.shape);
   const m = max(x.detach(), axes, true);
   const shift = m.storage.slice();
@@ -162,6 +165,7 @@ export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
  */
 export function norm(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('norm', x);
+  expectFlag('norm', 'keepDims', keepDims);
   const axes = normalizeAxes('norm', axis, x.shape);
   const s = sum(mul(x, x), axes, keepDims);
   // Double where: √ only sees positive numbers, so neither branch's gradient can be ∞·0.
