@@ -55,7 +55,7 @@ export type { JvpContext } from './engine/forward.js';
 export { noGrad, isGradEnabled } from './engine/mode.js';
 export { tape } from './engine/tape.js';
 export type { TapeRecord, TapeEntry } from './engine/tape.js';
-export { applyOp } from './engine/op.js';
+export { applyOpChecked as applyOp } from './engine/op.js';
 export { kernelInfo, configureKernels } from './kernels/native.js';
 export type { KernelInfo, NativeOptions } from './kernels/native.js';
 export type { OpDef, VjpContext } from './engine/op.js';

@@ -4,11 +4,32 @@ import { dtypeOf } from './dtype.js';
 import type { Shape } from './shape.js';
 import { formatShape, shapeSize } from './shape.js';
 import type { TapeNode } from './engine/node.js';
+import { show } from './validate.js';
 
 /** A number, or arrays of numbers nested as deep as the tensor has axes. */
 export type NestedArray = number | NestedArray[];
 
 let nextId = 0;
+
+function fits(length: number, shape: Shape): boolean {
+  let size = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (!Number.isInteger(d) || d < 0) return false;
+    size *= d;
+  }
+  return size === length;
+}
+
+function badTensor(storage: unknown, shape: unknown): never {
+  if (!(storage instanceof Float64Array || storage instanceof Float32Array)) {
+    throw new Error(`Tensor: storage must be a Float64Array or a Float32Array, got ${show(storage)} (tensor() converts arrays)`);
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`Tensor: invalid shape ${show(shape)} (expected an array of non-negative integers)`);
+  }
+  throw new Error(`Tensor: shape ${formatShape(shape)} needs ${shapeSize(shape)} values but the storage has ${storage.length}`);
+}
 
 /**
  * An n-dimensional array of float64 (default) or float32 numbers that records the ops applied to it.
@@ -44,6 +65,10 @@ export class Tensor {
   versionCell: { value: number } | null = null;
 
   constructor(storage: FloatArray, shape: Shape) {
+    // One cheap loop (every op makes a tensor): the shape must be whole sizes that fit the buffer.
+    if (!(storage instanceof Float64Array || storage instanceof Float32Array) || !Array.isArray(shape) || !fits(storage.length, shape)) {
+      badTensor(storage, shape);
+    }
     this.storage = storage;
     this.shape = shape;
     this.size = storage.length;
@@ -63,6 +88,7 @@ export class Tensor {
   }
 
   set requiresGrad(value: boolean) {
+    if (typeof value !== 'boolean') throw new Error(`requiresGrad: must be set to true or false, got ${show(value)}`);
     if (this.node !== null && !value) {
       throw new Error(
         `requiresGrad: cannot turn off gradients of a recorded result (op '${this.node.op}'); use detach()`,

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, SGD, broadcastTo, cast, exp, grad, isGradEnabled, matmul, noGrad, pow, randn, reshape, tanh, tensor, transpose, valueAndGrad,
+  Adam, SGD, Tensor, broadcastTo, full, oneHot, rand, cast, exp, grad, isGradEnabled, matmul, noGrad, pow, randn, reshape, tanh, tensor, transpose, valueAndGrad,
 } from '../src/index.js';
 import { restoreParameters } from '../src/io/checkpoint.js';
-import type { Tensor } from '../src/index.js';
+
 
 /** d/da and d/de of Σ pow(a, e) by reverse mode. */
 function powGrads(a: number[], e: number[], trackE = true): [number[], number[] | null] {
@@ -216,5 +216,26 @@ describe('a version counter: a saved tensor changed in place makes backward thro
     restoreParameters([['w', w]], { params, meta: {} } as never);
     expect(w.toArray()).toEqual([5, 6]);
     expect(() => loss.backward()).toThrow(/w is at version 1; expected version 0/);
+  });
+});
+
+describe('validation that used to give broken tensors or NaN without a word', () => {
+  it('oneHot of an n-d or 0-d index tensor keeps its shape and adds the class axis', () => {
+    const t = oneHot(tensor([[0, 2], [1, 0]]), 3);
+    expect(t.shape).toEqual([2, 2, 3]);
+    expect(t.toArray()).toEqual([[[1, 0, 0], [0, 0, 1]], [[0, 1, 0], [1, 0, 0]]]);
+    expect(oneHot(tensor(1), 2).shape).toEqual([2]);
+    expect(oneHot(tensor(1), 2).toArray()).toEqual([0, 1]);
+    expect(oneHot([1, 0], 2).shape).toEqual([2, 2]); // lists stay [n, C]
+  });
+
+  it('broadcastTo, new Tensor, full, randn and rand refuse what they used to accept', () => {
+    expect(() => broadcastTo(tensor([1, 2]), [1.5, 2])).toThrow(/^broadcastTo: invalid shape \[1\.5,2\]/);
+    expect(() => broadcastTo(tensor([1, 2]), [-1, 2])).toThrow(/^broadcastTo: invalid shape \[-1,2\]/);
+    expect(() => new Tensor(new Float64Array(3), [2, 2])).toThrow(/^Tensor: shape \[2,2\] needs 4 values but the storage has 3/);
+    expect(() => full([2], 'x' as never)).toThrow(/^full: value must be a number, got "x"/);
+    expect(() => randn([2], { mean: NaN })).toThrow(/^randn: mean must be a finite number, got NaN/);
+    expect(() => rand([2], { high: Infinity })).toThrow(/^rand: high must be a finite number, got Infinity/);
+    expect(full([2], NaN).toArray()).toEqual([NaN, NaN]); // a NaN fill is asked for, so allowed (numpy too)
   });
 });

@@ -8,6 +8,7 @@ import { Tensor } from '../tensor.js';
 import { add } from '../ops/arithmetic.js';
 import { forwardMode } from './forward.js';
 import { withGradMode } from './mode.js';
+import { expectFlag, expectOptions, show } from '../validate.js';
 import type { TapeNode } from './node.js';
 import { topologicalOrder } from './node.js';
 
@@ -182,6 +183,10 @@ function checkVjpResult(node: TapeNode, result: readonly (Tensor | null)[]): voi
  * x.grad!.toArray(); // [2, 4]
  */
 export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
+  if (!(root instanceof Tensor)) throw new Error(`backward: expected a Tensor to differentiate, got ${show(root)}`);
+  expectOptions('backward', options, ['retainGraph', 'createGraph']);
+  expectFlag('backward', 'retainGraph', options.retainGraph);
+  expectFlag('backward', 'createGraph', options.createGraph);
   if (!root.requiresGrad) {
     throw new Error(
       `backward: this tensor ${formatShape(root.shape)} does not require grad: no input of the ops ` +
@@ -200,7 +205,7 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     one[0] = 1;
     seed = new Tensor(one, root.shape);
   } else {
-    if (!(gradient instanceof Tensor)) throw new Error('backward: gradient must be a Tensor');
+    if (!(gradient instanceof Tensor)) throw new Error(`backward: gradient must be a Tensor, got ${show(gradient)}`);
     if (!sameShape(gradient.shape, root.shape)) {
       throw new Error(
         `backward: gradient has shape ${formatShape(gradient.shape)} but the output has shape ${formatShape(root.shape)}`,

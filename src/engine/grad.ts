@@ -5,6 +5,7 @@ import { Tensor } from '../tensor.js';
 import { runBackward } from './backward.js';
 import { copyTangents, forwardMode } from './forward.js';
 import { gradMode, withGradMode } from './mode.js';
+import { show } from '../validate.js';
 
 /** A function of tensors returning a scalar (size-1) tensor: what grad and valueAndGrad differentiate. */
 export type ScalarFn = (...args: Tensor[]) => Tensor;
@@ -19,14 +20,27 @@ export type ScalarFn = (...args: Tensor[]) => Tensor;
  * value.item(); grads[0]!.toArray(); // 9, [6]
  */
 export function valueAndGrad(f: ScalarFn, argnums?: number | readonly number[]): (...args: Tensor[]) => { value: Tensor; grads: Tensor[] } {
-  if (typeof f !== 'function') throw new Error('valueAndGrad: f must be a function');
+  return transform('valueAndGrad', f, argnums);
+}
+
+/** Checks f and argnums once, when the transform is made, with errors in the caller's name. */
+function checkTransform(fn: string, f: unknown, argnums: unknown): void {
+  if (typeof f !== 'function') throw new Error(`${fn}: f must be a function, got ${show(f)}`);
+  if (argnums === undefined) return;
+  const list = typeof argnums === 'number' ? [argnums] : argnums;
+  if (!Array.isArray(list) || !list.every((i) => Number.isInteger(i) && i >= 0)) {
+    throw new Error(`${fn}: argnums must be a non-negative integer or a list of them, got ${show(argnums)}`);
+  }
+  if (new Set(list).size !== list.length) throw new Error(`${fn}: argnums ${show(argnums)} repeats an argument`);
+}
+
+function transform(fn: string, f: ScalarFn, argnums?: number | readonly number[]): (...args: Tensor[]) => { value: Tensor; grads: Tensor[] } {
+  checkTransform(fn, f, argnums);
   return (...args: Tensor[]) => {
     const which = argnums === undefined ? args.map((_, i) => i) : typeof argnums === 'number' ? [argnums] : [...argnums];
     for (const i of which) {
-      if (!Number.isInteger(i) || i < 0 || i >= args.length) {
-        throw new Error(`grad: argnum ${i} is out of range for ${args.length} arguments`);
-      }
-      if (!(args[i] instanceof Tensor)) throw new Error(`grad: argument ${i} must be a Tensor`);
+      if (i >= args.length) throw new Error(`${fn}: argnum ${i} is out of range for ${args.length} arguments`);
+      if (!(args[i] instanceof Tensor)) throw new Error(`${fn}: argument ${i} must be a Tensor, got ${show(args[i])}`);
     }
     // Arguments that are not tracked become fresh leaves sharing their storage.
     const inputs = args.map((a, i) => {
@@ -52,7 +66,7 @@ export function valueAndGrad(f: ScalarFn, argnums?: number | readonly number[]):
     }
     if (!(value instanceof Tensor) || value.size !== 1) {
       throw new Error(
-        `grad: f must return a scalar Tensor, got ${value instanceof Tensor ? `shape ${formatShape(value.shape)}` : typeof value}`,
+        `${fn}: f must return a scalar Tensor, got ${value instanceof Tensor ? `shape ${formatShape(value.shape)}` : show(value)}`,
       );
     }
     const targets = which.map((i) => inputs[i]!);
@@ -60,7 +74,7 @@ export function valueAndGrad(f: ScalarFn, argnums?: number | readonly number[]):
     if (value.requiresGrad) {
       const seed = allocate(value.dtype, 1);
       seed[0] = 1;
-      found = runBackward([value], [new Tensor(seed, value.shape)], { createGraph, retainGraph: createGraph, targets, caller: 'grad' });
+      found = runBackward([value], [new Tensor(seed, value.shape)], { createGraph, retainGraph: createGraph, targets, caller: fn });
     }
     const grads = targets.map((t) => found.get(t) ?? new Tensor(allocate(t.dtype, t.size), t.shape));
     const detached = createGraph ? value : value.detach();
@@ -78,6 +92,6 @@ export function valueAndGrad(f: ScalarFn, argnums?: number | readonly number[]):
  * grad((x: Tensor) => grad((y: Tensor) => y.pow(3).sum())(x)[0]!.sum())(tensor([2]))[0]!.item();
  */
 export function grad(f: ScalarFn, argnums?: number | readonly number[]): (...args: Tensor[]) => Tensor[] {
-  const vg = valueAndGrad(f, argnums);
+  const vg = transform('grad', f, argnums);
   return (...args: Tensor[]) => vg(...args).grads;
 }

@@ -138,12 +138,16 @@ function runJvp(
  * hvp(f, [tensor([1, 3])], [tensor([1, 0])])[0]!.toArray(); // [6, 2]
  */
 export function hvp(f: (...primals: Tensor[]) => Tensor, primals: readonly Tensor[] | Tensor, vectors: readonly Tensor[] | Tensor): Tensor[] {
-  if (typeof f !== 'function') throw new Error('hvp: f must be a function');
-  const { xs, ts } = pairs('hvp', primals, vectors, 'vectors');
+  return runHvp('hvp', f, primals, vectors);
+}
+
+function runHvp(fn: string, f: (...primals: Tensor[]) => Tensor, primals: unknown, vectors: unknown): Tensor[] {
+  if (typeof f !== 'function') throw new Error(`${fn}: f must be a function`);
+  const { xs, ts } = pairs(fn, primals, vectors, 'vectors');
   const directional = (...ps: Tensor[]): Tensor => {
-    const { value, tangent } = runJvp('hvp', f, ps, ts, 'vectors') as JvpResult;
+    const { value, tangent } = runJvp(fn, f, ps, ts, 'vectors') as JvpResult;
     if (!(value instanceof Tensor) || value.size !== 1) {
-      throw new Error(`hvp: f must return a scalar Tensor, got ${value instanceof Tensor ? `shape ${formatShape(value.shape)}` : typeof value}`);
+      throw new Error(`${fn}: f must return a scalar Tensor, got ${value instanceof Tensor ? `shape ${formatShape(value.shape)}` : typeof value}`);
     }
     return tangent;
   };
@@ -180,7 +184,7 @@ export function hessian(f: (x: Tensor) => Tensor, x: Tensor, options: HessianOpt
   for (let i = 0; i < n; i++) {
     e.storage.fill(0);
     e.storage[i] = 1;
-    const row = hvp(f, [x], [new Tensor(e.storage.slice(), x.shape)])[0]!;
+    const row = runHvp('hessian', f, [x], [new Tensor(e.storage.slice(), x.shape)])[0]!;
     out.set(row.storage, i * n);
   }
   return new Tensor(out, [...x.shape, ...x.shape]);

@@ -3,6 +3,7 @@ import { Tensor } from '../tensor.js';
 import { forwardMode, propagateTangents, type JvpContext } from './forward.js';
 import { gradMode } from './mode.js';
 import { TapeNode } from './node.js';
+import { show } from '../validate.js';
 
 /** What a VJP rule sees: the op's inputs, output, attributes and saved values. */
 export interface VjpContext<A = unknown> {
@@ -68,7 +69,10 @@ export function applyOp<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): 
   if (result instanceof Tensor) {
     output = result;
   } else {
-    output = result.output;
+    output = (result as { output?: Tensor } | null)?.output as Tensor;
+    if (!(output instanceof Tensor)) {
+      throw new Error(`applyOp: forward of '${def.name}' returned ${show(result)}, expected a Tensor or { output, saved }`);
+    }
     saved = result.saved;
   }
   // Version counters (see Tensor.markModified): a forward that returns a view of an input
@@ -101,4 +105,25 @@ function versionsOf(inputs: readonly Tensor[], output: Tensor): number[] {
   for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i]!.version;
   versions[inputs.length] = output.version;
   return versions;
+}
+
+/**
+ * {@link applyOp} for callers outside the library (exported as `applyOp`): checks the definition
+ * and the inputs first, so a mistake is an Error naming applyOp rather than a TypeError deep inside.
+ * The ops themselves call the unchecked one.
+ * @example
+ * const half: OpDef = { name: 'half', formulas: ['g/2'], forward: ([x]) => x!.div(2), vjp: (_ctx, g) => [g.div(2)] };
+ * applyOp(half, [tensor([4])], undefined).toArray(); // [2] (applyOp here is this checked one)
+ */
+export function applyOpChecked<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const d = def as Partial<OpDef<A>> | null;
+  if (d === null || typeof d !== 'object' || typeof d.name !== 'string' || typeof d.forward !== 'function' ||
+    typeof d.vjp !== 'function' || !Array.isArray(d.formulas)) {
+    throw new Error(`applyOp: def must be an OpDef { name, forward, vjp, formulas }, got ${show(def)}${d !== null && typeof d === 'object' ? ` with keys [${Object.keys(d).join(', ')}]` : ''}`);
+  }
+  if (!Array.isArray(inputs)) throw new Error(`applyOp: inputs of '${d.name}' must be an array of Tensors, got ${show(inputs)}`);
+  inputs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new Error(`applyOp: input ${i} of '${d.name}' must be a Tensor, got ${show(t)}`);
+  });
+  return applyOp(def, inputs, attrs);
 }

@@ -180,14 +180,22 @@ export const div = divOp.apply;
 export const pow = powOp.apply;
 
 // Masks: piecewise-constant, never recorded (their derivative is zero almost everywhere).
-function maskOp(name: string, body: string): { def: OpDef<undefined>; apply: (a: Operand, b: Operand) => Tensor } {
+function maskOp(name: string, publicName: string, body: string): { def: OpDef<undefined>; apply: (a: Operand, b: Operand) => Tensor } {
   const op = binaryOp({ name, body, formulas: ['0', '0'], vjp: () => [null, null] });
   const def: OpDef<undefined> = { ...op.def, differentiable: false };
-  return { def, apply: (a, b) => applyOp(def, operands(name, a, b), undefined) };
+  return {
+    def,
+    apply(a, b) {
+      // Errors in the name the user called (equalMask), not the record's ('equal').
+      const [x, y] = operands(publicName, a, b);
+      if (!sameShape(x.shape, y.shape)) broadcastShapes(publicName, x.shape, y.shape);
+      return applyOp(def, [x, y], undefined);
+    },
+  };
 }
-const equalOp = maskOp('equal', 'r = x === y ? 1 : 0;');
-const greaterOp = maskOp('greater', 'r = x > y ? 1 : 0;');
-const greaterEqualOp = maskOp('greaterEqual', 'r = x >= y ? 1 : 0;');
+const equalOp = maskOp('equal', 'equalMask', 'r = x === y ? 1 : 0;');
+const greaterOp = maskOp('greater', 'greaterMask', 'r = x > y ? 1 : 0;');
+const greaterEqualOp = maskOp('greaterEqual', 'greaterEqualMask', 'r = x >= y ? 1 : 0;');
 /** 1 where a = b, else 0 (no gradient). @example equalMask(tensor([1, 2]), 2).toArray() // [0, 1] */
 export const equalMask = equalOp.apply;
 /** 1 where a > b, else 0 (no gradient). @example greaterMask(tensor([1, 3]), 2).toArray() // [0, 1] */

@@ -35,6 +35,8 @@ const gatherFlatOp: OpDef<FlatIndexAttrs> = {
     return new Tensor(out, shape);
   },
   vjp: (ctx, g) => [scatterAddFlat(g, ctx.attrs.offsets, ctx.inputs[0]!.shape)],
+  // Linear: the tangent is gathered the same way.
+  jvp: (ctx, [t]) => (t ? applyOp(gatherFlatOp, [t], ctx.attrs) : null),
 };
 
 const scatterAddFlatOp: OpDef<FlatIndexAttrs> = {
@@ -47,6 +49,8 @@ const scatterAddFlatOp: OpDef<FlatIndexAttrs> = {
     return new Tensor(out, shape);
   },
   vjp: (ctx, g) => [gatherFlat(g, ctx.attrs.offsets, ctx.inputs[0]!.shape)],
+  // Linear: the tangent is scattered the same way.
+  jvp: (ctx, [t]) => (t ? applyOp(scatterAddFlatOp, [t], ctx.attrs) : null),
 };
 
 /** `out[i] = x.storage[offsets[i]]`, shaped `shape` (the primitive under every indexing read). */

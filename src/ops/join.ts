@@ -50,6 +50,12 @@ const concatOp: OpDef<ConcatAttrs> = {
       return ctx.needsGrad[i] ? getItem(g, items as never) : null;
     });
   },
+  // Linear: the tangents concatenated (zeros for inputs without one).
+  jvp(ctx, tangents) {
+    if (tangents.every((t) => !t)) return null;
+    const parts = ctx.inputs.map((x, i) => tangents[i] ?? new Tensor(allocate(x.dtype, x.size), x.shape));
+    return applyOp(concatOp, parts, ctx.attrs);
+  },
 };
 
 function expectList(op: string, tensors: unknown): readonly Tensor[] {

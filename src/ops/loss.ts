@@ -3,6 +3,7 @@ import { formatShape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { mul, sub } from './arithmetic.js';
 import { expectTensor } from './operand.js';
+import { expectOptions } from '../validate.js';
 import { mean, sum } from './reduce.js';
 
 /**
@@ -19,9 +20,13 @@ export function mseLoss(pred: Tensor, target: Tensor, options: { reduction?: 'me
         `(broadcasting here is almost always a bug: reshape one of them)`,
     );
   }
+  expectOptions('mseLoss', options, ['reduction']);
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new Error(`mseLoss: unknown reduction ${JSON.stringify(reduction)} (expected 'mean', 'sum' or 'none')`);
+  }
+  if (reduction === 'mean' && pred.size === 0) {
+    throw new Error(`mseLoss: cannot average over 0 elements (pred ${formatShape(pred.shape)}); use { reduction: 'sum' }`);
   }
   const d = sub(pred, target);
   if (reduction === 'none') return mul(d, d);

@@ -86,6 +86,14 @@ const batchMatmulOp: OpDef<MatmulAttrs> = {
       : transB ? batchProduct(g, a, true, transA) : batchProduct(a, g, !transA, false);
     return [ga, gb];
   },
+  // Bilinear, batch by batch: op(dA)·op(B) + op(A)·op(dB).
+  jvp(ctx, [ta, tb]) {
+    const [a, b] = ctx.inputs as [Tensor, Tensor];
+    const { transA, transB } = ctx.attrs;
+    const da = ta ? batchProduct(ta, b, transA, transB) : null;
+    const db = tb ? batchProduct(a, tb, transA, transB) : null;
+    return da === null ? db : db === null ? da : add(da, db);
+  },
 };
 
 /** op(a[i])·op(b[i]) for every i, as a recorded primitive (a and b 3-d with one batch size, one dtype). */
@@ -154,7 +162,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
  * @example matmulNT(tensor([[1, 2]]), tensor([[3, 4]])).toArray() // [[11]]
  */
 export function matmulNT(a: Tensor, b: Tensor): Tensor {
-  check2d('matmulNT', a, b, a.shape[1]!, b.shape[1]!);
+  check2d('matmulNT', a, b, 1, 1);
   return product(a, b, false, true);
 }
 
@@ -163,16 +171,18 @@ export function matmulNT(a: Tensor, b: Tensor): Tensor {
  * @example matmulTN(tensor([[1], [2]]), tensor([[3], [4]])).toArray() // [[11]]
  */
 export function matmulTN(a: Tensor, b: Tensor): Tensor {
-  check2d('matmulTN', a, b, a.shape[0]!, b.shape[0]!);
+  check2d('matmulTN', a, b, 0, 0);
   return product(a, b, true, false);
 }
 
-function check2d(op: string, a: Tensor, b: Tensor, ka: number, kb: number): void {
+/** Checks two 2-d operands whose inner sizes are axis `axisA` of a and `axisB` of b. */
+function check2d(op: string, a: Tensor, b: Tensor, axisA: number, axisB: number): void {
   expectTensor(op, a, 'first operand');
   expectTensor(op, b, 'second operand');
   if (a.ndim !== 2 || b.ndim !== 2) {
     throw new Error(`${op}: expects 2-d operands, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
+  const ka = a.shape[axisA]!, kb = b.shape[axisB]!;
   if (ka !== kb) {
     throw new Error(`${op}: cannot multiply ${formatShape(a.shape)} by ${formatShape(b.shape)} (inner sizes ${ka} and ${kb} differ)`);
   }

@@ -7,6 +7,7 @@ import { normalizeAxes, reducedShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { div, equalMask, mul } from './arithmetic.js';
 import { expectTensor } from './operand.js';
+import { expectFlag } from '../validate.js';
 import { broadcastTo, reshape } from './shape-ops.js';
 
 /** Which axes to reduce; `undefined` means all. */
@@ -76,6 +77,7 @@ function reducedSize(x: Tensor, axes: readonly number[]): number {
  */
 export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('sum', x);
+  expectFlag('sum', 'keepDims', keepDims);
   return applyOp(sumOp, [x], { axes: normalizeAxes('sum', axis, x.shape), keepDims });
 }
 
@@ -85,6 +87,7 @@ export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
  */
 export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('mean', x);
+  expectFlag('mean', 'keepDims', keepDims);
   const axes = normalizeAxes('mean', axis, x.shape);
   let count = 1;
   for (const a of axes) count *= x.shape[a]!;
@@ -98,6 +101,7 @@ export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
  */
 export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('max', x);
+  expectFlag('max', 'keepDims', keepDims);
   const axes = normalizeAxes('max', axis, x.shape);
   for (const a of axes) {
     if (x.shape[a] === 0) throw new Error(`max: cannot take the maximum over empty axis ${a} of shape [${x.shape.join(',')}]`);

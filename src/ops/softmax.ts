@@ -11,6 +11,7 @@ import { formatShape, normalizeAxis, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './arithmetic.js';
 import { expectTensor, scalarTensor } from './operand.js';
+import { expectOptions, show } from '../validate.js';
 import { sum } from './reduce.js';
 import { cast, reshape } from './shape-ops.js';
 import { exp, neg } from './unary.js';
@@ -158,6 +159,14 @@ const softmaxCrossEntropyRowsOp: OpDef<CrossEntropyRowsAttrs> = {
     const gt = ctx.needsGrad[1] ? mul(neg(logSoftmax(z, axis)), gk) : null;
     return [gz, gt];
   },
+  // One value per row: Σ over the class axis of ∂loss/∂z·t_z + ∂loss/∂t·t_t (softmax recorded).
+  jvp(ctx, [tz, tt]) {
+    const [z, t] = ctx.inputs as [Tensor, Tensor];
+    const { axis } = ctx.attrs;
+    const dz = tz ? sum(mul(sub(mul(softmax(z, axis), sum(t, axis, true)), t), tz), axis) : null;
+    const dt = tt ? sum(mul(neg(logSoftmax(z, axis)), tt), axis) : null;
+    return dz === null ? dt : dt === null ? dz : add(dz, dt);
+  },
 };
 
 function savedProbs(logp: Float64Array, like: Tensor): Tensor {
@@ -192,6 +201,7 @@ export interface CrossEntropyOptions {
 export function softmaxCrossEntropy(logits: Tensor, target: Tensor | ClassLabels, options: CrossEntropyOptions = {}): Tensor {
   const op = 'softmaxCrossEntropy';
   expectTensor(op, logits, 'logits');
+  expectOptions(op, options, ['axis', 'reduction']);
   if (logits.ndim === 0) throw new Error(`${op}: logits must have a class axis, got a 0-d tensor`);
   const axis = normalizeAxis(op, options.axis ?? -1, logits.shape);
   const reduction = options.reduction ?? 'mean';
@@ -246,7 +256,7 @@ function targetTensor(logits: Tensor, target: Tensor | ClassLabels, axis: number
 
 function labelsLength(labels: ClassLabels): number {
   if (Array.isArray(labels) || labels instanceof Int32Array) return labels.length;
-  throw new Error(`softmaxCrossEntropy: target must be a Tensor, a number[] or an Int32Array`);
+  throw new Error(`softmaxCrossEntropy: target must be a Tensor, a number[] or an Int32Array, got ${show(labels)}`);
 }
 
 export const SOFTMAX_OPS = {

@@ -26,6 +26,11 @@ export interface OpSpec {
   differentiable?: false;
   /** Finite-difference step and tolerances when the default (float64, eps 1e-6) does not fit. */
   tolerance?: { atol: number; rtol: number; eps: number };
+  /**
+   * 'fallback': the op has no jvp rule of its own and forward mode uses the transpose of its VJP
+   * (still checked like the rest). Every other differentiable op must have a rule.
+   */
+  jvp?: 'fallback';
 }
 
 const shapeArb = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 });
