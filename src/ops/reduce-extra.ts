@@ -15,6 +15,7 @@ import { max, mean, sum } from './reduce.js';
 import { reshape } from './shape-ops.js';
 import { exp, log, neg, sqrt } from './unary.js';
 import { where } from './where.js';
+import { expectFlag, expectOptions } from '../validate.js';
 
 /** Attributes of argmax/argmin records: the axis (null: over all elements, flattened) and keepDims. */
 export interface ArgAttrs {
@@ -61,6 +62,7 @@ const argminOp = argOp('argmin', (v, best) => v < best);
 
 function argApply(def: OpDef<ArgAttrs>, x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
   expectTensor(def.name, x);
+  expectFlag(def.name, 'keepDims', keepDims);
   const ax = axis === undefined ? null : normalizeAxis(def.name, axis, x.shape);
   const len = ax === null ? x.size : x.shape[ax]!;
   if (len === 0) throw new Error(`${def.name}: cannot take the ${def.name} of an empty axis of shape ${formatShape(x.shape)}`);
@@ -90,6 +92,7 @@ export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
  */
 export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('min', x);
+  expectFlag('min', 'keepDims', keepDims);
   const axes = normalizeAxes('min', axis, x.shape);
   for (const a of axes) {
     if (x.shape[a] === 0) throw new Error(`min: cannot take the minimum over empty axis ${a} of shape ${formatShape(x.shape)}`);
@@ -115,6 +118,8 @@ export function variance(x: Tensor, axis?: Axis, options: VarianceOptions = {}):
 
 function varianceOf(op: string, x: Tensor, axis: Axis, options: VarianceOptions): Tensor {
   expectTensor(op, x);
+  expectOptions(op, options, ['correction', 'keepDims']);
+  expectFlag(op, 'keepDims', options.keepDims);
   const axes = normalizeAxes(op, axis, x.shape);
   const correction = options.correction ?? 0;
   if (typeof correction !== 'number' || !Number.isFinite(correction) || correction < 0) {
@@ -146,6 +151,7 @@ export function std(x: Tensor, axis?: Axis, options: VarianceOptions = {}): Tens
  */
 export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('logSumExp', x);
+  expectFlag('logSumExp', 'keepDims', keepDims);
   const axes = normalizeAxes('logSumExp', axis, x.shape);
   const m = max(x.detach(), axes, true);
   const shift = m.storage.slice();
@@ -162,6 +168,7 @@ export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
  */
 export function norm(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('norm', x);
+  expectFlag('norm', 'keepDims', keepDims);
   const axes = normalizeAxes('norm', axis, x.shape);
   const s = sum(mul(x, x), axes, keepDims);
   // Double where: √ only sees positive numbers, so neither branch's gradient can be ∞·0.

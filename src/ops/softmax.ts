@@ -201,7 +201,7 @@ export interface CrossEntropyOptions {
 export function softmaxCrossEntropy(logits: Tensor, target: Tensor | ClassLabels, options: CrossEntropyOptions = {}): Tensor {
   const op = 'softmaxCrossEntropy';
   expectTensor(op, logits, 'logits');
-  expectOptions(op, options, ['axis', 'reduction']);
+  expectOptions(op, options, ['axis', 'reduction', 'weights', 'labelSmoothing']);
   if (logits.ndim === 0) throw new Error(`${op}: logits must have a class axis, got a 0-d tensor`);
   const axis = normalizeAxis(op, options.axis ?? -1, logits.shape);
   const reduction = options.reduction ?? 'mean';
