@@ -10,7 +10,6 @@ import { formatShape, normalizeAxes, normalizeAxis, reducedShape } from '../shap
 import { Tensor } from '../tensor.js';
 import { add, div, greaterMask, mul, sub } from './arithmetic.js';
 import { expectTensor } from './operand.js';
-import { expectFlag } from '../validate.js';
 import type { Axis } from './reduce.js';
 import { max, mean, sum } from './reduce.js';
 import { reshape } from './shape-ops.js';
