@@ -127,7 +127,7 @@ describe.skipIf(unavailable !== null)(title, () => {
     await page.fill('#values', 'W = [[1, 2], [3, 4]]\nv = [1, 2, 3]');
     await page.fill('#expression', 'sum(W @ v)');
     await page.click('#run');
-    expect(await page.textContent('#expression-error')).toMatch(/matmul: .*got \[2,2\] and \[3\] \(in 'W @ v'/);
+    expect(await page.textContent('#expression-error')).toMatch(/matmul: cannot multiply \[2,2\] by \[3\] \(inner sizes 2 and 3 differ\) \(in 'W @ v'/);
     expect(await page.textContent('#values-error')).toBe('');
 
     await page.fill('#values', 'w = ');

@@ -64,8 +64,10 @@ describe('playground parser', () => {
     const [w] = parseValues('w = [1, 2, 3]');
     expect(error(() => runForward('sum(w * q)', [w!])).message).toMatch(/unknown name 'q'.*known names: w/);
     expect(error(() => runForward('sigmod(w)', [w!])).message).toMatch(/unknown function 'sigmod'/);
-    const shape = error(() => runForward('sum(w @ w)', [w!]));
-    expect(shape.message).toMatch(/matmul.*\(in 'w @ w'/);
+    // [3] @ [3] is numpy-legal (an inner product); [2,2] @ [3] is not.
+    const [m] = parseValues('m = [[1, 2], [3, 4]]');
+    const shape = error(() => runForward('sum(m @ w)', [w!, m!]));
+    expect(shape.message).toMatch(/matmul: cannot multiply \[2,2\] by \[3\].*\(in 'm @ w'/);
     expect(error(() => runForward('w * 2', [w!])).message).toMatch(/shape \[3\].*sum\(…\)/);
   });
 });

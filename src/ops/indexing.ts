@@ -17,6 +17,7 @@ import type { Operand } from './operand.js';
 import { expectTensor, scalarTensor } from './operand.js';
 import { broadcastTo, cast, reshape } from './shape-ops.js';
 import { where } from './where.js';
+import { show } from '../validate.js';
 
 /** Attributes of gatherFlat and scatterAddFlat records: the flat offsets and the result's shape. */
 export interface FlatIndexAttrs {
@@ -73,6 +74,11 @@ function asItems(items: unknown): readonly unknown[] {
  * @example getItem(tensor([1, 2, 3, 4]), [slice(1, null, 2)]).toArray() // [2, 4]
  */
 export function slice(start?: number | null, stop?: number | null, step?: number | null): { start: number | null; stop: number | null; step: number | null } {
+  const parts = { start, stop, step };
+  for (const [name, v] of Object.entries(parts)) {
+    if (v !== undefined && v !== null && !Number.isInteger(v)) throw new Error(`slice: ${name} must be a whole number or null, got ${show(v)}`);
+  }
+  if (step === 0) throw new Error('slice: step cannot be zero');
   return { start: start ?? null, stop: stop ?? null, step: step ?? null };
 }
 
@@ -82,6 +88,7 @@ export function slice(start?: number | null, stop?: number | null, step?: number
  * @example getItem(tensor([5, 6, 7]), [boolMask(tensor([1, 0, 1]))]).toArray() // [5, 7]
  */
 export function boolMask(mask: Tensor | readonly boolean[] | readonly (readonly boolean[])[]): { mask: Tensor | readonly boolean[] | readonly (readonly boolean[])[] } {
+  if (!(mask instanceof Tensor) && !Array.isArray(mask)) throw new Error(`boolMask: mask must be a Tensor or a nested boolean[], got ${show(mask)}`);
   return { mask };
 }
 

@@ -8,6 +8,7 @@ import { mean, sum } from './reduce.js';
 import { cast } from './shape-ops.js';
 import { neg } from './unary.js';
 import { softplus } from './unary-extra.js';
+import { expectOptions } from '../validate.js';
 
 /** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BceOptions {
@@ -37,6 +38,7 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor, op
   if (!sameShape(logits.shape, targets.shape)) {
     throw new Error(`${op}: logits ${formatShape(logits.shape)} and targets ${formatShape(targets.shape)} differ in shape`);
   }
+  expectOptions(op, options, ['reduction', 'posWeight', 'weight']);
   const reduction = options.reduction ?? 'mean';
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
     throw new Error(`${op}: unknown reduction ${JSON.stringify(reduction)} (expected 'mean', 'sum' or 'none')`);

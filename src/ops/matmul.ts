@@ -11,6 +11,7 @@ import { broadcastShapes, formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add } from './arithmetic.js';
 import { expectTensor } from './operand.js';
+import { expectFlag, expectOptions } from '../validate.js';
 import { broadcastTo, cast, reshape } from './shape-ops.js';
 
 /** Attributes of matmul records: whether each operand is read transposed. */
@@ -114,11 +115,11 @@ function batchProduct(a: Tensor, b: Tensor, transA: boolean, transB: boolean): T
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   expectTensor('matmul', a, 'first operand');
   expectTensor('matmul', b, 'second operand');
+  expectOptions('matmul', options, ['transA', 'transB']);
+  expectFlag('matmul', 'transA', options.transA);
+  expectFlag('matmul', 'transB', options.transB);
   const transA = options.transA ?? false;
   const transB = options.transB ?? false;
-  if (typeof transA !== 'boolean' || typeof transB !== 'boolean') {
-    throw new Error(`matmul: transA and transB must be booleans, got ${String(transA)} and ${String(transB)}`);
-  }
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(`matmul: operands must have at least 1 axis, got ${formatShape(a.shape)} and ${formatShape(b.shape)} (use mul for scalars)`);
   }

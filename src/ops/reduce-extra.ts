@@ -10,12 +10,12 @@ import { formatShape, normalizeAxes, normalizeAxis, reducedShape } from '../shap
 import { Tensor } from '../tensor.js';
 import { add, div, greaterMask, mul, sub } from './arithmetic.js';
 import { expectTensor } from './operand.js';
-import { expectFlag } from '../validate.js';
 import type { Axis } from './reduce.js';
 import { max, mean, sum } from './reduce.js';
 import { reshape } from './shape-ops.js';
 import { exp, log, neg, sqrt } from './unary.js';
 import { where } from './where.js';
+import { expectFlag, expectOptions } from '../validate.js';
 
 /** Attributes of argmax/argmin records: the axis (null: over all elements, flattened) and keepDims. */
 export interface ArgAttrs {
@@ -62,6 +62,7 @@ const argminOp = argOp('argmin', (v, best) => v < best);
 
 function argApply(def: OpDef<ArgAttrs>, x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
   expectTensor(def.name, x);
+  expectFlag(def.name, 'keepDims', keepDims);
   const ax = axis === undefined ? null : normalizeAxis(def.name, axis, x.shape);
   const len = ax === null ? x.size : x.shape[ax]!;
   if (len === 0) throw new Error(`${def.name}: cannot take the ${def.name} of an empty axis of shape ${formatShape(x.shape)}`);
@@ -117,6 +118,8 @@ export function variance(x: Tensor, axis?: Axis, options: VarianceOptions = {}):
 
 function varianceOf(op: string, x: Tensor, axis: Axis, options: VarianceOptions): Tensor {
   expectTensor(op, x);
+  expectOptions(op, options, ['correction', 'keepDims']);
+  expectFlag(op, 'keepDims', options.keepDims);
   const axes = normalizeAxes(op, axis, x.shape);
   const correction = options.correction ?? 0;
   if (typeof correction !== 'number' || !Number.isFinite(correction) || correction < 0) {

@@ -7,6 +7,7 @@ import { expectTensor } from './operand.js';
 import { exp, sigmoid, unaryOp } from './unary.js';
 import type { Tensor } from '../tensor.js';
 import { where } from './where.js';
+import { expectFinite } from '../validate.js';
 
 const squareOp = unaryOp({ name: 'square', body: 'r = x * x;', formula: 'g · 2x', vjp: (g, x) => mul(g, mul(x, 2)) });
 const coshOp = unaryOp({ name: 'cosh', body: 'r = Math.cosh(x);', formula: 'g · sinh(x)', vjp: (g, x) => mul(g, sinh(x)) });
@@ -38,10 +39,6 @@ export const expm1 = expm1Op.apply;
  */
 export const softplus = softplusOp.apply;
 
-function checkNumber(op: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${op}: ${name} must be a finite number, got ${String(v)}`);
-  return v;
-}
 
 /**
  * x for x > 0, slope·x otherwise (PyTorch's default slope 0.01; the gradient at 0 is the slope, as in PyTorch).
@@ -49,7 +46,7 @@ function checkNumber(op: string, name: string, v: unknown): number {
  */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   expectTensor('leakyRelu', x);
-  checkNumber('leakyRelu', 'slope', slope);
+  expectFinite('leakyRelu', 'slope', slope);
   return where(greaterMask(x, 0), x, mul(x, slope));
 }
 
@@ -59,7 +56,7 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
   expectTensor('elu', x);
-  checkNumber('elu', 'alpha', alpha);
+  expectFinite('elu', 'alpha', alpha);
   const positive = greaterMask(x, 0);
   // expm1 only sees x ≤ 0 (0 elsewhere): a large x would make the untaken branch's eˣ infinite,
   // and 0·∞ = NaN in its gradient.
