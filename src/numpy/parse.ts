@@ -633,7 +633,7 @@ function trailingDotFloat(n: LNode): boolean {
   if (n.kids[0]!.to !== n.kids[1]!.from) return false;
   if (n.kids.length === 2) return true;
   const third = n.kids[2]!;
-  return n.kids.length === 3 && ((third.name === '⚠' && third.from === third.to)));
+  return n.kids.length === 3 && third.name === '⚠' && third.from === third.to;
 }
 
 /** Splits a child list at tokens named `sep` (top level only: children are already grouped). */
