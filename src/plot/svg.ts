@@ -1,4 +1,5 @@
 /** A small dependency-free SVG line-plot writer for training curves and the seed 004 fitted curve. */
+import { expectFinite, expectInteger, show } from '../validate.js';
 
 /** One line of a plot: points (x[i], y[i]); non-finite points break the line. */
 export interface Series {
@@ -49,6 +50,9 @@ export function escapeXml(s: string): string {
  * ```
  */
 export function niceTicks(lo: number, hi: number, target = 6): number[] {
+  expectFinite('niceTicks', 'lo', lo);
+  expectFinite('niceTicks', 'hi', hi);
+  expectInteger('niceTicks', 'target', target, 1);
   if (!(hi > lo)) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     return niceTicks(lo - pad, hi + pad, target);
@@ -97,6 +101,9 @@ function extent(series: readonly Series[], key: 'x' | 'y'): [number, number] {
  * ```
  */
 export function linePlot(options: PlotOptions): string {
+  if (options === null || typeof options !== 'object' || !Array.isArray(options.series)) {
+    throw new Error(`linePlot: options must be an object with a series list, got ${show(options)}`);
+  }
   const { title, xLabel = '', yLabel = '', series, width = 640, height = 420, equalAspect = false } = options;
   for (const s of series) {
     if (s.x.length !== s.y.length) throw new Error(`linePlot: series '${s.label}' has ${s.x.length} x values and ${s.y.length} y values`);
@@ -104,7 +111,14 @@ export function linePlot(options: PlotOptions): string {
   const margin = { left: 70, right: 20, top: 40, bottom: 55 };
   let xt = niceTicks(...(options.xRange ?? extent(series, 'x')));
   let yt = niceTicks(...(options.yRange ?? extent(series, 'y')));
-  if (options.xInteger && xt.some((t) => !Number.isInteger(t))) xt = xt.filter((t) => Number.isInteger(t));
+  if (options.xInteger && xt.some((t) => !Number.isInteger(t))) {
+    xt = xt.filter((t) => Number.isInteger(t));
+    // A single epoch leaves one whole tick: give it a neighbour on each side so the range is not empty.
+    if (xt.length < 2) {
+      const mid = xt[0] ?? Math.round(extent(series, 'x')[0]);
+      xt = [mid - 1, mid, mid + 1];
+    }
+  }
   if (options.xRange) xt = xt.filter((t) => t >= options.xRange![0] && t <= options.xRange![1]);
   if (options.yRange) yt = yt.filter((t) => t >= options.yRange![0] && t <= options.yRange![1]);
   const [x0, x1] = options.xRange ?? [xt[0]!, xt[xt.length - 1]!];
@@ -151,7 +165,11 @@ export function linePlot(options: PlotOptions): string {
     }
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash} clip-path="url(#plot-area)"><title>${escapeXml(s.label)}</title></path>`);
-    if (s.markers) {
+    // A lone point makes a path of one move, which draws nothing: mark it instead.
+    let finitePoints = 0;
+    for (let k = 0; k < s.x.length; k++) if (Number.isFinite(s.x[k]!) && Number.isFinite(s.y[k]!)) finitePoints++;
+    const lone = finitePoints === 1;
+    if (s.markers || lone) {
       for (let k = 0; k < s.x.length; k++) {
         if (Number.isFinite(s.x[k]!) && Number.isFinite(s.y[k]!)) {
           out.push(`<circle cx="${n(sx(s.x[k]!))}" cy="${n(sy(s.y[k]!))}" r="3" fill="${color}"/>`);
