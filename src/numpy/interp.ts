@@ -801,6 +801,7 @@ export class Interpreter {
       if (name === '__init__') return new HostFn('object.__init__', () => null);
       throw this.error('AttributeError', `'super' object has no attribute '${name}'`, at);
     }
+    if (obj instanceof HostFn && name === '__name__') return obj.name.replace(/^numpy\./, '');
     if (obj instanceof PyFunction) {
       if (name === '__name__') return obj.info.name;
       if (name === '__doc__') return obj.info.docstring;
