@@ -787,6 +787,8 @@ export class Interpreter {
       const v = obj.attrs.get(name);
       if (v !== undefined) return v;
       if (name === '__name__') return obj.name;
+      const sub = this.loadModule(`${obj.name}.${name}`);
+      if (sub !== null) return sub;
       const missing = obj.attrs.get('__getattr__');
       if (missing instanceof HostFn) return this.call(missing, [name], null, at);
       throw this.error('AttributeError', `module '${obj.name}' has no attribute '${name}'`, at);
