@@ -9,3 +9,4 @@ export { loadMnist, parseMnist, mnistDataDir } from './data/index.js';
 export type { MnistSplit, MnistSplitName } from './data/index.js';
 export * from './io/index.js';
 export * from './nn/train/index.js';
+export { runNumpyFile } from './numpy/node.js';

@@ -284,6 +284,7 @@ export function strFormat(format: string, args: readonly Value[], kwargs: Kw, ge
 /** The builtins namespace for one run (print writes to `out`). */
 export function makeBuiltins(out: (s: string) => void, getAttr: (v: Value, n: string) => Value): Map<string, Value> {
   const b = new Map<string, Value>();
+  BUILTIN_TYPES.clear(); // type(x) must answer this run's type objects
   const def = (name: string, impl: Impl): void => {
     b.set(name, fn(name, impl));
   };
@@ -393,7 +394,7 @@ export function makeBuiltins(out: (s: string) => void, getAttr: (v: Value, n: st
     const v = a[0]!;
     if (v instanceof PyInstance) return v.cls;
     for (const [f, n] of BUILTIN_TYPES) if (n === typeName(v)) return f;
-    return typeClass(typeName(v));
+    return typeClass(typeName(v).replace(/^numpy\./, ''));
   });
   def('callable', (a) => {
     const v = a[0]!;

@@ -162,6 +162,16 @@ export function formatString(x: string, spec: string): string {
 
 // ------------------------------------------------------------------ numpy array printing
 
+/** The shortest decimal that rounds to the same float32 value. */
+export function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  for (let p = 1; p <= 9; p++) {
+    const y = Number(x.toPrecision(p));
+    if (Math.fround(y) === Math.fround(x)) return y;
+  }
+  return x;
+}
+
 /** numpy's print options (np.set_printoptions changes them). */
 export interface PrintOptions {
   precision: number;
@@ -257,12 +267,17 @@ function floatFormatter(values: ArrayLike<number>, opts: PrintOptions): (x: numb
     left = Math.max(left, l.length);
     right = Math.max(right, r.length);
   }
+  if (hasSpecial) {
+    let longest = 0;
+    for (let i = 0; i < values.length; i++) {
+      const sp = special(values[i]!);
+      if (sp !== null) longest = Math.max(longest, sp.length);
+    }
+    left = Math.max(left, longest - right - 1);
+  }
   return (v: number) => {
     const sp = special(v);
-    if (sp !== null) {
-      const width = left + right + 1;
-      return sp.padStart(Math.max(width, hasSpecial ? sp.length : 0));
-    }
+    if (sp !== null) return sp.padStart(left + right + 1);
     const [l, r] = positional(v, opts.precision).split('.') as [string, string];
     return l.padStart(left) + '.' + r.padEnd(right);
   };
@@ -270,6 +285,11 @@ function floatFormatter(values: ArrayLike<number>, opts: PrintOptions): (x: numb
 
 /** The element formatter for an array of `dtype`. */
 function elementFormatter(values: ArrayLike<number>, dtype: string, opts: PrintOptions): (x: number) => string {
+  if (dtype === 'float32') {
+    // float32 prints its own shortest digits (0.6666667, not the float64 expansion 0.6666666865…).
+    const f = floatFormatter(Array.from(values, shortestFloat32), opts);
+    return (x: number) => f(shortestFloat32(x));
+  }
   if (dtype === 'bool') {
     const anyTrue = Array.prototype.some.call(values, (v: number) => v !== 0);
     return (v: number) => (v !== 0 ? (anyTrue ? ' True' : 'True') : 'False');

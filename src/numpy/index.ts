@@ -6,5 +6,6 @@ export {
   hostFunction, defineModule, isPyError, assignArray,
 } from './host.js';
 export type {
-  PyValue, NdArrayView, NpDtype, CallContext, StatementEvent, HostFunction, HostModule, Figure, RunOptions, RunResult,
+  PyValue, NdArrayView, NpDtype, CallContext, StatementEvent, HostFunction, HostModule, Figure as NumpyFigure,
+  RunOptions as NumpyRunOptions, RunResult as NumpyRunResult,
 } from './host.js';

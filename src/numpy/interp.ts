@@ -787,6 +787,8 @@ export class Interpreter {
       const v = obj.attrs.get(name);
       if (v !== undefined) return v;
       if (name === '__name__') return obj.name;
+      const sub = this.loadModule(`${obj.name}.${name}`);
+      if (sub !== null) return sub;
       const missing = obj.attrs.get('__getattr__');
       if (missing instanceof HostFn) return this.call(missing, [name], null, at);
       throw this.error('AttributeError', `module '${obj.name}' has no attribute '${name}'`, at);
@@ -801,6 +803,7 @@ export class Interpreter {
       if (name === '__init__') return new HostFn('object.__init__', () => null);
       throw this.error('AttributeError', `'super' object has no attribute '${name}'`, at);
     }
+    if (obj instanceof HostFn && name === '__name__') return obj.name.replace(/^numpy\./, '');
     if (obj instanceof PyFunction) {
       if (name === '__name__') return obj.info.name;
       if (name === '__doc__') return obj.info.docstring;

@@ -4,9 +4,10 @@
  * the dialect raise NotSupported naming them (`np.fft.fft`), never a silent wrong answer.
  */
 import { tensor } from '../creation.js';
-import { add, div, mul, sub } from '../ops/arithmetic.js';
+import { div, mul } from '../ops/arithmetic.js';
 import { reshape } from '../ops/shape-ops.js';
-import { abs, exp, log, neg, sign, sqrt, tanh } from '../ops/unary.js';
+import { abs, exp, log, sign, sqrt, tanh } from '../ops/unary.js';
+import { cosh, expm1, log1p, sinh } from '../ops/unary-extra.js';
 import { sum as tsum } from '../ops/reduce.js';
 import { where } from '../ops/where.js';
 import { shapeSize } from '../shape.js';
@@ -609,10 +610,10 @@ export function makeNumpyModule(random: PyModule): PyModule {
   a.set('log', ufunc1('log', log));
   a.set('tanh', ufunc1('tanh', tanh));
   a.set('sqrt', ufunc1('sqrt', sqrt));
-  a.set('cosh', ufunc1('cosh', (t) => div(add(exp(t), exp(neg(t))), 2)));
-  a.set('sinh', ufunc1('sinh', (t) => div(sub(exp(t), exp(neg(t))), 2)));
-  a.set('log1p', ufunc1('log1p', (t) => log(add(t, 1))));
-  a.set('expm1', ufunc1('expm1', (t) => sub(exp(t), 1)));
+  a.set('cosh', ufunc1('cosh', cosh));
+  a.set('sinh', ufunc1('sinh', sinh));
+  a.set('log1p', ufunc1('log1p', log1p));
+  a.set('expm1', ufunc1('expm1', expm1));
   a.set('log2', ufunc1('log2', (t) => div(log(t), Math.LN2)));
   a.set('log10', ufunc1('log10', (t) => div(log(t), Math.LN10)));
   a.set('reciprocal', ufunc1('reciprocal', (t) => div(tensor(1, { dtype: t.dtype }), t)));

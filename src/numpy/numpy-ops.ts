@@ -10,8 +10,9 @@ import { add, div, equalMask, greaterEqualMask, greaterMask, mul, pow, sub } fro
 import { matmul } from '../ops/matmul.js';
 import { max as tmax, mean as tmean, sum as tsum } from '../ops/reduce.js';
 import { broadcastTo, cast, reshape } from '../ops/shape-ops.js';
-import { abs as tabs, exp, log, neg } from '../ops/unary.js';
-import { where } from '../ops/where.js';
+import { abs as tabs, exp, log, neg, sqrt } from '../ops/unary.js';
+import { square } from '../ops/unary-extra.js';
+import { maximum, minimum } from '../ops/minmax.js';
 import { shapeSize, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { PyRaise } from './errors.js';
@@ -212,7 +213,7 @@ export function arith(op: string, av: Value, bv: Value): NdArray {
       }
       const x = asTensor(tensorOf(a, dt), dt);
       const y = tensorOf(b, dt);
-      const t = typeof y === 'number' && y === 2 ? mul(x, x) : pow(x, y);
+      const t = typeof y === 'number' && y === 2 ? square(x) : pow(x, y);
       return wrap(t, dt === 'bool' ? 'int64' : dt);
     }
     case '<': case '<=': case '>': case '>=': case '==': case '!=':
@@ -314,9 +315,6 @@ export function matmulNp(av: Value, bv: Value): NdArray {
   const kb = y.shape[y.ndim - 2]!;
   if (k !== kb) {
     throw new PyRaise('ValueError', `matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size ${kb} is different from ${k})`);
-  }
-  if (y.ndim > 2) {
-    throw new PyRaise('NotSupported', `matmul with a batched right operand (shape ${shapeStr(b.shape)}) is not supported yet`);
   }
   let t = matmul(x, y);
   if (aVec && bVec) t = reshape(t, []);
@@ -543,7 +541,7 @@ export function reduceNp(kind: 'sum' | 'mean' | 'max' | 'min' | 'var' | 'std', a
       const d = sub(t, m);
       const ss = tsum(mul(d, d), axisArg, keepdims);
       const v = div(ss, Math.max(reducedCount - ddof, 0));
-      out = kind === 'var' ? v : v.sqrt();
+      out = kind === 'var' ? v : sqrt(v);
       dt = a.dtype === 'float32' ? 'float32' : 'float64';
       break;
     }
@@ -642,23 +640,15 @@ export function installArrayHooks(): void {
   runtime.arrayUnary = (op, a) => unaryNp(op, a);
 }
 
-/** Where-based maximum (gradient to the first argument at ties; composite until the ops branch's maximum lands). */
+/** np.maximum / np.minimum on the ops branch's maximum/minimum (numpy values, NaN propagates). */
 export function maximumNp(av: Value, bv: Value, min = false): NdArray {
   const a = operand(av);
   const b = operand(bv);
   const dt = resultDtype(a, b);
   broadcastShape(a.shape, b.shape);
   const x = asTensor(tensorOf(a, dt), dt);
-  const y = asTensor(tensorOf(b, dt), dt);
-  const pick = min ? greaterEqualMask(y, x) : greaterEqualMask(x, y);
-  let r = where(pick, x, y);
-  // numpy propagates a NaN from either side.
-  const nanOf = (t: Tensor): Tensor | null => (Array.prototype.some.call(t.storage, Number.isNaN) ? mapUnary(t.detach(), (v) => (Number.isNaN(v) ? 1 : 0), 'isnan') : null);
-  const nx = nanOf(x);
-  const ny = nanOf(y);
-  if (ny !== null) r = where(ny, y, r);
-  if (nx !== null) r = where(nx, x, r);
-  return wrap(r, dt);
+  const y = tensorOf(b, dt);
+  return wrap(min ? minimum(x, y) : maximum(x, y), dt);
 }
 
 /** broadcastTo for an operand (numpy's broadcast_to). */

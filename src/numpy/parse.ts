@@ -609,8 +609,9 @@ class Builder {
       const inner = r.kids.filter((c) => c.name !== '{' && c.name !== '}');
       const convNode = inner.find((c) => c.name === 'FormatConversion');
       const specNode = inner.find((c) => c.name === 'FormatSpec');
-      const exprNodes = inner.filter((c) => c !== convNode && c !== specNode && c.name !== 'AssignOp' && c.name !== '=');
-      const debugEq = inner.some((c) => c.name === 'AssignOp' || c.name === '=') || /=\s*(![rsa])?(:[^}]*)?\}$/.test(this.text(r)) && !/[=!<>]=\s*(![rsa])?(:[^}]*)?\}$/.test(this.text(r));
+      const head = this.source.slice(r.from + 1, (convNode ?? specNode ?? { from: r.to - 1 }).from);
+      const debugEq = /[^=!<>]=\s*$/.test(head);
+      const exprNodes = inner.filter((c) => c !== convNode && c !== specNode && !(debugEq && this.text(c) === '=' ));
       const expr = this.exprList(exprNodes);
       let spec: FPart[] | null = null;
       if (specNode !== undefined) {

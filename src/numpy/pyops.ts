@@ -383,6 +383,7 @@ const INT_ONLY = new Set(['<<', '>>', '&', '|', '^']);
 /** Python's binary operators (numpy arrays go to runtime.arrayBinary). */
 export function binary(op: string, a: Value, b: Value): Value {
   if (typeof a === 'number' && typeof b === 'number') return numeric(op, a, b, true, true);
+  if (op === '%' && typeof a === 'string') return runtime.percentFormat(a, b);
   if (isArray(a) || isArray(b)) return runtime.arrayBinary(op, a, b);
   const aNum = typeof a === 'number' || typeof a === 'boolean' || a instanceof PyFloat;
   const bNum = typeof b === 'number' || typeof b === 'boolean' || b instanceof PyFloat;

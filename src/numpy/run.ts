@@ -14,7 +14,7 @@ import { HostFn, PyList, PyModule, type Value } from './values.js';
 /** Extra options of the Node entry (file writing for figures). */
 export interface RunHooks {
   /** Writes a file under the run's outDir. */
-  readonly writeFile?: (name: string, text: string) => void;
+  readonly writeFile?: ((name: string, text: string) => void) | undefined;
 }
 
 /**
