@@ -77,3 +77,6 @@ export * from './viz/index.js';
 // Checking gradients: the product's heart.
 export * from './check/index.js';
 export * from './explain/index.js';
+
+// The numpy dialect interpreter: run a student's numpy lab code on tapegrad tensors (browser-safe).
+export * from './numpy/index.js';
