@@ -6,6 +6,15 @@ import type { SeedCheck } from '../labs/checks.js';
 import { seedChecks } from '../labs/checks.js';
 import type { SeedCheckReport } from '../labs/report.js';
 import { HAND_VS_AUTODIFF_TOL } from '../labs/report.js';
+import { runCommand, type CommandSpec } from './flags.js';
+
+/** `tapegrad verify`'s command line. */
+export const VERIFY_SPEC: CommandSpec = {
+  name: 'verify',
+  summary: 'Check every seed lab\'s hand-derived gradients against autodiff and finite differences, then run the bug hunt\n' +
+    '(planted mistakes that must be flagged with the right parameter and diagnosis). Exit status 0 only when all is well.',
+  flags: [{ name: 'json', kind: 'boolean', help: 'print one JSON object instead of the tables' }],
+};
 
 /** A seed check that threw instead of reporting (counts as a failure, never hides the others). */
 export interface Crash {
@@ -94,12 +103,10 @@ export function verifyAll(opts: { checks?: SeedCheck[]; bugs?: BugCase[]; say?: 
  * await run(['--json']); // prints one JSON object, returns 0 or 1
  */
 export async function run(args: string[]): Promise<number> {
-  const unknown = args.filter((a) => a !== '--json');
-  if (unknown.length > 0) {
-    console.error(`tapegrad verify: unknown argument(s) ${unknown.join(' ')} (usage: tapegrad verify [--json])`);
-    return 2;
-  }
-  const json = args.includes('--json');
+  return runCommand(VERIFY_SPEC, args, async ({ flags }) => verify(flags.has('json')));
+}
+
+async function verify(json: boolean): Promise<number> {
   const say = (line: string): void => {
     if (!json) console.log(line);
   };

@@ -1,8 +1,11 @@
 /**
- * Loads the optional native GEMM addon (built by node-gyp at install) when running in Node and
- * installs it behind `gemm` for the products large enough to pay for the call; everywhere else
- * (browsers, bundlers, a failed build) the TypeScript kernels stay in place.
+ * Loads the native GEMM addon when running in Node and installs it behind `gemm` for the products
+ * large enough to pay for the call. The fallback chain is native → wasm → TypeScript: the addon is
+ * found by `node-gyp-build` (a local `build/Release` first, else the prebuilt binary a packed
+ * tapegrad ships in `prebuilds/`, so no install script is needed); browsers, bundlers and a missing
+ * addon keep the TypeScript kernels, and {@link kernelInfo} says which kernels run and why.
  */
+import { expectOptions } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
 import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
@@ -60,6 +63,20 @@ export interface KernelInfo {
   variants: string[];
   /** Why the native kernels are not in use, when they are not. */
   reason?: string;
+  /** Where the addon was loaded from, when it was: a prebuilt binary shipped in the package, or built here. */
+  addon?: { source: 'prebuilt' | 'built from source'; path: string };
+  /** Each step of the fallback chain native → wasm → TypeScript, in order, with what happened. */
+  chain: KernelStep[];
+  /** One line for people: which kernels run and why (what `tapegrad --version` prints). */
+  summary: string;
+}
+
+/** One step of the kernel fallback chain, as {@link kernelInfo} reports it. */
+export interface KernelStep {
+  kernels: 'native' | 'wasm' | 'typescript';
+  /** True for the step whose kernels are installed. */
+  used: boolean;
+  detail: string;
 }
 
 // Measured with native/measure.ts on the 2-core dev machine (AVX-512): the TypeScript loops win
@@ -138,35 +155,61 @@ interface NodeProcess {
 
 type CreateRequire = (url: string) => (id: string) => unknown;
 
+/** Where the addon came from (kernelInfo reports it). */
+let addonFrom: KernelInfo['addon'];
+let nativeDetail = 'not loaded yet';
+
+/**
+ * The wasm step of the chain. NOTE: a seam for wasm GEMM kernels: when they exist, install them
+ * here with setGemmKernel and return what was installed; until then the chain goes on to TypeScript.
+ */
+function installWasm(): { used: boolean; detail: string } {
+  return { used: false, detail: 'no wasm kernels in this build' };
+}
+let wasmStep: { used: boolean; detail: string } | null = null;
+
 function install(createRequire: CreateRequire, env: Record<string, string | undefined>): void {
   try {
-    // A computed specifier keeps bundlers from trying to resolve the binary.
-    const file = ['..', '..', 'build', 'Release', 'tapegrad.node'].join('/');
-    const loaded = createRequire(import.meta.url)(file) as Addon;
+    // Specifiers are computed so that bundlers do not try to resolve the loader or the binary.
+    const requireHere = createRequire(import.meta.url);
+    const root = new URL(['..', '..', ''].join('/'), import.meta.url);
+    const finder = requireHere(['node-gyp-build'].join('')) as { resolve(dir: string): string };
+    const rootPath = decodeURIComponent(root.pathname);
+    const file = finder.resolve(rootPath);
+    const loaded = requireHere(file) as Addon;
     loaded.configure({ threadFlops: THREAD_FLOPS });
     const variant = env['TAPEGRAD_NATIVE_VARIANT'];
     if (variant) loaded.configure({ variant });
     addon = loaded;
+    const relative = file.startsWith(rootPath) ? file.slice(rootPath.length) : file;
+    addonFrom = { source: relative.startsWith('prebuilds') ? 'prebuilt' : 'built from source', path: relative };
     reason = undefined;
+    nativeDetail = `${addonFrom.source} addon ${relative}`;
     setGemmKernel(nativeGemm);
     installElementwise(true);
     nativeInstalled = true;
   } catch (error) {
     reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    console.warn(`tapegrad: native kernels unavailable (${reason}); using the TypeScript ` +
-      'reference kernels. Build them with `npm run install` in the tapegrad folder.');
+    nativeDetail = reason ?? 'failed to load';
+    wasmStep = installWasm();
+    if (!wasmStep.used) {
+      console.warn(`tapegrad: native kernels unavailable (${reason}); using the TypeScript ` +
+        'kernels. Build them with `npm run install` in the tapegrad folder.');
+    }
   }
 }
 
 function load(): void {
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (!proc?.versions?.node) {
-    reason = 'not running in Node';
+    reason = nativeDetail = 'not running in Node';
+    wasmStep = installWasm();
     return;
   }
   const env = proc.env ?? {};
   if (env['TAPEGRAD_NATIVE'] === '0') {
-    reason = 'disabled by TAPEGRAD_NATIVE=0';
+    reason = nativeDetail = 'disabled by TAPEGRAD_NATIVE=0';
+    wasmStep = installWasm();
     return;
   }
   const mod = proc.getBuiltinModule?.('node:module') as { createRequire: CreateRequire } | undefined;
@@ -192,17 +235,27 @@ load();
  * ```
  */
 export function kernelInfo(): KernelInfo {
+  const wasm = wasmStep ?? { used: false, detail: nativeInstalled ? 'not needed' : 'not tried' };
+  const chain = (nativeOn: boolean): KernelStep[] => [
+    { kernels: 'native', used: nativeOn, detail: nativeOn || !addon ? nativeDetail : 'reference kernel selected by configureKernels' },
+    { kernels: 'wasm', used: !nativeOn && wasm.used, detail: wasm.detail },
+    { kernels: 'typescript', used: !nativeOn && !wasm.used, detail: nativeOn ? 'for products below the small-work threshold' : 'always available' },
+  ];
   if (!addon || !nativeInstalled) {
+    const why = reason ?? 'reference kernel selected';
     return {
       backend: 'reference', threads: 1, smallWork: 0, threadFlops: Infinity, contentionGuard: false,
-      lateHelperCalls: 0, variants: addon?.info().variants ?? [], reason: reason ?? 'reference kernel selected',
+      lateHelperCalls: 0, variants: addon?.info().variants ?? [], reason: why, chain: chain(false),
+      ...(addonFrom ? { addon: addonFrom } : {}),
+      summary: `TypeScript kernels (native: ${why}; wasm: ${wasm.detail})`,
     };
   }
   const s = addon.info();
   const backend = `native-${s.variant}` as KernelInfo['backend'];
   return {
     backend, threads: s.threads, smallWork, threadFlops: s.threadFlops, contentionGuard: s.contentionGuard,
-    lateHelperCalls: s.lateHelperCalls, variants: s.variants,
+    lateHelperCalls: s.lateHelperCalls, variants: s.variants, chain: chain(true), ...(addonFrom ? { addon: addonFrom } : {}),
+    summary: `native kernels, ${s.variant} (${nativeDetail}; ${s.threads} threads for large products)`,
   };
 }
 
@@ -218,19 +271,25 @@ export function kernelInfo(): KernelInfo {
  * ```
  */
 export function configureKernels(options: NativeOptions & { smallWork?: number }): KernelInfo {
+  expectOptions('configureKernels', options, ['variant', 'threads', 'threadFlops', 'maxSlabs', 'contentionGuard', 'smallWork']);
+  if (options === undefined) throw new Error('configureKernels: options are required, e.g. { variant: \'avx2\' }');
   if (options.variant === 'reference') {
     setGemmKernel(gemmReference);
     installElementwise(false);
     nativeInstalled = false;
     return kernelInfo();
   }
-  if (!addon) throw new Error(`configureKernels: native kernels unavailable (${reason})`);
+  if (!addon) throw new Error(`configureKernels: native kernels unavailable (${reason}), cannot apply ${JSON.stringify(options)}`);
   const { smallWork: small, ...rest } = options;
   if (small !== undefined) {
     if (!(small >= 0)) throw new Error(`configureKernels: smallWork must be ≥ 0, got ${small}`);
     smallWork = small;
   }
-  addon.configure(rest);
+  try {
+    addon.configure(rest);
+  } catch (e) {
+    throw new Error(`configureKernels: ${(e as Error).message} (options ${JSON.stringify(rest)})`);
+  }
   setGemmKernel(nativeGemm);
   installElementwise(true);
   nativeInstalled = true;

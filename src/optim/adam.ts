@@ -1,4 +1,5 @@
 /** Adam (Kingma & Ba 2015) with bias-corrected first and second moments. */
+import { expectOptions } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
 import { updateKernels } from '../kernels/update.js';
 import { checkHyper, Optimizer, type ParamsInput } from './optimizer.js';
@@ -31,6 +32,7 @@ export class Adam extends Optimizer {
   readonly eps: number;
 
   constructor(params: ParamsInput, options: AdamOptions = {}) {
+    expectOptions('Adam', options, ['lr', 'beta1', 'beta2', 'eps']);
     super('Adam', params, ['m', 'v']);
     this.lr = checkHyper('Adam', 'lr', options.lr ?? 1e-3, 0, Infinity, true);
     this.beta1 = checkHyper('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1);

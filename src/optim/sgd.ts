@@ -1,4 +1,5 @@
 /** Stochastic gradient descent, plain or with seed 003's momentum (v ← γv + ηg, w ← w − v). */
+import { expectOptions } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
 import { updateKernels } from '../kernels/update.js';
 import { checkHyper, Optimizer, type ParamsInput } from './optimizer.js';
@@ -26,6 +27,8 @@ export class SGD extends Optimizer {
   readonly momentum: number;
 
   constructor(params: ParamsInput, options: SGDOptions) {
+    if (options === undefined) throw new Error('SGD: options { lr, momentum? } are required (lr has no default)');
+    expectOptions('SGD', options, ['lr', 'momentum']);
     const momentum = checkHyper('SGD', 'momentum', options.momentum ?? 0, 0, 1);
     super(momentum > 0 ? 'SGD+momentum' : 'SGD', params, momentum > 0 ? ['velocity'] : []);
     this.lr = checkHyper('SGD', 'lr', options.lr, 0, Infinity, true);
