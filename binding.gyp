@@ -14,10 +14,10 @@
   'targets': [
     {
       'target_name': 'tapegrad',
-      'sources': ['native/addon.cc', 'native/parallel.cc', 'native/gemm_scalar.cc'],
+      'sources': ['native/addon.cc', 'native/parallel.cc', 'native/gemm_scalar.cc', 'native/activation_scalar.cc'],
       'dependencies': ['tapegrad_update'],
       'conditions': [
-        ['target_arch=="x64"', {'dependencies': ['tapegrad_avx2', 'tapegrad_avx512', 'tapegrad_update_avx2']}],
+        ['target_arch=="x64"', {'dependencies': ['tapegrad_avx2', 'tapegrad_avx512', 'tapegrad_update_avx2', 'tapegrad_activation_avx2']}],
       ],
     },
     {
@@ -47,6 +47,14 @@
           'cflags!': ['-ffp-contract=fast'],
           'cflags': ['-mavx2', '-ffp-contract=off'],
           'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-ffp-contract=off']},
+        },
+        {
+          'target_name': 'tapegrad_activation_avx2',
+          'type': 'static_library',
+          'sources': ['native/activation_avx2.cc'],
+          # No trapping math: lets GCC turn the loops' selects into blends and vectorise them.
+          'cflags': ['-mavx2', '-mfma', '-fno-trapping-math', '-fno-math-errno'],
+          'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-mfma', '-fno-trapping-math', '-fno-math-errno']},
         },
         {
           'target_name': 'tapegrad_avx512',

@@ -9,6 +9,7 @@
 #include "gemm.h"
 #include "parallel.h"
 #include "update.h"
+#include "activation.h"
 
 namespace tg {
 namespace {
@@ -17,6 +18,7 @@ Variant g_variants[3];
 int g_count = 0;
 const Variant* g_active = nullptr;
 UpdateVariant g_update;
+ActivationVariant g_act;
 // 2·M·N·K at or above which the product is split over two threads (set from JS after measuring).
 double g_thread_flops = 1e6;
 int g_threads = 2;
@@ -68,8 +70,10 @@ void detect_once() {
   g_variants[g_count++] = variant_scalar();
   g_active = &g_variants[0];
   g_update = update_scalar();
+  g_act = activation_scalar();
 #if defined(TG_HAVE_X86_VARIANTS)
   if (__builtin_cpu_supports("avx2")) g_update = update_avx2();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) g_act = activation_avx2();
 #endif
 }
 
@@ -310,6 +314,24 @@ napi_value Sgd(napi_env env, napi_callback_info info) { return Update(env, info,
 napi_value Momentum(napi_env env, napi_callback_info info) { return Update(env, info, 1); }
 napi_value Adam(napi_env env, napi_callback_info info) { return Update(env, info, 2); }
 
+// activation(kind, x, out): out[i] = f(x[i]) for float32 arrays, kind 0 exp, 1 tanh, 2 sigmoid.
+napi_value Activation(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  int32_t kind;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 3 ||
+      napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 2)
+    return fail(env, "activation: expected (kind 0-2, x, out)");
+  View x, out;
+  if (!view(env, argv[1], &x) || !view(env, argv[2], &out) || x.type != napi_float32_array ||
+      out.type != napi_float32_array)
+    return fail(env, "activation: x and out must be Float32Array");
+  if (out.length < x.length) return fail(env, "activation: out is shorter than x");
+  const ActivationFn fn = kind == 0 ? g_act.exp32 : kind == 1 ? g_act.tanh32 : g_act.sigmoid32;
+  fn(static_cast<const float*>(x.data), static_cast<float*>(out.data), long(x.length));
+  return nullptr;
+}
+
 napi_value str(napi_env env, const char* s) {
   napi_value v;
   napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
@@ -398,6 +420,7 @@ NAPI_MODULE_INIT() {
       {"sgd", nullptr, tg::Sgd, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"momentum", nullptr, tg::Momentum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, tg::Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"activation", nullptr, tg::Activation, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

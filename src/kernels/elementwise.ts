@@ -77,3 +77,29 @@ export function binaryKernel(body: string): BinaryKernel {
     }
   `) as BinaryKernel;
 }
+
+/** A whole-array float32 loop for one unary op (out[i] = f(x[i])), e.g. the native tanh. */
+export type Float32Unary = (x: Float32Array, out: Float32Array) => void;
+
+/** Ops that may have a faster float32 loop installed by a backend. */
+export type FastUnaryName = 'exp' | 'tanh' | 'sigmoid';
+
+/**
+ * The installed float32 fast loops (empty: every op runs its generated kernel). A backend installs
+ * loops that agree with `Math.*` rounded to float32 within one float32 ulp (tested per backend).
+ */
+export const float32Unary: Partial<Record<FastUnaryName, Float32Unary>> = {};
+
+/**
+ * Installs (or, with null, removes) the float32 fast loop of a unary op.
+ *
+ * @example
+ * ```ts
+ * setFloat32Unary('tanh', (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!); });
+ * setFloat32Unary('tanh', null); // back to the generated kernel
+ * ```
+ */
+export function setFloat32Unary(name: FastUnaryName, loop: Float32Unary | null): void {
+  if (loop === null) delete float32Unary[name];
+  else float32Unary[name] = loop;
+}

@@ -10,6 +10,7 @@ import type { FloatArray } from '../dtype.js';
 import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
 import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
+import { setFloat32Unary, type FastUnaryName } from './elementwise.js';
 
 /** The surface of build/Release/tapegrad.node (see native/addon.cc). */
 interface Addon {
@@ -21,6 +22,8 @@ interface Addon {
   momentum(w: FloatArray, g: FloatArray, v: Float64Array, lr: number, mom: number): void;
   adam(w: FloatArray, g: FloatArray, m: Float64Array, v: Float64Array,
     lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
+  /** out[i] = f(x[i]) on Float32Arrays: kind 0 exp, 1 tanh, 2 sigmoid (native/activation.inc). */
+  activation(kind: number, x: Float32Array, out: Float32Array): void;
 }
 
 /** Settings of the native kernels (see {@link configureKernels}). */
@@ -134,6 +137,16 @@ const nativeUpdates: UpdateKernels = {
   },
 };
 
+const ACTIVATIONS: readonly FastUnaryName[] = ['exp', 'tanh', 'sigmoid'];
+
+/** Installs (on) or removes (off) the native float32 exp/tanh/sigmoid loops and the native optimizer updates. */
+function installElementwise(on: boolean): void {
+  const a = addon;
+  const has = on && a !== null && typeof a.activation === 'function';
+  ACTIVATIONS.forEach((name, kind) => setFloat32Unary(name, has ? (x, out) => a!.activation(kind, x, out) : null));
+  setUpdateKernels(on && a !== null && typeof a.sgd === 'function' ? nativeUpdates : referenceUpdates);
+}
+
 interface NodeProcess {
   versions?: { node?: string };
   env?: Record<string, string | undefined>;
@@ -173,7 +186,7 @@ function install(createRequire: CreateRequire, env: Record<string, string | unde
     reason = undefined;
     nativeDetail = `${addonFrom.source} addon ${relative}`;
     setGemmKernel(nativeGemm);
-    if (typeof loaded.sgd === 'function') setUpdateKernels(nativeUpdates);
+    installElementwise(true);
     nativeInstalled = true;
   } catch (error) {
     reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -262,7 +275,7 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
   if (options === undefined) throw new Error('configureKernels: options are required, e.g. { variant: \'avx2\' }');
   if (options.variant === 'reference') {
     setGemmKernel(gemmReference);
-    setUpdateKernels(referenceUpdates);
+    installElementwise(false);
     nativeInstalled = false;
     return kernelInfo();
   }
@@ -278,7 +291,7 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
     throw new Error(`configureKernels: ${(e as Error).message} (options ${JSON.stringify(rest)})`);
   }
   setGemmKernel(nativeGemm);
-  if (typeof addon.sgd === 'function') setUpdateKernels(nativeUpdates);
+  installElementwise(true);
   nativeInstalled = true;
   return kernelInfo();
 }
@@ -294,6 +307,6 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
  * if (addon) addon.gemm(false, false, 2, 2, 2, a, b, c); // a, b, c: Float32Array(4) each
  * ```
  */
-export function nativeAddon(): Pick<Addon, 'gemm' | 'sgd' | 'momentum' | 'adam'> | null {
+export function nativeAddon(): Pick<Addon, 'gemm' | 'sgd' | 'momentum' | 'adam' | 'activation'> | null {
   return addon;
 }

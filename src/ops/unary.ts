@@ -12,7 +12,8 @@
 import { allocate } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
 import type { OpDef, VjpContext } from '../engine/op.js';
-import { unaryKernel } from '../kernels/elementwise.js';
+import { float32Unary, unaryKernel } from '../kernels/elementwise.js';
+import type { FastUnaryName } from '../kernels/elementwise.js';
 import { Tensor } from '../tensor.js';
 import { div, mul, reluBackward, sigmoidBackward, tanhBackward } from './arithmetic.js';
 import { expectTensor } from './operand.js';
@@ -25,16 +26,24 @@ export interface UnarySpec {
   vjp?(g: Tensor, x: Tensor, y: Tensor, ctx: VjpContext<undefined>): Tensor;
 }
 
+// Below this many values a native call costs more than the JavaScript loop.
+const FAST_MIN = 16;
+
 /** Declares a unary element-wise op: the kernel from a one-line body, its VJP and formula. */
 export function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Tensor) => Tensor } {
   const kernel = unaryKernel(spec.body);
+  const name = spec.name as FastUnaryName;
   const def: OpDef<undefined> = {
     name: spec.name,
     formulas: [spec.formula],
     differentiable: spec.vjp !== undefined,
     forward([x]) {
       const out = allocate(x!.dtype, x!.size);
-      kernel(x!.storage, out);
+      // float32 exp/tanh/sigmoid may have a vectorised loop (native; within 1 float32 ulp of Math.*).
+      // float64 always runs the Math.* kernel, so float64 results stay exactly the reference's.
+      const fast = x!.size >= FAST_MIN && out instanceof Float32Array ? float32Unary[name] : undefined;
+      if (fast !== undefined) fast(x!.storage as Float32Array, out as Float32Array);
+      else kernel(x!.storage, out);
       return new Tensor(out, x!.shape);
     },
     vjp(ctx, g) {

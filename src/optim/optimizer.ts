@@ -80,7 +80,6 @@ export abstract class Optimizer {
         for (const b of this.bufferNames) state[b] = this.buffers.get(b)!.get(name)!;
         this.update(p.storage, g.storage, state);
         p.markModified(); // a graph recorded before this step can no longer be walked back
-
       }
     });
   }
