@@ -4,6 +4,8 @@
  * autograd.functional.jacobian): J_p has shape [...output.shape, ...p.shape] and
  * J_p[i..., j...] = ∂output[i...] / ∂p[j...]; for vectors, one row per output.
  */
+import { checkNumericOptions } from './arguments.js';
+import { show } from '../validate.js';
 import { tensor } from '../creation.js';
 import { valueAndGrad } from '../engine/grad.js';
 import { noGrad } from '../engine/mode.js';
@@ -13,8 +15,9 @@ import { Tensor } from '../tensor.js';
 import { formatShape, shapeSize } from '../shape.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue } from './manual.js';
 import type { ElementResult } from './numeric.js';
-import { exactTolerance, float64Of, namedParams, numericalTolerance, type ThreeWayTolerances } from './params.js';
-import { agree, DEFAULT_EPS, maxAbs } from './tolerance.js';
+import { float64Of, namedParams } from './params.js';
+import { exactTolerance, numericalTolerance, planJacobian, type ThreeWayTolerances } from './plan.js';
+import { agree, maxAbs } from './tolerance.js';
 import { formatVerify, judge, type Evidence, type VerifyReport } from './verify.js';
 
 /** The layout sentence every Jacobian report prints. */
@@ -61,20 +64,23 @@ function fromDenominator(values: Float64Array, nOut: number, nP: number): Float6
 export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
   const start = performance.now();
   const fn = 'verifyJacobian';
+  checkNumericOptions(fn, options);
   const { params, outputs, manual } = options;
-  if (typeof outputs !== 'function' || typeof manual !== 'function') throw new Error(`${fn}: outputs and manual must be functions`);
+  if (typeof outputs !== 'function') throw new Error(`${fn}: outputs must be a function, got ${show(outputs)}`);
+  if (typeof manual !== 'function') throw new Error(`${fn}: manual must be a function, got ${show(manual)}`);
   const { names, tensors, record, copies, copyTensors, lowPrecision } = namedParams(fn, params);
   const call = (ts: readonly Tensor[]): Tensor => {
     const y = outputs(record(ts));
     if (!(y instanceof Tensor)) throw new Error(`${fn}: outputs must return a Tensor, got ${typeof y}`);
     return y;
   };
-  const eps = options.eps ?? DEFAULT_EPS;
   const y0 = noGrad(() => call(tensors));
+  const plan = planJacobian(fn, options, lowPrecision || y0.dtype === 'float32');
+  const { eps } = plan;
   const outShape = [...y0.shape];
   const nOut = y0.size;
   const totalEntries = nOut * tensors.reduce((s, t) => s + t.size, 0);
-  if (totalEntries > (options.maxEntries ?? 2_000_000)) {
+  if (totalEntries > plan.maxEntries) {
     throw new Error(`${fn}: the Jacobians have ${totalEntries} entries (output ${formatShape(outShape)}); check vᵀJ with gradcheck instead`);
   }
 
@@ -94,8 +100,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
 
   const evaluate = (): Float64Array => Float64Array.from(noGrad(() => call(copyTensors)).storage);
   const yRef = evaluate();
-  const low = lowPrecision || y0.dtype === 'float32';
-  const numTol = numericalTolerance(options, low, maxAbs(yRef), eps);
+  const numTol = numericalTolerance(plan, maxAbs(yRef));
   let evaluations = 1;
 
   const reports = names.map((name, p) => {
@@ -121,7 +126,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
     const elements: ElementResult[] = Array.from(a, (v, f) => ({
       flat: f, analytical: v, numerical: num[f]!, status: agree(v, num[f]!, numTol) ? 'ok' : 'mismatch',
     }));
-    const exact = exactTolerance(options, low, a);
+    const exact = exactTolerance(plan, a);
     const key = keyOf.get(name);
     const m: ManualArray | null = key === undefined ? null : readManual(fn, key, hand[key] as ManualValue);
     let values: Float64Array | null = null;
@@ -144,7 +149,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
     return judge({
       name: jName, shape: jShape, m, manual: values, shapeSlip, shapeMessage,
       autodiff: a, check: { mode: 'full', elements, directional: [], located: [], kinkExplained: false, searchComplete: true }, exact, numTol,
-    }, undefined);
+    }, plan);
   });
   const report: VerifyReport = {
     ok: problems.length === 0 && reports.every((r) => r.ok),

@@ -217,5 +217,8 @@ export function restoreParameters(params: Iterable<readonly [string, Tensor]>, c
       throw new Error(`restoreParameters: '${name}' is ${s.dtype} in the checkpoint, model expects ${t.dtype}`);
     }
   }
-  for (const [name, t] of list) t.storage.set(ckpt.params.get(name)!.values);
+  for (const [name, t] of list) {
+    t.storage.set(ckpt.params.get(name)!.values);
+    t.markModified(); // graphs recorded before the load must not be walked back
+  }
 }

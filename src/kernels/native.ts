@@ -5,9 +5,11 @@
  * tapegrad ships in `prebuilds/`, so no install script is needed); browsers, bundlers and a missing
  * addon keep the TypeScript kernels, and {@link kernelInfo} says which kernels run and why.
  */
+import { expectOptions } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
 import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
+import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
 
 /** The surface of build/Release/tapegrad.node (see native/addon.cc). */
 interface Addon {
@@ -15,6 +17,10 @@ interface Addon {
     A: FloatArray, B: FloatArray, C: FloatArray): void;
   info(): NativeState;
   configure(options: NativeOptions): NativeState;
+  sgd(w: FloatArray, g: FloatArray, lr: number): void;
+  momentum(w: FloatArray, g: FloatArray, v: Float64Array, lr: number, mom: number): void;
+  adam(w: FloatArray, g: FloatArray, m: Float64Array, v: Float64Array,
+    lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
 }
 
 /** Settings of the native kernels (see {@link configureKernels}). */
@@ -104,6 +110,30 @@ const nativeGemm: GemmKernel = (transA, transB, M, N, K, A, B, C) => {
   }
 };
 
+// Below this many values the N-API call (~0.1-0.2 µs) costs more than the TypeScript loop saves.
+const SMALL_UPDATE = 64;
+
+/** True when the native loop can take these buffers (same dtype, long enough to pay for the call). */
+function nativeFits(w: FloatArray, g: FloatArray): boolean {
+  return w.length >= SMALL_UPDATE && w.constructor === g.constructor && g.length >= w.length;
+}
+
+/** The optimizer updates on the addon (bit-identical to the reference, see native/update.inc). */
+const nativeUpdates: UpdateKernels = {
+  sgd(w, g, lr) {
+    if (nativeFits(w, g)) addon!.sgd(w, g, lr);
+    else referenceUpdates.sgd(w, g, lr);
+  },
+  momentum(w, g, v, lr, mom) {
+    if (nativeFits(w, g) && v.length >= w.length) addon!.momentum(w, g, v, lr, mom);
+    else referenceUpdates.momentum(w, g, v, lr, mom);
+  },
+  adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2) {
+    if (nativeFits(w, g) && m.length >= w.length && v.length >= w.length) addon!.adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2);
+    else referenceUpdates.adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2);
+  },
+};
+
 interface NodeProcess {
   versions?: { node?: string };
   env?: Record<string, string | undefined>;
@@ -143,6 +173,7 @@ function install(createRequire: CreateRequire, env: Record<string, string | unde
     reason = undefined;
     nativeDetail = `${addonFrom.source} addon ${relative}`;
     setGemmKernel(nativeGemm);
+    if (typeof loaded.sgd === 'function') setUpdateKernels(nativeUpdates);
     nativeInstalled = true;
   } catch (error) {
     reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -227,26 +258,35 @@ export function kernelInfo(): KernelInfo {
  * ```
  */
 export function configureKernels(options: NativeOptions & { smallWork?: number }): KernelInfo {
+  expectOptions('configureKernels', options, ['variant', 'threads', 'threadFlops', 'maxSlabs', 'contentionGuard', 'smallWork']);
+  if (options === undefined) throw new Error('configureKernels: options are required, e.g. { variant: \'avx2\' }');
   if (options.variant === 'reference') {
     setGemmKernel(gemmReference);
+    setUpdateKernels(referenceUpdates);
     nativeInstalled = false;
     return kernelInfo();
   }
-  if (!addon) throw new Error(`configureKernels: native kernels unavailable (${reason})`);
+  if (!addon) throw new Error(`configureKernels: native kernels unavailable (${reason}), cannot apply ${JSON.stringify(options)}`);
   const { smallWork: small, ...rest } = options;
   if (small !== undefined) {
     if (!(small >= 0)) throw new Error(`configureKernels: smallWork must be ≥ 0, got ${small}`);
     smallWork = small;
   }
-  addon.configure(rest);
+  try {
+    addon.configure(rest);
+  } catch (e) {
+    throw new Error(`configureKernels: ${(e as Error).message} (options ${JSON.stringify(rest)})`);
+  }
   setGemmKernel(nativeGemm);
+  if (typeof addon.sgd === 'function') setUpdateKernels(nativeUpdates);
   nativeInstalled = true;
   return kernelInfo();
 }
 
 /**
  * The raw addon for tests and measurements (null when it did not load): its `gemm` skips the
- * TypeScript small-product path and the length checks, so callers must validate first.
+ * TypeScript small-product path and the length checks, so callers must validate first; `sgd`,
+ * `momentum` and `adam` are the in-place optimizer updates (see src/kernels/update.ts).
  *
  * @example
  * ```ts
@@ -254,6 +294,6 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
  * if (addon) addon.gemm(false, false, 2, 2, 2, a, b, c); // a, b, c: Float32Array(4) each
  * ```
  */
-export function nativeAddon(): Pick<Addon, 'gemm'> | null {
+export function nativeAddon(): Pick<Addon, 'gemm' | 'sgd' | 'momentum' | 'adam'> | null {
   return addon;
 }

@@ -146,6 +146,7 @@ export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: b
           const w = p.storage;
           const g = p.grad!.storage;
           for (let i = 0; i < w.length; i++) w[i] = w[i]! - step * g[i]!;
+          p.markModified();
         }
       });
       if ((it + 1) % 100 === 0 || it + 1 === cfg.iterations) {
