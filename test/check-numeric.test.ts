@@ -40,7 +40,7 @@ describe('numeric engine', () => {
   it('the sampled strategy finds two planted errors and reports them as mismatches', () => {
     const { g, probe } = sinProblem(5000);
     g[17]! += 1e-4; g[4000]! *= -1;
-    const res = checkInput(probe, g, DEFAULT_EPS, FLOAT64_TOLERANCE, rngFor(4), DEFAULT_STRATEGY);
+    const res = checkInput(probe, g, { eps: DEFAULT_EPS, tolerance: FLOAT64_TOLERANCE, rng: rngFor(4), strategy: DEFAULT_STRATEGY });
     expect(res.mode).toBe('sampled');
     expect(res.located).toEqual([17, 4000]);
     expect(res.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat)).toEqual([17, 4000]);
@@ -53,7 +53,7 @@ describe('numeric engine', () => {
     const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
     const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
     g[4002] = 0.7; // x[4002] = 0.5: the derivative is 1
-    const res = checkInput(new Probe(x, f, f()), g, 1e-2, FLOAT64_TOLERANCE, rngFor(5), DEFAULT_STRATEGY);
+    const res = checkInput(new Probe(x, f, f()), g, { eps: 1e-2, tolerance: FLOAT64_TOLERANCE, rng: rngFor(5), strategy: DEFAULT_STRATEGY });
     expect(res.located).toEqual([4002]);
     expect(res.elements.filter((e) => e.status === 'mismatch').map((e) => e.flat)).toEqual([4002]);
     expect(res.searchComplete).toBe(true);
@@ -64,7 +64,7 @@ describe('numeric engine', () => {
     const x = Float64Array.from({ length: n }, (_, i) => (i === 500 ? 0 : 0.3));
     const f = () => x.reduce((s, v) => s + Math.max(v, 0), 0);
     const g = Float64Array.from(x, (v) => (v > 0 ? 1 : 0));
-    const res = checkInput(new Probe(x, f, f()), g, DEFAULT_EPS, FLOAT64_TOLERANCE, rngFor(6), DEFAULT_STRATEGY);
+    const res = checkInput(new Probe(x, f, f()), g, { eps: DEFAULT_EPS, tolerance: FLOAT64_TOLERANCE, rng: rngFor(6), strategy: DEFAULT_STRATEGY });
     expect(res.directional.map((d) => d.status)).toContain('nonsmooth');
     expect(res.directional.map((d) => d.status)).not.toContain('mismatch');
     expect(res.located).toEqual([]);

@@ -5,7 +5,7 @@ import { cast } from '../ops/shape-ops.js';
 import type { NestedArray } from '../tensor.js';
 import { Tensor } from '../tensor.js';
 import { formatShape, sameShape } from '../shape.js';
-import { gradcheck, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';
+import { runGradcheck, type GradcheckOptions, type GradcheckReport } from './gradcheck.js';
 
 /** What a user's backward sees besides the output gradient. */
 export interface BackwardContext {
@@ -155,5 +155,5 @@ export function checkOp(op: CustomOp | ((...inputs: Tensor[]) => Tensor), sample
     copy.name = `${opName}.input${i}`;
     return copy;
   });
-  return gradcheck((...xs: Tensor[]) => op(...xs), named, options);
+  return runGradcheck('checkOp', (...xs: Tensor[]) => op(...xs), named, options);
 }

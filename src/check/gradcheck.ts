@@ -8,16 +8,15 @@ import { noGrad } from '../engine/mode.js';
 import { mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/reduce.js';
 import { Tensor } from '../tensor.js';
-import { fillNormal, rngFor, type Rng } from '../random.js';
+import { fillNormal, type Rng } from '../random.js';
 import { formatShape } from '../shape.js';
 import { elementName, fmt, unravel } from './indexing.js';
 import { float64Of } from './params.js';
 import { Probe, type DirectionStatus, type ElementResult } from './numeric.js';
-import { checkInput, strategyFrom, type InputCheck, type StrategyOptions } from './strategy.js';
+import { planGradcheck, stepAt } from './plan.js';
+import { checkInput, type InputCheck, type StrategyOptions } from './strategy.js';
 import { table } from './table.js';
-import {
-  DEFAULT_EPS, DENOMINATOR, FLOAT32_EPS_STEP, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, noiseFloor, relError, withFloor, type Tolerance,
-} from './tolerance.js';
+import { DENOMINATOR, relError, type Tolerance } from './tolerance.js';
 
 /** Inputs to check: positional (`f(...inputs)`) or named (`f(inputs)`). */
 export type CheckInputs = readonly Tensor[] | Readonly<Record<string, Tensor>>;
@@ -245,67 +244,56 @@ function summarize(
 export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options?: GradcheckOptions): GradcheckReport;
 export function gradcheck(f: (inputs: Record<string, Tensor>) => Tensor, inputs: Readonly<Record<string, Tensor>>, options?: GradcheckOptions): GradcheckReport;
 export function gradcheck(f: (...args: never[]) => Tensor, inputs: CheckInputs, options: GradcheckOptions = {}): GradcheckReport {
+  return runGradcheck('gradcheck', f, inputs, options);
+}
+
+/**
+ * gradcheck on behalf of the public function `fn` (gradcheck or checkOp): validates the inputs,
+ * evaluates f once to learn its precision, resolves the options into a plan, and runs it.
+ */
+export function runGradcheck(fn: string, f: (...args: never[]) => Tensor, inputs: CheckInputs, options: GradcheckOptions): GradcheckReport {
   const start = performance.now();
-  if (typeof f !== 'function') throw new Error('gradcheck: f must be a function');
+  if (typeof f !== 'function') throw new Error(`${fn}: f must be a function`);
   const { names, tensors, call } = nameInputs(f, inputs);
-  tensors.forEach((t, i) => checkTensor('gradcheck', names[i]!, t));
-  if (options.eps !== undefined && !(options.eps > 0)) throw new Error(`gradcheck: eps must be positive, got ${options.eps}`);
-  const strategy = strategyFrom(options);
-  const rng = rngFor(options.seed ?? 0);
-  const wrt = selectInputs('gradcheck', names, options.wrt);
-
-  const y0 = output('gradcheck', noGrad(() => call(tensors)));
-  const lowPrecision = y0.dtype === 'float32' || tensors.some((t) => t.dtype === 'float32');
-  const base = lowPrecision ? FLOAT32_TOLERANCE : FLOAT64_TOLERANCE;
-  const userTol: Tolerance = { atol: options.atol ?? base.atol, rtol: options.rtol ?? base.rtol };
-
+  tensors.forEach((t, i) => checkTensor(fn, names[i]!, t));
+  const y0 = output(fn, noGrad(() => call(tensors)));
   const copies = tensors.map((t) => float64Of(t));
   const copyTensors = copies.map((c, i) => tensor(c, { shape: [...tensors[i]!.shape], copy: false }));
-  const yCopy = output('gradcheck', noGrad(() => call(copyTensors)));
-  const numericDType = yCopy.dtype;
-  // f that computes in float32 even on float64 inputs: the step must grow to float32's cbrt(ε).
-  const eps = options.eps ?? (numericDType === 'float32' ? FLOAT32_EPS_STEP : DEFAULT_EPS);
-  const { mode: outMode, rows } = projections(y0, options.jacobianLimit ?? 16, rng);
+  const yCopy = output(fn, noGrad(() => call(copyTensors)));
+  const plan = planGradcheck(fn, options, names, {
+    lowPrecision: y0.dtype === 'float32' || tensors.some((t) => t.dtype === 'float32'),
+    numericDType: yCopy.dtype,
+  });
+  const { mode: outMode, rows } = projections(y0, plan.jacobianLimit, plan.rng);
 
   const merged: Merged[] = tensors.map(() => ({ checks: [] }));
   let evaluations = 0;
-  let tol = userTol;
+  let tol = plan.numerical;
   rows.forEach((v, row) => {
-    const analytic = valueAndGrad((...ts: Tensor[]) => project(call, v, y0)(ts), wrt)(...tensors).grads;
+    const analytic = valueAndGrad((...ts: Tensor[]) => project(call, v, y0)(ts), plan.wrt)(...tensors).grads;
     const evaluate = (): number => dot(noGrad(() => call(copyTensors)), v);
     const f0 = evaluate();
-    // float32 inside f limits the numerical side too: its noise floor uses float32's epsilon.
-    const floor = noiseFloor(f0, eps) * (numericDType === 'float32' ? 2 ** 29 : 1); // 2⁻²³ / 2⁻⁵²
-    tol = withFloor(userTol, floor);
-    wrt.forEach((i, j) => {
+    // float32 inside f limits the numerical side too: the plan's noise floor uses float32's epsilon.
+    const step = stepAt(plan, f0);
+    tol = step.tolerance;
+    plan.wrt.forEach((i, j) => {
       const probe = new Probe(copies[i]!, evaluate, f0);
-      const check = checkInput(probe, float64Of(analytic[j]!), eps, tol, rng, strategy);
+      const check = checkInput(probe, float64Of(analytic[j]!), step);
       merged[i]!.checks.push({ row, check });
       evaluations += probe.evaluations;
     });
   });
 
-  const reports = wrt.map((i) => summarize(names[i]!, tensors[i]!, merged[i]!, tol, y0.shape, outMode === 'jacobian'));
+  const reports = plan.wrt.map((i) => summarize(names[i]!, tensors[i]!, merged[i]!, tol, y0.shape, outMode === 'jacobian'));
   const report: GradcheckReport = {
     ok: reports.every((r) => r.ok),
     inputs: reports,
     output: { shape: [...y0.shape], mode: outMode },
-    eps, numericDType, evaluations,
+    eps: plan.eps, numericDType: plan.numericDType, evaluations,
     seconds: (performance.now() - start) / 1000,
     toString: () => formatGradcheck(report),
   };
   return report;
-}
-
-function selectInputs(fn: string, names: readonly string[], wrt: GradcheckOptions['wrt']): number[] {
-  if (wrt === undefined) return names.map((_, i) => i);
-  return wrt.map((w) => {
-    const i = typeof w === 'number' ? w : names.indexOf(w);
-    if (!Number.isInteger(i) || i < 0 || i >= names.length) {
-      throw new Error(`${fn}: wrt names no input: ${JSON.stringify(w)} (inputs: ${names.join(', ')})`);
-    }
-    return i;
-  });
 }
 
 function cellName(r: GradcheckInputReport, w: WorstElement): string {

@@ -13,8 +13,9 @@ import { Tensor } from '../tensor.js';
 import { formatShape, shapeSize } from '../shape.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue } from './manual.js';
 import type { ElementResult } from './numeric.js';
-import { exactTolerance, float64Of, namedParams, numericalTolerance, type ThreeWayTolerances } from './params.js';
-import { agree, DEFAULT_EPS, maxAbs } from './tolerance.js';
+import { float64Of, namedParams } from './params.js';
+import { exactTolerance, numericalTolerance, planJacobian, type ThreeWayTolerances } from './plan.js';
+import { agree, maxAbs } from './tolerance.js';
 import { formatVerify, judge, type Evidence, type VerifyReport } from './verify.js';
 
 /** The layout sentence every Jacobian report prints. */
@@ -69,12 +70,13 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
     if (!(y instanceof Tensor)) throw new Error(`${fn}: outputs must return a Tensor, got ${typeof y}`);
     return y;
   };
-  const eps = options.eps ?? DEFAULT_EPS;
   const y0 = noGrad(() => call(tensors));
+  const plan = planJacobian(fn, options, lowPrecision || y0.dtype === 'float32');
+  const { eps } = plan;
   const outShape = [...y0.shape];
   const nOut = y0.size;
   const totalEntries = nOut * tensors.reduce((s, t) => s + t.size, 0);
-  if (totalEntries > (options.maxEntries ?? 2_000_000)) {
+  if (totalEntries > plan.maxEntries) {
     throw new Error(`${fn}: the Jacobians have ${totalEntries} entries (output ${formatShape(outShape)}); check vᵀJ with gradcheck instead`);
   }
 
@@ -94,8 +96,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
 
   const evaluate = (): Float64Array => Float64Array.from(noGrad(() => call(copyTensors)).storage);
   const yRef = evaluate();
-  const low = lowPrecision || y0.dtype === 'float32';
-  const numTol = numericalTolerance(options, low, maxAbs(yRef), eps);
+  const numTol = numericalTolerance(plan, maxAbs(yRef));
   let evaluations = 1;
 
   const reports = names.map((name, p) => {
@@ -121,7 +122,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
     const elements: ElementResult[] = Array.from(a, (v, f) => ({
       flat: f, analytical: v, numerical: num[f]!, status: agree(v, num[f]!, numTol) ? 'ok' : 'mismatch',
     }));
-    const exact = exactTolerance(options, low, a);
+    const exact = exactTolerance(plan, a);
     const key = keyOf.get(name);
     const m: ManualArray | null = key === undefined ? null : readManual(fn, key, hand[key] as ManualValue);
     let values: Float64Array | null = null;
@@ -144,7 +145,7 @@ export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
     return judge({
       name: jName, shape: jShape, m, manual: values, shapeSlip, shapeMessage,
       autodiff: a, check: { mode: 'full', elements, directional: [], located: [], kinkExplained: false, searchComplete: true }, exact, numTol,
-    }, undefined);
+    }, plan);
   });
   const report: VerifyReport = {
     ok: problems.length === 0 && reports.every((r) => r.ok),

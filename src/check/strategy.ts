@@ -4,9 +4,8 @@
  * search for the wrong ones when the direction check fails.
  */
 import { checkDirection, checkElement, locate, type DirectionalResult, type ElementResult, type Probe } from './numeric.js';
-import type { Rng } from '../random.js';
+import type { StepPlan } from './plan.js';
 import { sampleIndices } from './rng.js';
-import type { Tolerance } from './tolerance.js';
 
 /** Knobs of the sampling strategy (all have defaults in {@link DEFAULT_STRATEGY}). */
 export interface StrategyOptions {
@@ -33,19 +32,6 @@ export const DEFAULT_STRATEGY: StrategyOptions = {
   maxFound: 4,
   searchEvaluations: 400,
 };
-
-/** The defaults overridden by whichever strategy options are set in `options`. */
-export function strategyFrom(options: Partial<StrategyOptions>): StrategyOptions {
-  const out: Record<keyof StrategyOptions, number> = { ...DEFAULT_STRATEGY };
-  for (const k of Object.keys(DEFAULT_STRATEGY) as (keyof StrategyOptions)[]) {
-    const v = options[k];
-    if (v !== undefined) {
-      if (!(Number.isInteger(v) && v >= 0)) throw new Error(`gradient check: option ${k} must be a non-negative integer, got ${v}`);
-      out[k] = v;
-    }
-  }
-  return out;
-}
 
 /** What was checked in one input, and how. */
 export interface InputCheck {
@@ -78,10 +64,8 @@ export function largestIndices(v: Float64Array, k: number): number[] {
  * Checks `analytical` (the gradient of the probe's function w.r.t. its buffer) against finite
  * differences, element-wise on `suspects` too (e.g. where a hand formula disagrees).
  */
-export function checkInput(
-  p: Probe, analytical: Float64Array, eps: number, tol: Tolerance, rng: Rng,
-  opts: StrategyOptions, suspects: readonly number[] = [],
-): InputCheck {
+export function checkInput(p: Probe, analytical: Float64Array, step: StepPlan, suspects: readonly number[] = []): InputCheck {
+  const { eps, tolerance: tol, rng, strategy: opts } = step;
   const n = p.x.length;
   const elementsAt = (indices: Iterable<number>): ElementResult[] =>
     [...new Set(indices)].sort((a, b) => a - b).map((k) => checkElement(p, k, analytical[k]!, eps, tol));

@@ -5,16 +5,16 @@
 import { valueAndGrad } from '../engine/grad.js';
 import { noGrad } from '../engine/mode.js';
 import { Tensor } from '../tensor.js';
-import { rngFor } from '../random.js';
 import { formatShape } from '../shape.js';
 import { diagnose, kinkDiagnosis, mismatchIndices, type Diagnosis } from './diagnose.js';
 import { elementName, fmt, unravel } from './indexing.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue, type ShapeCheck } from './manual.js';
 import { Probe } from './numeric.js';
-import { exactTolerance, float64Of, namedParams, numericalTolerance, type ThreeWayTolerances } from './params.js';
-import { checkInput, strategyFrom, type InputCheck, type StrategyOptions } from './strategy.js';
+import { float64Of, namedParams } from './params.js';
+import { exactTolerance, planVerify, stepAt, type ThreeWayPlan, type ThreeWayTolerances } from './plan.js';
+import { checkInput, type InputCheck, type StrategyOptions } from './strategy.js';
 import { table } from './table.js';
-import { agree, DEFAULT_EPS, relError, type Tolerance } from './tolerance.js';
+import { agree, relError, type Tolerance } from './tolerance.js';
 
 /** Arguments of {@link verifyGradients}. */
 export interface VerifyOptions extends Partial<StrategyOptions>, ThreeWayTolerances {
@@ -141,7 +141,7 @@ export interface Evidence {
 }
 
 /** The three-way verdict on one parameter (or Jacobian) from everything measured. */
-export function judge(ev: Evidence, batchSize: number | undefined): ParamReport {
+export function judge(ev: Evidence, plan: Pick<ThreeWayPlan, 'batchSize'>): ParamReport {
   const { name, shape, manual, autodiff, check, exact, numTol } = ev;
   const numerical = new Map<number, number>();
   const kinkSet = new Set<number>();
@@ -208,7 +208,7 @@ export function judge(ev: Evidence, batchSize: number | undefined): ParamReport 
     kind = ev.m === null ? 'missing' : ev.shapeSlip.kind ?? 'shape';
     if (!agreement.autodiffVsNumerical) diagnosis += `; also ${VERDICT.backward.split(':')[0]}${where}`;
   } else if (!agreement.manualVsAutodiff) {
-    const d = diagnose(manual, autodiff, { name, shape, tol: exact, batchSize });
+    const d = diagnose(manual, autodiff, { name, shape, tol: exact, batchSize: plan.batchSize });
     kind = d?.kind;
     const verdict = agreement.autodiffVsNumerical ? VERDICT.hand : agreement.manualVsNumerical ? VERDICT.autodiff : VERDICT.all;
     if (verdict === VERDICT.autodiff) kind = 'backward';
@@ -277,10 +277,8 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
   const fn = 'verifyGradients';
   const { params, loss, manual } = options;
   if (typeof loss !== 'function' || typeof manual !== 'function') throw new Error(`${fn}: loss and manual must be functions`);
-  const { names, tensors, record, copies, copyTensors, lowPrecision: low } = namedParams(fn, params);
-  const eps = options.eps ?? DEFAULT_EPS;
-  const strategy = strategyFrom(options);
-  const rng = rngFor(options.seed ?? 0);
+  const { names, tensors, record, copies, copyTensors, lowPrecision } = namedParams(fn, params);
+  const plan = planVerify(fn, options, lowPrecision);
 
   const { grads } = valueAndGrad((...ts: Tensor[]) => scalar(fn, loss(record(ts))))(...tensors);
   const autodiff = grads.map((g) => float64Of(g));
@@ -292,13 +290,14 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
   const copyRecord = record(copyTensors);
   const evaluate = (): number => scalar(fn, noGrad(() => loss(copyRecord))).storage[0]!;
   const f0 = evaluate();
-  const numTol = numericalTolerance(options, low, f0, eps);
+  const step = stepAt(plan, f0);
+  const numTol = step.tolerance;
 
   let evaluations = 1;
   const reports = names.map((name, i) => {
     const t = tensors[i]!;
     const a = autodiff[i]!;
-    const exact = exactTolerance(options, low, a);
+    const exact = exactTolerance(plan, a);
     const key = keyOf.get(name);
     const m = key === undefined ? null : readManual(fn, key, hand[key] as ManualValue);
     let values: Float64Array | null = null;
@@ -314,13 +313,13 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
     }
     const suspects = values === null ? [] : topMismatches(values, a, exact, 8);
     const probe = new Probe(copies[i]!, evaluate, f0);
-    const check = checkInput(probe, a, eps, numTol, rng, strategy, suspects);
+    const check = checkInput(probe, a, step, suspects);
     evaluations += probe.evaluations;
-    return judge({ name, shape: t.shape, m, manual: values, shapeSlip, shapeMessage, autodiff: a, check, exact, numTol }, options.batchSize);
+    return judge({ name, shape: t.shape, m, manual: values, shapeSlip, shapeMessage, autodiff: a, check, exact, numTol }, plan);
   });
   const report: VerifyReport = {
     ok: problems.length === 0 && reports.every((r) => r.ok),
-    params: reports, problems, eps, evaluations, title: fn,
+    params: reports, problems, eps: plan.eps, evaluations, title: fn,
     seconds: (performance.now() - start) / 1000,
     toString: () => formatVerify(report),
   };
