@@ -62,3 +62,8 @@ Y = np.eye(3)[np.random.randint(0, 3, 8)]
 tapegrad.verify(params,
                 lambda p: loss_accuracy(forward(p, X)[0], Y)[0],
                 lambda p: backward(X, p, forward(p, X)[1], Y))
+
+# The seed's training loop steps over range(0, X_train.shape[1], batch_size): X_train.shape[1] is
+# the 784 features, not the 60000 samples, so each epoch trains on 7 batches of 128 images.
+visited = len(range(0, 784, 128)) * 128
+print(f"the seed's loop visits {visited} of 60000 samples per epoch ({100 * visited / 60000:.2f} %)")

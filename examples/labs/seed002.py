@@ -108,3 +108,8 @@ tapegrad.verify(["weights", "biases"], lambda: feed_forward_sample(x_train[0], y
 
 for i in range(x_train.shape[0]):
     train_one_sample(x_train[i], y_train[i])
+
+# The seed feeds raw 0-255 pixels: the first layer's sigmoids saturate (sigma' ~ 0), so little is learnt.
+z_raw = np.dot(np.reshape(x_train[0] * 255, (1, n_in)), weights[0]) + biases[0]
+z_scaled = np.dot(np.reshape(x_train[0], (1, n_in)), weights[0]) + biases[0]
+print(f"saturated first-layer sigmoids (sigma' < 1e-3): {100 * np.mean(dsigmoid(z_raw) < 1e-3):.1f} % fed raw pixels, {100 * np.mean(dsigmoid(z_scaled) < 1e-3):.1f} % fed pixels / 255")

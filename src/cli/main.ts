@@ -1,6 +1,8 @@
 /** `npx tapegrad <command>`: dispatches to one module per command, loaded only when used. */
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
+  check: { summary: 'check the tapegrad.verify lines of a numpy file: `check FILE.py [--json]`', load: () => import('./check.js') },
+  run: { summary: 'run a numpy lab as written: `run FILE.py [--out DIR]` (plots to DIR/*.svg)', load: () => import('./run.js') },
   verify: { summary: 'check every seed lab\'s hand-derived gradients three ways, and run the bug hunt', load: () => import('./verify.js') },
   train: { summary: 'train a seed network: `train mnist [flags]` or `train curve [flags]`', load: () => import('./train.js') },
   graph: { summary: 'draw a computational graph: `graph <example> --format svg|dot|mermaid --out FILE`', load: () => import('./graph.js') },
