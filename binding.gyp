@@ -15,9 +15,19 @@
     {
       'target_name': 'tapegrad',
       'sources': ['native/addon.cc', 'native/parallel.cc', 'native/gemm_scalar.cc'],
+      'dependencies': ['tapegrad_update'],
       'conditions': [
-        ['target_arch=="x64"', {'dependencies': ['tapegrad_avx2', 'tapegrad_avx512']}],
+        ['target_arch=="x64"', {'dependencies': ['tapegrad_avx2', 'tapegrad_avx512', 'tapegrad_update_avx2']}],
       ],
+    },
+    {
+      # The optimizer updates must round exactly as the TypeScript reference: no contraction into FMA.
+      'target_name': 'tapegrad_update',
+      'type': 'static_library',
+      'sources': ['native/update_scalar.cc'],
+      'cflags!': ['-ffp-contract=fast'],
+      'cflags': ['-ffp-contract=off'],
+      'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-ffp-contract=off']},
     },
   ],
   'conditions': [
@@ -29,6 +39,14 @@
           'sources': ['native/gemm_avx2.cc'],
           'cflags': ['-mavx2', '-mfma'],
           'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-mfma']},
+        },
+        {
+          'target_name': 'tapegrad_update_avx2',
+          'type': 'static_library',
+          'sources': ['native/update_avx2.cc'],
+          'cflags!': ['-ffp-contract=fast'],
+          'cflags': ['-mavx2', '-ffp-contract=off'],
+          'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-ffp-contract=off']},
         },
         {
           'target_name': 'tapegrad_avx512',

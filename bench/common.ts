@@ -1,9 +1,23 @@
 /** Shared definitions of the benchmark: systems, the W1–W5 parameters, metrics, seeded data and initial weights. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { loadMnist } from '../src/data/mnist.js';
 
-export const SYSTEMS = ['tapegrad-f32', 'tapegrad-f64', 'tfjs-cpu', 'tfjs-wasm'] as const;
+export const SYSTEMS = ['tapegrad-f32', 'tapegrad-f64', 'numpy', 'numpy-env-unset', 'torch', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
+
+/**
+ * What `npm run bench` runs when --systems is not given: tfjs cpu (30–70 s per W1 epoch, and no
+ * competitor for the goals) only on request.
+ */
+export const DEFAULT_SYSTEMS: readonly SystemName[] = SYSTEMS.filter((s) => s !== 'tfjs-cpu');
+
+/** The systems run by bench/numpy_bench.py under Python. */
+export const PYTHON_SYSTEMS: readonly SystemName[] = ['numpy', 'numpy-env-unset', 'torch'];
+
+/** OpenBLAS settings that the environment may carry and that change which kernel numpy runs. */
+export const OPENBLAS_ENV = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'] as const;
 
 export const WORKLOADS = ['W1', 'W2', 'W3', 'W4', 'W5'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
@@ -77,8 +91,11 @@ export function w4Key(dtype: 'f32' | 'f64', size: readonly [number, number, numb
 export const METRICS: readonly MetricDef[] = [
   { key: 'W1 epoch', workload: 'W1', label: 'W1 MNIST epoch', unit: 's', better: 'lower' },
   { key: 'W1 accuracy', workload: 'W1', label: 'W1 test accuracy', unit: '', better: 'none' },
+  { key: 'W1 peak RSS', workload: 'W1', label: 'W1 peak RSS (whole process)', unit: 'MB', better: 'lower' },
   { key: 'W2 rate', workload: 'W2', label: 'W2 per-sample training', unit: 'samples/s', better: 'higher' },
+  { key: 'W2 accuracy', workload: 'W2', label: 'W2 test accuracy', unit: '', better: 'none' },
   { key: 'W3 rate', workload: 'W3', label: 'W3 curve net', unit: 'iter/s', better: 'higher' },
+  { key: 'W3 cost', workload: 'W3', label: 'W3 final cost', unit: 'cost', better: 'none' },
   ...(['f32', 'f64'] as const).flatMap((dt) => W4_SIZES.map((s): MetricDef => ({
     key: w4Key(dt, s), workload: 'W4', label: `W4 ${s.join('×')} ${dt}`, unit: 'GFLOPS', better: 'higher',
   }))),
@@ -141,24 +158,81 @@ export interface LayerInit {
   b: Float64Array;
 }
 
-/** W1's initial model: normal(0, 0.3) weights, zero biases; identical for every system. */
-export function initW1(): LayerInit[] {
-  return [
-    { fanIn: 784, fanOut: 128, w: normals('W1-layer1', 784 * 128, 0.3), b: new Float64Array(128) },
-    { fanIn: 128, fanOut: 10, w: normals('W1-layer2', 128 * 10, 0.3), b: new Float64Array(10) },
-  ];
+/** The environment variable naming the folder of shared inputs (bench/data.ts writes it; every child reads it). */
+export const DATA_ENV = 'TAPEGRAD_BENCH_DATA';
+
+/** One layer's entry in weights.json: its shape and where its w and b start in weights.f64 (in float64 elements). */
+export interface LayerEntry { fanIn: number; fanOut: number; w: number; b: number }
+
+/** weights.json: per workload the layers; the files beside it. */
+export interface DataManifest {
+  layers: Record<'W1' | 'W2' | 'W3', LayerEntry[]>;
+  files: { weights: string; w1Shuffle: string; trainImages: string; trainLabels: string; testImages: string; testLabels: string };
+  counts: { train: number; test: number };
 }
 
-/** W2's initial model: normal(0, 1/√fan_in) weights, zero biases. */
-export function initW2(): LayerInit[] {
-  const dims: [number, number][] = [[784, 32], [32, 32], [32, 10]];
-  return dims.map(([i, o], l) => ({ fanIn: i, fanOut: o, w: normals(`W2-layer${l + 1}`, i * o, 1 / Math.sqrt(i)), b: new Float64Array(o) }));
-}
-
-/** W3's initial model: every weight and bias randn/2 (the seed lab's `reset_network`). */
-export function initW3(): LayerInit[] {
+/**
+ * The initial layers drawn from the seeded generator: W1 normal(0, 0.3) weights and zero biases; W2 normal(0, 1/√fan_in)
+ * weights and zero biases; W3 every weight and bias randn/2 (the seed lab's `reset_network`).
+ */
+export function generateInit(workload: 'W1' | 'W2' | 'W3'): LayerInit[] {
+  if (workload === 'W1') {
+    return [
+      { fanIn: 784, fanOut: 128, w: normals('W1-layer1', 784 * 128, 0.3), b: new Float64Array(128) },
+      { fanIn: 128, fanOut: 10, w: normals('W1-layer2', 128 * 10, 0.3), b: new Float64Array(10) },
+    ];
+  }
+  if (workload === 'W2') {
+    const dims: [number, number][] = [[784, 32], [32, 32], [32, 10]];
+    return dims.map(([i, o], l) => ({ fanIn: i, fanOut: o, w: normals(`W2-layer${l + 1}`, i * o, 1 / Math.sqrt(i)), b: new Float64Array(o) }));
+  }
   const dims: [number, number][] = [[1, 6], [6, 7], [7, 2]];
   return dims.map(([i, o], l) => ({ fanIn: i, fanOut: o, w: normals(`W3-w${l + 1}`, i * o, 0.5), b: normals(`W3-b${l + 1}`, o, 0.5) }));
+}
+
+function dataDir(): string | undefined {
+  const dir = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[DATA_ENV];
+  return dir === undefined || dir === '' ? undefined : dir;
+}
+
+function readArray<T>(dir: string, file: string, make: (b: ArrayBuffer) => T): T {
+  const bytes = readFileSync(join(dir, file));
+  return make(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
+
+/** A workload's initial layers: from the shared folder when the orchestrator set one (so every system reads the same file), else generated. */
+export function initLayers(workload: 'W1' | 'W2' | 'W3'): LayerInit[] {
+  const dir = dataDir();
+  if (dir === undefined) return generateInit(workload);
+  const manifest = JSON.parse(readFileSync(join(dir, 'weights.json'), 'utf8')) as DataManifest;
+  const all = readArray(dir, manifest.files.weights, (b) => new Float64Array(b));
+  return manifest.layers[workload].map((l) => ({
+    fanIn: l.fanIn, fanOut: l.fanOut, w: all.slice(l.w, l.w + l.fanIn * l.fanOut), b: all.slice(l.b, l.b + l.fanOut),
+  }));
+}
+
+/** The W1 shuffle of the training set: from the shared folder when set, else generated. */
+export function w1Shuffle(count: number): Int32Array {
+  const dir = dataDir();
+  if (dir === undefined) return permutation('W1-shuffle', count);
+  const p = readArray(dir, 'w1-shuffle.i32', (b) => new Int32Array(b));
+  if (p.length !== count) throw new Error(`bench: ${dir}/w1-shuffle.i32 has ${p.length} entries, the training set ${count}`);
+  return p;
+}
+
+/** W1's initial model (see {@link generateInit}). */
+export function initW1(): LayerInit[] {
+  return initLayers('W1');
+}
+
+/** W2's initial model. */
+export function initW2(): LayerInit[] {
+  return initLayers('W2');
+}
+
+/** W3's initial model. */
+export function initW3(): LayerInit[] {
+  return initLayers('W3');
 }
 
 /** W3's training set: N = 100 points x = i/99, y = (0.5 + 0.35 sin 2πx, 0.5 + 0.35 sin 4πx). */
@@ -198,6 +272,11 @@ export function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** The process's peak resident set so far, in MB (Linux reports maxRSS in KB). */
+export function peakRssMB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 /** Seconds since an arbitrary origin, with sub-millisecond resolution. */
 export function now(): number {
   return performance.now() / 1000;
@@ -230,10 +309,12 @@ export function timeRepeats(call: () => void, warmup: number, reps: number): num
 }
 
 /**
- * Median seconds per call of `call`, repeated for about `seconds` after one warm-up call.
- * A warm-up that alone exceeds the budget (tfjs cpu on 1024³ takes ~6 s) is kept as the only sample.
+ * Median seconds per call of `call`, repeated for about `seconds` after an untimed call and a timed first one.
+ * A first call that alone exceeds the budget (tfjs cpu on 1024³ takes ~6 s) is kept as the only sample.
  */
 export function timeCalls(call: () => void, seconds: number, minReps = 3): number {
+  // One untimed call first: it starts thread pools (the native helper, OpenBLAS's threads) and compiles.
+  call();
   let t = now();
   call();
   const first = now() - t;

@@ -1,7 +1,6 @@
-/** Turns the collected samples into medians, ratios and the printed tables. */
+/** Turns the collected samples into medians, ratios, the same-result checks, the goals and the printed tables. */
 import { METRICS, median } from './common.js';
 import type { MetricDef, Mode, SystemName, WorkerResult, WorkloadName } from './common.js';
-import { REFERENCES, REFERENCE_SOURCE } from './reference.js';
 
 /** Everything one `bench/run.ts` invocation measured; written to bench/results.json. */
 export interface BenchResults {
@@ -13,13 +12,21 @@ export interface BenchResults {
     loadAverage: { before: number[]; after: number[] };
   };
   options: {
-    mode: Mode; repeat: number; systems: SystemName[]; workloads: WorkloadName[];
+    mode: Mode; repeat: number;
+    /** The systems that ran (requested and available). */
+    systems: SystemName[]; workloads: WorkloadName[];
     /** What the children ran: the built dist/ under plain node, or src/ under tsx. */
     from: 'dist' | 'src';
     /** How many seconds dist/ was older than the newest src/ file (null when running src/). */
     distLagSeconds: number | null;
   };
-  /** Backend details reported by the workers (tapegrad kernels, tfjs backend and SIMD). */
+  /** Requested systems that could not run, and why. */
+  skipped: { system: SystemName; reason: string }[];
+  /** The Python interpreters found and what they can import. */
+  python: { executable: string; version: string; numpy: string | null; torch: string | null }[];
+  /** OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE as the orchestrator saw them (null: unset). */
+  environment: Record<string, string | null>;
+  /** Backend details reported by the workers (tapegrad kernels, BLAS and its kernel, tfjs backend and SIMD). */
   backends: Partial<Record<SystemName, Record<string, unknown>>>;
   /** Every process's raw output, in the order they ran. */
   samples: WorkerResult[];
@@ -29,10 +36,17 @@ export interface BenchResults {
   medians: Partial<Record<SystemName, Record<string, number>>>;
   /** Caveats per system and workload (caps, extrapolation, unmeasurable metrics). */
   notes: Partial<Record<SystemName, Partial<Record<WorkloadName, string[]>>>>;
-  /** Ratios of tapegrad against every other system (see {@link ratio}). */
-  ratios: { key: string; tapegrad: SystemName; other: string; ratio: number; text: string }[];
-  reference: { source: string; rows: typeof REFERENCES };
+  /** Ratios of tapegrad against every other system; `best` marks the one against the best other system. */
+  ratios: RatioRow[];
+  /** Whether every system that did the whole workload reached the same result. */
+  checks: CheckRow[];
+  /** The goals of issue 11 with this run's ratios. */
+  goals: GoalRow[];
 }
+
+export interface RatioRow { key: string; tapegrad: SystemName; other: SystemName; ratio: number; text: string; best: boolean }
+export interface CheckRow { key: string; values: Partial<Record<SystemName, number>>; spread: number; tolerance: number; ok: boolean; text: string }
+export interface GoalRow { goal: string; target: number; ratio: number | null; against: string | null; met: boolean | null }
 
 /** Medians over processes, per system and metric key. */
 export function medians(samples: readonly WorkerResult[]): Partial<Record<SystemName, Record<string, number>>> {
@@ -75,32 +89,109 @@ export function fmtNum(v: number): string {
 
 function fmtMetric(def: MetricDef, v: number | undefined): string {
   if (v === undefined) return '—';
+  if (def.unit === 'cost') return v.toPrecision(5);
   return def.unit === '' ? `${(100 * v).toFixed(2)} %` : fmtNum(v);
 }
 
-/** The tapegrad system a metric's ratios are taken for: float64 rows use tapegrad-f64, every other row tapegrad-f32. */
-export function tapegradFor(def: MetricDef): SystemName {
-  return def.key.startsWith('W4 f64') ? 'tapegrad-f64' : 'tapegrad-f32';
+const TAPEGRAD: readonly SystemName[] = ['tapegrad-f32', 'tapegrad-f64'];
+
+/** The best value of `key` among `systems` (by the metric's direction) and who has it. */
+export function bestOf(def: MetricDef, med: BenchResults['medians'], systems: readonly SystemName[]): { system: SystemName; value: number } | null {
+  let best: { system: SystemName; value: number } | null = null;
+  for (const s of systems) {
+    const v = med[s]?.[def.key];
+    if (v === undefined || !(v > 0)) continue;
+    if (best === null || (def.better === 'higher' ? v > best.value : v < best.value)) best = { system: s, value: v };
+  }
+  return best;
 }
 
-/** All ratios of tapegrad against the other systems of this run and against issue 5's numpy and PyTorch figures. */
-export function allRatios(med: BenchResults['medians']): BenchResults['ratios'] {
-  const out: BenchResults['ratios'] = [];
+/** Every ratio of tapegrad-f32 and tapegrad-f64 against every other system that ran, the best other marked. */
+export function allRatios(med: BenchResults['medians'], systems: readonly SystemName[]): RatioRow[] {
+  const out: RatioRow[] = [];
+  const others = systems.filter((s) => !TAPEGRAD.includes(s));
   for (const def of METRICS) {
-    const tg = tapegradFor(def);
-    const mine = med[tg]?.[def.key];
-    const others: [string, number | null | undefined][] = [
-      ['tfjs-cpu', med['tfjs-cpu']?.[def.key]], ['tfjs-wasm', med['tfjs-wasm']?.[def.key]],
-    ];
-    const ref = REFERENCES.find((r) => r.key === def.key);
-    if (ref !== undefined) others.push(['numpy (earlier)', ref.numpy], ['PyTorch (earlier)', ref.pytorch]);
-    for (const [other, value] of others) {
-      const r = ratio(def, mine, value);
-      if (r !== null) out.push({ key: def.key, tapegrad: tg, other, ratio: r, text: ratioText(r) });
+    const best = bestOf(def, med, others);
+    for (const tg of TAPEGRAD) {
+      for (const other of others) {
+        const r = ratio(def, med[tg]?.[def.key], med[other]?.[def.key]);
+        if (r !== null) out.push({ key: def.key, tapegrad: tg, other, ratio: r, text: ratioText(r), best: other === best?.system });
+      }
     }
   }
   return out;
 }
+
+/** What "the same result" allows: test accuracies within 0.5 points (50 of 10 000 images), the W3 cost within 1 %. */
+export const CHECKS: readonly { key: string; workload: WorkloadName; tolerance: number; relative: boolean }[] = [
+  { key: 'W1 accuracy', workload: 'W1', tolerance: 0.005, relative: false },
+  { key: 'W2 accuracy', workload: 'W2', tolerance: 0.005, relative: false },
+  { key: 'W3 cost', workload: 'W3', tolerance: 0.01, relative: true },
+];
+
+/**
+ * The same-result checks: every system that did as many steps as tapegrad-f32 (capped ones did fewer, so they
+ * are left out) must agree within the tolerance. Float32 and float64 runs drift apart a little over 1 200 steps,
+ * which is what the tolerance is for; a wrong gradient or a different start would be far outside it.
+ */
+export function checks(med: BenchResults['medians'], notes: BenchResults['notes']): CheckRow[] {
+  const out: CheckRow[] = [];
+  for (const c of CHECKS) {
+    const values: Partial<Record<SystemName, number>> = {};
+    // Systems that did as many steps as tapegrad-f32 (a cap note that differs from its own means fewer).
+    const capOf = (system: SystemName): string => (notes[system]?.[c.workload] ?? []).filter((n) => /extrapolated|rate over/.test(n)).join('; ');
+    const reference = capOf('tapegrad-f32');
+    for (const [system, byKey] of Object.entries(med) as [SystemName, Record<string, number>][]) {
+      if (capOf(system) === reference && byKey[c.key] !== undefined) values[system] = byKey[c.key];
+    }
+    const vs = Object.values(values) as number[];
+    if (vs.length < 2) continue;
+    const hi = Math.max(...vs);
+    const lo = Math.min(...vs);
+    const spread = c.relative ? (hi - lo) / Math.abs(hi) : hi - lo;
+    const ok = spread <= c.tolerance;
+    const show = (v: number): string => (c.relative ? v.toPrecision(5) : `${(100 * v).toFixed(2)} %`);
+    const spreadText = c.relative ? `${(100 * spread).toFixed(3)} %` : `${(100 * spread).toFixed(2)} points`;
+    const tolText = c.relative ? `${100 * c.tolerance} %` : `${100 * c.tolerance} points`;
+    const text = `${c.key}: ${Object.entries(values).map(([s, v]) => `${s} ${show(v!)}`).join(', ')}; spread ${spreadText} (allowed ${tolText}): ${ok ? 'OK' : 'MISMATCH'}`;
+    out.push({ key: c.key, values, spread, tolerance: c.tolerance, ok, text });
+  }
+  return out;
+}
+
+/** One goal of issue 11: tapegrad's ratio on a metric against the best of a group of systems must reach `target`. */
+export interface Goal { goal: string; evaluate: (med: BenchResults['medians'], ratios: readonly RatioRow[]) => GoalRow }
+
+const NUMPY: readonly SystemName[] = ['numpy', 'numpy-env-unset'];
+
+function goal(text: string, key: string, tapegrad: SystemName, against: readonly SystemName[], target: number): Goal {
+  return {
+    goal: text,
+    evaluate: (med) => {
+      const def = METRICS.find((m) => m.key === key)!;
+      const best = bestOf(def, med, against);
+      const r = best === null ? null : ratio(def, med[tapegrad]?.[key], best.value);
+      return { goal: text, target, ratio: r, against: best?.system ?? null, met: r === null ? null : r >= target };
+    },
+  };
+}
+
+/** Issue 11's goals that `npm run bench` measures (the wasm ones belong to the later wasm backend). */
+export const GOALS: readonly Goal[] = [
+  goal('W1 f32 ≥ 1.5× the faster of numpy and PyTorch', 'W1 epoch', 'tapegrad-f32', [...NUMPY, 'torch'], 1.5),
+  goal('W1 f64 ≥ 1.2× the faster of numpy and PyTorch', 'W1 epoch', 'tapegrad-f64', [...NUMPY, 'torch'], 1.2),
+  goal('W2 f32 ≥ 2× numpy', 'W2 rate', 'tapegrad-f32', NUMPY, 2),
+  goal('W2 f64 ≥ 2× numpy', 'W2 rate', 'tapegrad-f64', NUMPY, 2),
+  goal('W3 f32 ≥ 2× numpy', 'W3 rate', 'tapegrad-f32', NUMPY, 2),
+  goal('W3 f64 ≥ 2× numpy', 'W3 rate', 'tapegrad-f64', NUMPY, 2),
+  goal('W4 f32 1024³ ≥ 1.0× OpenBLAS', 'W4 f32 1024x1024x1024', 'tapegrad-f32', NUMPY, 1),
+  goal('W4 f32 50×784×128 ≥ 1.0× OpenBLAS', 'W4 f32 50x784x128', 'tapegrad-f32', NUMPY, 1),
+  goal('W4 f64 1024³ ≥ 1.0× OpenBLAS', 'W4 f64 1024x1024x1024', 'tapegrad-f64', NUMPY, 1),
+  goal('W4 f64 50×784×128 ≥ 1.0× OpenBLAS', 'W4 f64 50x784x128', 'tapegrad-f64', NUMPY, 1),
+  goal('W5 ≥ 10× PyTorch (after 20 warm-up runs)', 'W5 per-op', 'tapegrad-f32', ['torch'], 10),
+  goal('W1 f32 peak RSS ≤ numpy\'s', 'W1 peak RSS', 'tapegrad-f32', NUMPY, 1),
+  goal('W1 f64 peak RSS ≤ numpy\'s', 'W1 peak RSS', 'tapegrad-f64', NUMPY, 1),
+];
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -132,39 +223,33 @@ export function formatReport(res: BenchResults): string {
     const kernelText = k === undefined ? '' : ` kernels ${JSON.stringify(kernelBackendsByProcess ?? k.backend)} (threads ${k.threads ?? '?'})`;
     out.push(`${system}: ${JSON.stringify(rest)}${kernelText}`);
   }
+  for (const k of res.skipped) out.push(`skipped ${k.system}: ${k.reason}`);
+  const env = Object.entries(res.environment).map(([k, v]) => `${k}=${v ?? '(unset)'}`).join(', ');
+  if (env !== '') out.push(`environment: ${env}`);
   const marked = (system: SystemName, workload: WorkloadName): string => ((res.notes[system]?.[workload]?.length ?? 0) > 0 ? ' †' : '');
 
   const defs = METRICS.filter((d) => o.workloads.includes(d.workload)
     && systems.some((s) => res.medians[s]?.[d.key] !== undefined));
-  const others = systems.filter((s) => !s.startsWith('tapegrad'));
-  const header = ['metric', 'unit', ...systems, ...others.map((s) => `tapegrad vs ${s}`)];
+  const best = (d: MetricDef, tg: SystemName): string => {
+    const r = res.ratios.find((x) => x.key === d.key && x.tapegrad === tg && x.best);
+    return r === undefined ? '' : `×${fmtNum(r.ratio)}`;
+  };
+  const hasTg = TAPEGRAD.filter((t) => systems.includes(t));
+  const header = ['metric', 'unit', ...systems, ...hasTg.map((t) => `${t.slice('tapegrad-'.length)} ÷ best`), 'best other'];
   const rows = defs.map((d) => {
-    const tg = tapegradFor(d);
+    const other = res.ratios.find((x) => x.key === d.key && x.best)?.other ?? '';
     return [d.label, d.unit, ...systems.map((s) => {
       const v = res.medians[s]?.[d.key];
       return v === undefined ? '—' : fmtMetric(d, v) + marked(s, d.workload);
-    }), ...others.map((s) => {
-      const r = ratio(d, res.medians[tg]?.[d.key], res.medians[s]?.[d.key]);
-      return r === null ? '' : ratioText(r);
-    })];
+    }), ...hasTg.map((t) => best(d, t)), other];
   });
-  out.push('', 'This run (ratios: tapegrad-f32, or tapegrad-f64 on f64 rows, against each system; "faster" = better)');
+  out.push('', 'This run (medians; "÷ best": how many times better tapegrad is than the best other system, above 1 = tapegrad ahead)');
   out.push(table(header, rows));
-  if (defs.some((d) => d.key.startsWith('W4 f64'))) out.push('(tfjs has no float64, so the W4 f64 rows are tapegrad only)');
 
-  const refRows = REFERENCES.filter((r) => defs.some((d) => d.key === r.key)).map((r) => {
-    const d = METRICS.find((x) => x.key === r.key)!;
-    const mine = res.medians[r.goalSystem]?.[r.key];
-    const vs = (v: number | null): string => { const q = ratio(d, mine, v); return q === null ? '—' : ratioText(q); };
-    const met = mine === undefined ? '' : (d.better === 'higher' ? mine >= r.goal : mine <= r.goal) ? 'met' : 'NOT met';
-    return [d.label, d.unit, mine === undefined ? '—' : fmtNum(mine),
-      r.numpy === null ? '—' : fmtNum(r.numpy), vs(r.numpy), r.pytorch === null ? '—' : fmtNum(r.pytorch), vs(r.pytorch),
-      `${d.better === 'higher' ? '≥' : '≤'} ${fmtNum(r.goal)}`, met];
-  });
-  if (refRows.length > 0) {
-    out.push('', `Against numpy and PyTorch — measured earlier, NOT in this run (${REFERENCE_SOURCE})`);
-    out.push(table(['metric', 'unit', 'tapegrad-f32', 'numpy*', 'vs numpy*', 'PyTorch*', 'vs PyTorch*', 'goal', ''], refRows));
-  }
+  if (res.checks.length > 0) out.push('', 'Same result (systems that did the same steps from the same initial weights):', ...res.checks.map((c) => `  ${c.text}`));
+  const goalRows = res.goals.map((g) => [g.goal, g.ratio === null ? '—' : `×${fmtNum(g.ratio)}`, g.against ?? '', g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met']);
+  out.push('', 'Goals (issue 11):');
+  out.push(table(['goal', 'ratio', 'against', ''], goalRows));
 
   const noteLines = systems.flatMap((s) => Object.entries(res.notes[s] ?? {})
     .flatMap(([w, notes]) => (notes ?? []).map((n) => `  † ${s} ${w}: ${n}`)));

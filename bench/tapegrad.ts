@@ -2,8 +2,8 @@
 import { SGD, add, div, matmul, mul, noGrad, sigmoid, softmaxCrossEntropy, sub, sum, tanh, tensor } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import {
-  W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, normals, now, permutation,
-  timeCalls, timeRepeats, w4Key,
+  W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, normals, now, peakRssMB,
+  timeCalls, timeRepeats, w1Shuffle, w4Key,
 } from './common.js';
 import type { Digits, LayerInit, Plan, WorkloadName } from './common.js';
 import type { Measured } from './tfjs.js';
@@ -42,8 +42,16 @@ function mlpW1(layers: Layer[], x: Tensor): Tensor {
   return add(matmul(tanh(add(matmul(x, l1.w), l1.b)), l2.w), l2.b);
 }
 
-function accuracy(layers: Layer[], test: Digits, count: number, dtype: DType): number {
-  const logits = noGrad(() => mlpW1(layers, tensor(test.images.subarray(0, count * 784), { shape: [count, 784], dtype })));
+function mlpW2(layers: Layer[], x: Tensor): Tensor {
+  const [l1, l2, l3] = layers as [Layer, Layer, Layer];
+  const a1 = sigmoid(add(matmul(x, l1.w), l1.b));
+  const a2 = sigmoid(add(matmul(a1, l2.w), l2.b));
+  return add(matmul(a2, l3.w), l3.b);
+}
+
+/** Share of the first `count` test images whose largest logit is their label. */
+function accuracy(net: (layers: Layer[], x: Tensor) => Tensor, layers: Layer[], test: Digits, count: number, dtype: DType): number {
+  const logits = noGrad(() => net(layers, tensor(test.images.subarray(0, count * 784), { shape: [count, 784], dtype })));
   const z = logits.storage;
   let correct = 0;
   for (let i = 0; i < count; i++) {
@@ -58,7 +66,7 @@ function accuracy(layers: Layer[], test: Digits, count: number, dtype: DType): n
 function w1(plan: Plan, dtype: DType): Measured {
   const train = digits('train');
   const test = digits('test');
-  const perm = permutation('W1-shuffle', train.count);
+  const perm = w1Shuffle(train.count);
   const xb = dtype === 'float32' ? new Float32Array(W1_BATCH * 784) : new Float64Array(W1_BATCH * 784);
   const step = (layers: Layer[], opt: SGD, s: number): void => {
     const rows = perm.subarray(s * W1_BATCH, (s + 1) * W1_BATCH);
@@ -79,7 +87,8 @@ function w1(plan: Plan, dtype: DType): Measured {
   for (let s = 0; s < plan.w1Steps; s++) step(layers, opt, s);
   const seconds = now() - t0;
   return {
-    metrics: { 'W1 epoch': seconds * (W1_EPOCH_STEPS / plan.w1Steps), 'W1 accuracy': accuracy(layers, test, plan.w1TestCount, dtype) },
+    metrics: { 'W1 epoch': seconds * (W1_EPOCH_STEPS / plan.w1Steps), 'W1 accuracy': accuracy(mlpW1, layers, test, plan.w1TestCount, dtype),
+      'W1 peak RSS': peakRssMB() },
     notes: [], info: {},
   };
 }
@@ -89,12 +98,8 @@ function w2(plan: Plan, dtype: DType): Measured {
   const train = digits('train');
   const x = dtype === 'float32' ? new Float32Array(784) : new Float64Array(784);
   const step = (layers: Layer[], opt: SGD, i: number): void => {
-    const [l1, l2, l3] = layers as [Layer, Layer, Layer];
     gatherRows(train.images, [i], 784, x);
-    const a1 = sigmoid(add(matmul(tensor(x, { shape: [1, 784], dtype }), l1.w), l1.b));
-    const a2 = sigmoid(add(matmul(a1, l2.w), l2.b));
-    const logits = add(matmul(a2, l3.w), l3.b);
-    softmaxCrossEntropy(logits, [train.labels[i]!]).backward();
+    softmaxCrossEntropy(mlpW2(layers, tensor(x, { shape: [1, 784], dtype })), [train.labels[i]!]).backward();
     update(opt);
   };
   const warm = params(initW2(), dtype);
@@ -104,7 +109,8 @@ function w2(plan: Plan, dtype: DType): Measured {
   const opt = sgd(layers, 0.003);
   const t0 = now();
   for (let i = 0; i < plan.w2Samples; i++) step(layers, opt, i);
-  return { metrics: { 'W2 rate': plan.w2Samples / (now() - t0) }, notes: [], info: {} };
+  const rate = plan.w2Samples / (now() - t0);
+  return { metrics: { 'W2 rate': rate, 'W2 accuracy': accuracy(mlpW2, layers, digits('test'), plan.w1TestCount, dtype) }, notes: [], info: {} };
 }
 
 /** W3: the 1-6-7-2 sigmoid curve network, full-batch steepest descent with step 7 on ‖a3−y‖²/N. */
@@ -112,11 +118,14 @@ function w3(plan: Plan, dtype: DType): Measured {
   const { x, y, n } = curveData();
   const xs = tensor(x, { shape: [n, 1], dtype });
   const ys = tensor(y, { shape: [n, 2], dtype });
-  const step = (layers: Layer[], opt: SGD): void => {
+  const cost = (layers: Layer[]): Tensor => {
     let a = xs;
     for (const l of layers) a = sigmoid(add(matmul(a, l.w), l.b));
     const d = sub(a, ys);
-    div(sum(mul(d, d)), n).backward();
+    return div(sum(mul(d, d)), n);
+  };
+  const step = (layers: Layer[], opt: SGD): void => {
+    cost(layers).backward();
     update(opt);
   };
   const warm = params(initW3(), dtype);
@@ -126,7 +135,8 @@ function w3(plan: Plan, dtype: DType): Measured {
   const opt = sgd(layers, 7);
   const t0 = now();
   for (let i = 0; i < plan.w3Iterations; i++) step(layers, opt);
-  return { metrics: { 'W3 rate': plan.w3Iterations / (now() - t0) }, notes: [], info: {} };
+  const rate = plan.w3Iterations / (now() - t0);
+  return { metrics: { 'W3 rate': rate, 'W3 cost': noGrad(() => cost(layers)).item() }, notes: [], info: {} };
 }
 
 /** W4: matmul GFLOPS in this system's dtype (the result tensor's allocation included, as in tfjs). */

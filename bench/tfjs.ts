@@ -1,7 +1,7 @@
 /** W1–W5 written with TensorFlow.js's public API, for its cpu and wasm backends. */
 import * as tf from '@tensorflow/tfjs';
 import {
-  W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, now, permutation, timeCalls, timeRepeats, w4Key,
+  W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, now, peakRssMB, timeCalls, timeRepeats, w1Shuffle, w4Key,
 } from './common.js';
 import type { LayerInit, Plan, WorkloadName } from './common.js';
 
@@ -44,13 +44,29 @@ function mlpW1(layers: Layer[], x: tf.Tensor2D): tf.Tensor2D {
   return tf.add(tf.matMul(h, l2.w), l2.b);
 }
 
+function mlpW2(layers: Layer[], x: tf.Tensor2D): tf.Tensor2D {
+  const [l1, l2, l3] = layers as [Layer, Layer, Layer];
+  const a1 = tf.sigmoid(tf.add(tf.matMul(x, l1.w), l1.b));
+  const a2 = tf.sigmoid(tf.add(tf.matMul(a1, l2.w), l2.b));
+  return tf.add(tf.matMul(a2, l3.w), l3.b);
+}
+
+/** Share of the first `n` test images whose largest logit is their label. */
+function accuracy(net: (layers: Layer[], x: tf.Tensor2D) => tf.Tensor2D, layers: Layer[], n: number): number {
+  const test = digits('test');
+  const predicted = tf.tidy(() => tf.argMax(net(layers, tf.tensor2d(test.images.subarray(0, n * 784), [n, 784])), 1).dataSync());
+  let correct = 0;
+  for (let i = 0; i < n; i++) if (predicted[i] === test.labels[i]) correct++;
+  return correct / n;
+}
+
 /** W1: one SGD epoch (or `plan.w1Steps` steps, extrapolated) over shuffled MNIST, then test accuracy. */
 function w1(plan: Plan): Measured {
   const train = digits('train');
   const test = digits('test');
   const xTrain = tf.tensor2d(train.images, [train.count, 784]);
   const yTrain = tf.oneHot(tf.tensor1d(Int32Array.from(train.labels), 'int32'), 10);
-  const perm = permutation('W1-shuffle', train.count);
+  const perm = w1Shuffle(train.count);
   const opt = tf.train.sgd(0.1);
   const step = (layers: Layer[], s: number): void => {
     const idx = tf.tensor1d(perm.subarray(s * W1_BATCH, (s + 1) * W1_BATCH), 'int32');
@@ -70,11 +86,10 @@ function w1(plan: Plan): Measured {
   layers[0]!.w.dataSync();
   const seconds = now() - t0;
 
-  const n = plan.w1TestCount;
-  const predicted = tf.tidy(() => tf.argMax(mlpW1(layers, tf.tensor2d(test.images.subarray(0, n * 784), [n, 784])), 1).dataSync());
-  let correct = 0;
-  for (let i = 0; i < n; i++) if (predicted[i] === test.labels[i]) correct++;
-  return { metrics: { 'W1 epoch': seconds * (W1_EPOCH_STEPS / plan.w1Steps), 'W1 accuracy': correct / n }, notes: [], info: {} };
+  return {
+    metrics: { 'W1 epoch': seconds * (W1_EPOCH_STEPS / plan.w1Steps), 'W1 accuracy': accuracy(mlpW1, layers, plan.w1TestCount), 'W1 peak RSS': peakRssMB() },
+    notes: [], info: {},
+  };
 }
 
 /** W2: 784-32-32-10 sigmoid MLP trained one sample at a time with SGD 0.003. */
@@ -87,10 +102,7 @@ function w2(plan: Plan): Measured {
   const step = (layers: Layer[], i: number): void => {
     const idx = tf.tensor1d([i], 'int32');
     opt.minimize(() => {
-      const [l1, l2, l3] = layers as [Layer, Layer, Layer];
-      const a1 = tf.sigmoid(tf.add(tf.matMul(tf.gather(xTrain, idx) as tf.Tensor2D, l1.w), l1.b));
-      const a2 = tf.sigmoid(tf.add(tf.matMul(a1, l2.w), l2.b));
-      const logits = tf.add(tf.matMul(a2, l3.w), l3.b);
+      const logits = mlpW2(layers, tf.gather(xTrain, idx) as tf.Tensor2D);
       return tf.losses.softmaxCrossEntropy(tf.gather(yTrain, idx), logits) as tf.Scalar;
     }, false, varList(layers));
     idx.dispose();
@@ -101,7 +113,8 @@ function w2(plan: Plan): Measured {
   const t0 = now();
   for (let i = 0; i < n; i++) step(layers, i);
   layers[0]!.w.dataSync();
-  return { metrics: { 'W2 rate': n / (now() - t0) }, notes: [], info: {} };
+  const rate = n / (now() - t0);
+  return { metrics: { 'W2 rate': rate, 'W2 accuracy': accuracy(mlpW2, layers, plan.w1TestCount) }, notes: [], info: {} };
 }
 
 /** W3: the 1-6-7-2 sigmoid curve network, full-batch steepest descent with step 7 on ‖a3−y‖²/N. */
@@ -110,12 +123,13 @@ function w3(plan: Plan): Measured {
   const xs = tf.tensor2d(Float32Array.from(x), [n, 1]);
   const ys = tf.tensor2d(Float32Array.from(y), [n, 2]);
   const opt = tf.train.sgd(7);
+  const cost = (layers: Layer[]): tf.Scalar => {
+    let a: tf.Tensor2D = xs;
+    for (const l of layers) a = tf.sigmoid(tf.add(tf.matMul(a, l.w), l.b)) as tf.Tensor2D;
+    return tf.div(tf.sum(tf.square(tf.sub(a, ys))), n) as tf.Scalar;
+  };
   const step = (layers: Layer[]): void => {
-    opt.minimize(() => {
-      let a: tf.Tensor2D = xs;
-      for (const l of layers) a = tf.sigmoid(tf.add(tf.matMul(a, l.w), l.b)) as tf.Tensor2D;
-      return tf.div(tf.sum(tf.square(tf.sub(a, ys))), n) as tf.Scalar;
-    }, false, varList(layers));
+    opt.minimize(() => cost(layers), false, varList(layers));
   };
   const warm = variables(initW3());
   for (let i = 0; i < WARMUP_STEPS; i++) step(warm);
@@ -123,7 +137,8 @@ function w3(plan: Plan): Measured {
   const t0 = now();
   for (let i = 0; i < plan.w3Iterations; i++) step(layers);
   layers[0]!.w.dataSync();
-  return { metrics: { 'W3 rate': plan.w3Iterations / (now() - t0) }, notes: [], info: {} };
+  const rate = plan.w3Iterations / (now() - t0);
+  return { metrics: { 'W3 rate': rate, 'W3 cost': tf.tidy(() => cost(layers).dataSync()[0]!) }, notes: [], info: {} };
 }
 
 /** W4: matmul GFLOPS; tfjs has no float64, so only float32 is measured. Kernels run eagerly and synchronously on cpu and wasm. */

@@ -24,6 +24,7 @@ for (let it = 0; it <= iterations; it++) {
       const w = p.storage;
       const g = p.grad!.storage;
       for (let i = 0; i < w.length; i++) w[i] = w[i]! - step * g[i]!;
+      p.markModified(); // tells the tape the values changed in place
     }
   });
 }

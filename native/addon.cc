@@ -8,6 +8,7 @@
 #include <mutex>
 #include "gemm.h"
 #include "parallel.h"
+#include "update.h"
 
 namespace tg {
 namespace {
@@ -15,24 +16,41 @@ namespace {
 Variant g_variants[3];
 int g_count = 0;
 const Variant* g_active = nullptr;
+UpdateVariant g_update;
 // 2·M·N·K at or above which the product is split over two threads (set from JS after measuring).
 double g_thread_flops = 1e6;
 int g_threads = 2;
 // Most slabs a product is cut into when the re-packed operand is large (a tuning knob).
 int g_max_slabs = 4;
 
-// Contention guard. On a shared machine the second core may be busy: then the helper starts late
-// or is preempted, and the caller, done with its own slabs, waits for it (more than kLateNs and a
-// quarter of the call), or the helper, though awake, misses three calls in a row. Either way
-// large products run single-threaded for a back-off period (doubling while the core stays busy,
-// up to 2 s), after which two threads are tried again.
+// Contention guard state (see gemm_threads): measured ns/flop with one and two threads per dtype
+// and size class, and how many calls it ran single-threaded because one thread measured faster.
 using Clock = std::chrono::steady_clock;
-constexpr long long kLateNs = 50000;
-std::atomic<long long> g_solo_until{0};
-std::atomic<long long> g_backoff_ns{100000000};
+struct Stats {
+  std::mutex m;
+  long long calls = 0;
+  double pair = 0, solo = 0;
+  int pairN = 0, soloN = 0;
+};
+Stats g_stats[2][24];
 std::atomic<long long> g_late_calls{0};
-std::atomic<int> g_absent{0};
 bool g_guard = true;
+
+int size_class(double flops) {
+  int c = 0;
+  for (double f = flops; f >= 2 && c < 23; f /= 2) c++;
+  return c;
+}
+
+void reset_stats() {
+  for (auto& byDtype : g_stats)
+    for (auto& st : byDtype) {
+      std::lock_guard<std::mutex> lk(st.m);
+      st.calls = 0;
+      st.pair = st.solo = 0;
+      st.pairN = st.soloN = 0;
+    }
+}
 
 long long now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
@@ -49,6 +67,10 @@ void detect_once() {
 #endif
   g_variants[g_count++] = variant_scalar();
   g_active = &g_variants[0];
+  g_update = update_scalar();
+#if defined(TG_HAVE_X86_VARIANTS)
+  if (__builtin_cpu_supports("avx2")) g_update = update_avx2();
+#endif
 }
 
 void detect() {
@@ -143,35 +165,44 @@ void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const 
     Job<T>::run(&s.whole);
     return;
   }
+  // Contention guard, by measurement: per dtype and size class (powers of two of the flop count),
+  // running averages of ns/flop with two threads and with one. Calls take the mode that has been
+  // faster, and every 16th call (64th when one mode leads by more than 25 %) tries the other, so
+  // the choice follows the machine: on a quiet one two threads win and stay; when another process
+  // holds the second core (the helper late or preempted) one thread wins until that changes.
+  // The old guard judged single calls (a helper late once went solo for 100 ms-2 s) and fired on a
+  // quiet machine too, where a vCPU's wake-up or one preemption looked like contention.
+  Stats& st = g_stats[sizeof(T) == 8][size_class(flops)];
+  bool pair = true;
+  if (g_guard) {
+    std::lock_guard<std::mutex> lk(st.m);
+    const long long k = ++st.calls;
+    if (st.pairN < 2) pair = true;
+    else if (st.soloN < 2) pair = false;
+    else {
+      const bool pairBetter = st.pair < st.solo;
+      const double lead = pairBetter ? st.solo / st.pair : st.pair / st.solo;
+      const bool explore = k % (lead > 1.25 ? 64 : 16) == 0;
+      pair = explore ? !pairBetter : pairBetter;
+      if (!pairBetter && !explore) g_late_calls.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
   const long long t0 = now_ns();
-  if (g_guard && t0 < g_solo_until.load(std::memory_order_relaxed)) {
-    Job<T>::run(&s.whole);
-    return;
-  }
   bool asleep = false;
-  if (!run_pair(Task{&Slabs<T>::caller, &s}, Task{&Slabs<T>::helper, &s}, &asleep)) {
-    Slabs<T>::run(&s);
+  if (!pair) {
+    Job<T>::run(&s.whole);
+  } else if (!run_pair(Task{&Slabs<T>::caller, &s}, Task{&Slabs<T>::helper, &s}, &asleep)) {
+    Slabs<T>::run(&s);  // another JS thread holds the helper: not a measurement of either mode
     return;
   }
-  const long long t1 = now_ns(), stall = t1 - s.mainDone;
-  // A helper that was awake when offered the work yet took no slab was not on a core: three
-  // times in a row means the second core is busy. (One that had to be woken may simply be slow
-  // to wake: a halted vCPU can take longer than a mid-sized product.)
-  const int absent = s.helped || asleep ? 0 : g_absent.fetch_add(1) + 1;
-  if (s.helped) g_absent.store(0);
-  // A helper just woken from sleep may start slowly (cold core, first-touch pages): only a long
-  // stall counts then.
-  const bool stalled = asleep ? stall > 40 * kLateNs && 2 * stall > t1 - t0
-                              : stall > kLateNs && 4 * stall > t1 - t0;
-  if (stalled || absent >= 3) {
-    g_absent.store(0);
-    const long long b = g_backoff_ns.load();
-    g_solo_until.store(now_ns() + b);
-    g_backoff_ns.store(b < 2000000000LL ? 2 * b : b);
-    g_late_calls.fetch_add(1);
-  } else {
-    g_backoff_ns.store(100000000);
-  }
+  if (!g_guard) return;
+  const double nsPerFlop = double(now_ns() - t0) / flops;
+  std::lock_guard<std::mutex> lk(st.m);
+  // Averages over the last few calls (weight 1/4), seeded by the first.
+  double& avg = pair ? st.pair : st.solo;
+  int& count = pair ? st.pairN : st.soloN;
+  avg = count == 0 ? nsPerFlop : 0.75 * avg + 0.25 * nsPerFlop;
+  if (count < 1000000) count++;
 }
 
 napi_value fail(napi_env env, const char* msg) {
@@ -225,6 +256,60 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Reads argv[i] as a number; false if it is not one.
+bool number(napi_env env, napi_value v, double* out) {
+  return napi_get_value_double(env, v, out) == napi_ok;
+}
+
+// The optimizer updates: update(kind, w, g, state1, state2, hyper...) in place. w and g share a dtype;
+// the state buffers are Float64Array; every buffer holds at least w's length (memory safety only:
+// TypeScript validates shapes and names the optimizer in its errors).
+//   sgd(w, g, lr) · momentum(w, g, v, lr, mom) · adam(w, g, m, v, lr, b1, b2, eps, c1, c2)
+napi_value Update(napi_env env, napi_callback_info info, int kind) {
+  static const int kBuffers[3] = {2, 3, 4}, kHyper[3] = {1, 2, 6};
+  size_t argc = 10;
+  napi_value argv[10];
+  const size_t want = size_t(kBuffers[kind] + kHyper[kind]);
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != want) {
+    napi_throw_error(env, nullptr, "update: wrong number of arguments");
+    return nullptr;
+  }
+  View buf[4];
+  for (int i = 0; i < kBuffers[kind]; i++)
+    if (!view(env, argv[i], &buf[i])) return fail(env, "update: buffers must be typed arrays");
+  double h[6];
+  for (int i = 0; i < kHyper[kind]; i++)
+    if (!number(env, argv[kBuffers[kind] + i], &h[i])) return fail(env, "update: hyperparameters must be numbers");
+  const napi_typedarray_type t = buf[0].type;
+  if (buf[1].type != t || (t != napi_float32_array && t != napi_float64_array))
+    return fail(env, "update: w and g must both be Float32Array or both Float64Array");
+  const long n = long(buf[0].length);
+  for (int i = 1; i < kBuffers[kind]; i++) {
+    if (long(buf[i].length) < n) return fail(env, "update: a buffer is shorter than the parameter");
+    if (i >= 2 && buf[i].type != napi_float64_array) return fail(env, "update: state buffers must be Float64Array");
+  }
+  const bool f32 = t == napi_float32_array;
+  double* s1 = kind > 0 ? static_cast<double*>(buf[2].data) : nullptr;
+  double* s2 = kind > 1 ? static_cast<double*>(buf[3].data) : nullptr;
+  if (kind == 0) {
+    if (f32) g_update.sgd32(static_cast<float*>(buf[0].data), static_cast<const float*>(buf[1].data), n, h[0]);
+    else g_update.sgd64(static_cast<double*>(buf[0].data), static_cast<const double*>(buf[1].data), n, h[0]);
+  } else if (kind == 1) {
+    if (f32) g_update.mom32(static_cast<float*>(buf[0].data), static_cast<const float*>(buf[1].data), s1, n, h[0], h[1]);
+    else g_update.mom64(static_cast<double*>(buf[0].data), static_cast<const double*>(buf[1].data), s1, n, h[0], h[1]);
+  } else {
+    if (f32)
+      g_update.adam32(static_cast<float*>(buf[0].data), static_cast<const float*>(buf[1].data), s1, s2, n, h[0], h[1], h[2], h[3], h[4], h[5]);
+    else
+      g_update.adam64(static_cast<double*>(buf[0].data), static_cast<const double*>(buf[1].data), s1, s2, n, h[0], h[1], h[2], h[3], h[4], h[5]);
+  }
+  return nullptr;
+}
+
+napi_value Sgd(napi_env env, napi_callback_info info) { return Update(env, info, 0); }
+napi_value Momentum(napi_env env, napi_callback_info info) { return Update(env, info, 1); }
+napi_value Adam(napi_env env, napi_callback_info info) { return Update(env, info, 2); }
+
 napi_value str(napi_env env, const char* s) {
   napi_value v;
   napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &v);
@@ -276,7 +361,7 @@ napi_value Configure(napi_env env, napi_callback_info info) {
     if (napi_get_value_int32(env, v, &t) != napi_ok || t < 1 || t > 2)
       return fail(env, "configure: threads must be 1 or 2");
     g_threads = t;
-    g_solo_until.store(0);
+    reset_stats();
   }
   if (argc == 1 && napi_has_named_property(env, arg, "threadFlops", &has) == napi_ok && has) {
     double f;
@@ -296,7 +381,7 @@ napi_value Configure(napi_env env, napi_callback_info info) {
     napi_get_named_property(env, arg, "contentionGuard", &v);
     if (napi_get_value_bool(env, v, &g_guard) != napi_ok)
       return fail(env, "configure: contentionGuard must be a boolean");
-    g_solo_until.store(0);
+    reset_stats();
   }
   return Info(env, info);
 }
@@ -310,7 +395,10 @@ NAPI_MODULE_INIT() {
       {"gemm", nullptr, tg::Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, tg::Info, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"configure", nullptr, tg::Configure, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sgd", nullptr, tg::Sgd, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"momentum", nullptr, tg::Momentum, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"adam", nullptr, tg::Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
 }

@@ -1,7 +1,8 @@
 /** Making tensors: from nested arrays or typed arrays, filled, random (seeded), one-hot. */
 import type { DType, FloatArray } from './dtype.js';
 import { allocate, checkDType } from './dtype.js';
-import { fillNormal, rngFor } from './random.js';
+import { checkSeed, fillNormal, rngFor } from './random.js';
+import { expectFinite, expectFlag, expectOptions, show } from './validate.js';
 import { checkShape, formatShape, shapeSize } from './shape.js';
 import type { NestedArray } from './tensor.js';
 import { Tensor } from './tensor.js';
@@ -27,6 +28,8 @@ export interface TensorOptions {
  * tensor(new Float32Array(6), { shape: [2, 3] }).dtype; // 'float32'
  */
 export function tensor(values: NestedArray | FloatArray | readonly NestedArray[], options: TensorOptions = {}): Tensor {
+  checkCreateOptions('tensor', options, ['shape', 'dtype', 'requiresGrad', 'name', 'copy']);
+  expectFlag('tensor', 'copy', options.copy);
   let storage: FloatArray;
   let shape: number[];
   if (values instanceof Float64Array || values instanceof Float32Array) {
@@ -38,7 +41,10 @@ export function tensor(values: NestedArray | FloatArray | readonly NestedArray[]
   } else {
     const dtype = checkDType('tensor', options.dtype ?? 'float64');
     shape = inferShape(values);
-    storage = allocate(dtype, shapeSize(shape));
+    if (shape.length > MAX_NDIM) {
+      throw new Error(`tensor: nested array is ${shape.length} levels deep; at most ${MAX_NDIM} axes are supported`);
+    }
+    storage = allocateFor('tensor', dtype, shape);
     flatten(values, shape, storage);
     if (options.shape !== undefined) shape = checkShape('tensor', options.shape);
   }
@@ -46,6 +52,29 @@ export function tensor(values: NestedArray | FloatArray | readonly NestedArray[]
     throw new Error(`tensor: shape ${formatShape(shape)} needs ${shapeSize(shape)} values but ${storage.length} were given`);
   }
   return finish(new Tensor(storage, shape), options);
+}
+
+/** numpy 2's limit; it also keeps the recursive flatten far from the stack's depth. */
+const MAX_NDIM = 64;
+
+/** Validates the options every creation function shares, and rejects unknown keys. */
+function checkCreateOptions(fn: string, options: unknown, known: readonly string[]): void {
+  expectOptions(fn, options, known);
+  const o = (options ?? {}) as CreateOptions;
+  expectFlag(fn, 'requiresGrad', o.requiresGrad);
+  if (o.name !== undefined && typeof o.name !== 'string') throw new Error(`${fn}: name must be a string, got ${show(o.name)}`);
+}
+
+/** A zeroed buffer for `shape`, or an Error naming the function when it cannot be allocated. */
+function allocateFor(fn: string, dtype: DType, shape: readonly number[]): FloatArray {
+  const size = shapeSize(shape);
+  try {
+    return allocate(dtype, size);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const bytes = size * (dtype === 'float32' ? 4 : 8);
+    throw new Error(`${fn}: cannot allocate shape ${formatShape(shape)}: ${size} ${dtype} values (${bytes.toExponential(2)} bytes) is too large`);
+  }
 }
 
 function finish(t: Tensor, options: { requiresGrad?: boolean; name?: string }): Tensor {
@@ -103,20 +132,28 @@ export interface CreateOptions {
 
 /** A tensor of `shape` filled with `value`. @example full([2], 7).toArray() // [7, 7] */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const s = checkShape('full', shape);
-  const storage = allocate(checkDType('full', options.dtype ?? 'float64'), shapeSize(s));
-  if (value !== 0) storage.fill(value);
-  return finish(new Tensor(storage, s), options);
+  return filled('full', shape, value, options);
 }
 
 /** Zeros. @example zeros([2, 2]).toArray() // [[0, 0], [0, 0]] */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** Ones. @example ones([3]).toArray() // [1, 1, 1] */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
+}
+
+/** full, zeros and ones, with errors in the name of the one called. */
+function filled(fn: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
+  checkCreateOptions(fn, options, ['dtype', 'requiresGrad', 'name']);
+  const s = checkShape(fn, shape);
+  // NaN and ±∞ are values a user may want (numpy's full allows them); a non-number is a mistake.
+  if (typeof value !== 'number') throw new Error(`${fn}: value must be a number, got ${show(value)}`);
+  const storage = allocateFor(fn, checkDType(fn, options.dtype ?? 'float64'), s);
+  if (value !== 0) storage.fill(value);
+  return finish(new Tensor(storage, s), options);
 }
 
 /** Options of {@link randn} and {@link rand}. */
@@ -130,11 +167,16 @@ export interface RandomOptions extends CreateOptions {
  * @example randn([2, 3], { seed: 1, std: 0.3 }).shape // [2, 3]
  */
 export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  checkCreateOptions('randn', options, ['dtype', 'requiresGrad', 'name', 'seed', 'mean', 'std']);
   const s = checkShape('randn', shape);
   const std = options.std ?? 1;
-  if (!(std >= 0)) throw new Error(`randn: std must be non-negative, got ${std}`);
-  const values = new Float64Array(shapeSize(s));
-  fillNormal(values, rngFor(options.seed), options.mean ?? 0, std);
+  if (!(std >= 0)) throw new Error(`randn: std must be non-negative, got ${show(std)}`);
+  expectFinite('randn', 'std', std);
+  const mean = expectFinite('randn', 'mean', options.mean ?? 0);
+  if (options.seed !== undefined) checkSeed('randn', options.seed);
+  checkDType('randn', options.dtype ?? 'float64');
+  const values = allocateFor('randn', 'float64', s) as Float64Array;
+  fillNormal(values, rngFor(options.seed), mean, std);
   return finish(new Tensor(convert(values, options.dtype, 'randn'), s), options);
 }
 
@@ -143,12 +185,15 @@ export function randn(shape: readonly number[], options: RandomOptions & { mean?
  * @example rand([3], { seed: 'a', low: -1, high: 1 }).shape // [3]
  */
 export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  checkCreateOptions('rand', options, ['dtype', 'requiresGrad', 'name', 'seed', 'low', 'high']);
   const s = checkShape('rand', shape);
-  const low = options.low ?? 0;
-  const high = options.high ?? 1;
-  if (!(high >= low)) throw new Error(`rand: high (${high}) must not be below low (${low})`);
+  const low = expectFinite('rand', 'low', options.low ?? 0);
+  const high = expectFinite('rand', 'high', options.high ?? 1);
+  if (!(high > low)) throw new Error(`rand: high (${high}) must be above low (${low})`);
+  if (options.seed !== undefined) checkSeed('rand', options.seed);
+  checkDType('rand', options.dtype ?? 'float64');
   const rng = rngFor(options.seed);
-  const values = new Float64Array(shapeSize(s));
+  const values = allocateFor('rand', 'float64', s) as Float64Array;
   for (let i = 0; i < values.length; i++) values[i] = low + (high - low) * rng();
   return finish(new Tensor(convert(values, options.dtype, 'rand'), s), options);
 }
@@ -158,15 +203,18 @@ function convert(values: Float64Array, dtype: DType | undefined, op: string): Fl
 }
 
 /**
- * One-hot rows: `[n] labels → [n, numClasses]`.
+ * One-hot encoding along a new last axis: labels of shape `[...s]` (a list is `[n]`, a 0-d tensor
+ * `[]`) give `[...s, numClasses]`, as PyTorch's one_hot.
  * @example oneHot([2, 0], 3).toArray() // [[0, 0, 1], [1, 0, 0]]
  */
 export function oneHot(labels: ClassLabels, numClasses: number, options: { dtype?: DType } = {}): Tensor {
+  expectOptions('oneHot', options, ['dtype']);
   if (!Number.isInteger(numClasses) || numClasses <= 0) {
-    throw new Error(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
+    throw new Error(`oneHot: numClasses must be a positive integer, got ${show(numClasses)}`);
   }
   const values = labelsToArray('oneHot', labels);
   const dtype = checkDType('oneHot', options.dtype ?? 'float64');
   const view = axisView([values.length, numClasses], 1);
-  return new Tensor(oneHotStorage('oneHot', values, numClasses, dtype, view), [values.length, numClasses]);
+  const shape = labels instanceof Tensor ? [...labels.shape, numClasses] : [values.length, numClasses];
+  return new Tensor(oneHotStorage('oneHot', values, numClasses, dtype, view), shape);
 }

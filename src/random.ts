@@ -1,5 +1,6 @@
 /** Every random number in tapegrad comes from seedrandom, so the same seed gives the same numbers. */
 import seedrandom from 'seedrandom';
+import { show } from './validate.js';
 
 /** A seeded uniform generator on [0, 1). */
 export type Rng = () => number;
@@ -16,7 +17,14 @@ let globalRng: Rng = seedrandom(DEFAULT_SEED);
  * const b = randn([2]); // same numbers as a
  */
 export function manualSeed(seed: string | number): void {
+  checkSeed('manualSeed', seed);
   globalRng = seedrandom(String(seed));
+}
+
+/** Throws unless `seed` is a string or a finite number (an object would all map to one seed). */
+export function checkSeed(fn: string, seed: unknown): void {
+  if (typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed))) return;
+  throw new Error(`${fn}: seed must be a string or a finite number, got ${show(seed)}`);
 }
 
 /** A generator for `seed`, or the global one when no seed is given. */

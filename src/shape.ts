@@ -2,6 +2,8 @@
 
 export type Shape = readonly number[];
 
+import { show } from './validate.js';
+
 /** `[2,3]` — the notation used in every error message. */
 export function formatShape(shape: Shape): string {
   return `[${shape.join(',')}]`;
@@ -33,7 +35,8 @@ export function stridesOf(shape: Shape): number[] {
 /** Validates a user-supplied shape: whole, non-negative numbers. */
 export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${op}: invalid shape ${JSON.stringify(shape)} (expected an array of non-negative integers)`);
+    const text = Array.isArray(shape) ? formatShape(shape) : show(shape);
+    throw new Error(`${op}: invalid shape ${text} (expected an array of non-negative integers)`);
   }
   return shape.slice() as number[];
 }
@@ -74,7 +77,7 @@ export function broadcastStrides(from: Shape, to: Shape): number[] {
 export function normalizeAxis(op: string, axis: number, shape: Shape): number {
   const ndim = shape.length;
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new Error(`${op}: axis ${axis} is out of range for shape ${formatShape(shape)} (ndim ${ndim})`);
+    throw new Error(`${op}: axis ${show(axis)} is out of range for shape ${formatShape(shape)} (ndim ${ndim})`);
   }
   return axis < 0 ? axis + ndim : axis;
 }
@@ -82,7 +85,10 @@ export function normalizeAxis(op: string, axis: number, shape: Shape): number {
 /** Axis list for a reduction: undefined means all axes; sorted, no duplicates. */
 export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, shape: Shape): number[] {
   if (axis === undefined) return shape.map((_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : axis;
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new Error(`${op}: axis must be a number or a list of numbers (omit it for all axes), got ${show(axis)}`);
+  }
+  const list: readonly number[] = typeof axis === 'number' ? [axis] : axis;
   const axes = list.map((a) => normalizeAxis(op, a, shape)).sort((x, y) => x - y);
   for (let i = 1; i < axes.length; i++) {
     if (axes[i] === axes[i - 1]) throw new Error(`${op}: axis ${axes[i]} is repeated in ${JSON.stringify(list)}`);

@@ -4,11 +4,32 @@ import { dtypeOf } from './dtype.js';
 import type { Shape } from './shape.js';
 import { formatShape, shapeSize } from './shape.js';
 import type { TapeNode } from './engine/node.js';
+import { show } from './validate.js';
 
 /** A number, or arrays of numbers nested as deep as the tensor has axes. */
 export type NestedArray = number | NestedArray[];
 
 let nextId = 0;
+
+function fits(length: number, shape: Shape): boolean {
+  let size = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (!Number.isInteger(d) || d < 0) return false;
+    size *= d;
+  }
+  return size === length;
+}
+
+function badTensor(storage: unknown, shape: unknown): never {
+  if (!(storage instanceof Float64Array || storage instanceof Float32Array)) {
+    throw new Error(`Tensor: storage must be a Float64Array or a Float32Array, got ${show(storage)} (tensor() converts arrays)`);
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new Error(`Tensor: invalid shape ${show(shape)} (expected an array of non-negative integers)`);
+  }
+  throw new Error(`Tensor: shape ${formatShape(shape)} needs ${shapeSize(shape)} values but the storage has ${storage.length}`);
+}
 
 /**
  * An n-dimensional array of float64 (default) or float32 numbers that records the ops applied to it.
@@ -25,7 +46,8 @@ export class Tensor {
   readonly id: number = nextId++;
   /**
    * The live buffer (no copy). Treat it as read-only: only optimizers write into a leaf
-   * parameter's storage, outside any recorded computation. {@link Tensor.data} returns a copy.
+   * parameter's storage, outside any recorded computation, and then call
+   * {@link Tensor.markModified}. {@link Tensor.data} returns a copy.
    */
   readonly storage: FloatArray;
   readonly shape: Shape;
@@ -36,8 +58,17 @@ export class Tensor {
   /** The record of the op that produced this tensor; null for leaves (inputs, parameters). */
   node: TapeNode | null = null;
   private tracked = false;
+  /**
+   * @internal The version counter, shared with every view of the same buffer (reshape, detach);
+   * null until a view is taken or the buffer is marked modified (so fresh tensors allocate none).
+   */
+  versionCell: { value: number } | null = null;
 
   constructor(storage: FloatArray, shape: Shape) {
+    // One cheap loop (every op makes a tensor): the shape must be whole sizes that fit the buffer.
+    if (!(storage instanceof Float64Array || storage instanceof Float32Array) || !Array.isArray(shape) || !fits(storage.length, shape)) {
+      badTensor(storage, shape);
+    }
     this.storage = storage;
     this.shape = shape;
     this.size = storage.length;
@@ -57,6 +88,7 @@ export class Tensor {
   }
 
   set requiresGrad(value: boolean) {
+    if (typeof value !== 'boolean') throw new Error(`requiresGrad: must be set to true or false, got ${show(value)}`);
     if (this.node !== null && !value) {
       throw new Error(
         `requiresGrad: cannot turn off gradients of a recorded result (op '${this.node.op}'); use detach()`,
@@ -69,6 +101,38 @@ export class Tensor {
   attachNode(node: TapeNode): void {
     this.node = node;
     this.tracked = true;
+  }
+
+  /**
+   * How many times the buffer was marked modified in place ({@link Tensor.markModified}); shared
+   * with views. Backward compares it with the version each op saw, as PyTorch's `_version`.
+   */
+  get version(): number {
+    return this.versionCell === null ? 0 : this.versionCell.value;
+  }
+
+  /**
+   * Declares that `storage` was written in place (an optimizer step, a checkpoint load, your own
+   * loop): bumps the version shared with views, so a later backward through an op recorded before
+   * the write throws instead of returning gradients of values that are gone. Returns this.
+   * @example
+   * const w = tensor([1, 2], { requiresGrad: true, name: 'w' });
+   * const loss = w.mul(w).sum();
+   * w.storage[0] = 5;
+   * w.markModified();
+   * w.version; // 1; loss.backward() now throws "... w is at version 1; expected version 0 (saved by mul)"
+   */
+  markModified(): this {
+    if (this.versionCell === null) this.versionCell = { value: 0 };
+    this.versionCell.value++;
+    return this;
+  }
+
+  /** @internal Makes `view`, which shares this tensor's buffer, share its version counter too. */
+  shareVersion(view: Tensor): Tensor {
+    if (this.versionCell === null) this.versionCell = { value: 0 };
+    view.versionCell = this.versionCell;
+    return view;
   }
 
   /** True for tensors not produced by a recorded op. */
@@ -110,9 +174,9 @@ export class Tensor {
     this.grad = null;
   }
 
-  /** The same values, cut from the tape: a new leaf sharing storage, with requiresGrad false. */
+  /** The same values, cut from the tape: a new leaf sharing storage (and version), with requiresGrad false. */
   detach(): Tensor {
-    return new Tensor(this.storage, this.shape);
+    return this.shareVersion(new Tensor(this.storage, this.shape));
   }
 
   /** A one-line description: name, shape, dtype and (up to 64) values. */

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { METRICS, WORKLOADS, median, permutation, planFor } from '../bench/common.js';
+import { DATA_ENV, METRICS, WORKLOADS, generateInit, initLayers, median, permutation, planFor, w1Shuffle } from '../bench/common.js';
 import type { MetricDef, WorkerResult } from '../bench/common.js';
-import { ratio, ratioText } from '../bench/report.js';
+import { writeBenchData } from '../bench/data.js';
+import { GOALS, allRatios, checks, ratio, ratioText } from '../bench/report.js';
 import type { BenchResults } from '../bench/report.js';
-import { kernelNotes, parseArgs, runBench } from '../bench/run.js';
+import { findPythons, kernelNotes, launcherFor, parseArgs, resolveSystems, rotated, runBench, runWorker } from '../bench/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,13 +42,49 @@ describe('bench --quick: tapegrad-f32 on every workload (built dist/), tfjs-wasm
     expect(results.medians['tapegrad-f32']?.['W1 accuracy']).toBeGreaterThan(0.5);
   });
 
-  it('tfjs-wasm runs through the same path, and ratios compare it and the earlier numpy/PyTorch figures', async () => {
+  it('tfjs-wasm runs through the same path from the same weights: the same W3 cost, checked, and a ratio against it', async () => {
     // This one runs the sources under tsx (--from src), so both ways of running children are covered.
     const both = await runBench({ mode: 'quick', repeat: 1, systems: ['tapegrad-f32', 'tfjs-wasm'], workloads: ['W3'], out: null, profileDir: null, progress: false, from: 'src' });
     expect(both.errors).toEqual([]);
     expect(both.medians['tfjs-wasm']?.['W3 rate']).toBeGreaterThan(0);
-    const others = both.ratios.filter((r) => r.key === 'W3 rate').map((r) => r.other).sort();
-    expect(others).toEqual(['PyTorch (earlier)', 'numpy (earlier)', 'tfjs-wasm']);
+    const check = both.checks.find((c) => c.key === 'W3 cost');
+    expect(check?.ok, check?.text).toBe(true);
+    expect(Object.keys(check!.values).sort()).toEqual(['tapegrad-f32', 'tfjs-wasm']);
+    const best = both.ratios.filter((r) => r.key === 'W3 rate' && r.best).map((r) => `${r.tapegrad}/${r.other}`);
+    expect(best).toEqual(['tapegrad-f32/tfjs-wasm']);
+  }, 120_000);
+});
+
+describe('shared inputs: one file of initial weights that every system reads', () => {
+  const data = join(dir, 'data');
+  const python = findPythons().find((p) => p.numpy !== null);
+
+  it('writes the generator\'s weights and shuffle, and initLayers/w1Shuffle read back exactly those numbers', () => {
+    writeBenchData(data);
+    const before = process.env[DATA_ENV];
+    process.env[DATA_ENV] = data;
+    try {
+      for (const w of ['W1', 'W2', 'W3'] as const) {
+        const read = initLayers(w);
+        const made = generateInit(w);
+        expect(read.map((l) => [l.fanIn, l.fanOut])).toEqual(made.map((l) => [l.fanIn, l.fanOut]));
+        read.forEach((l, i) => { expect(l.w).toEqual(made[i]!.w); expect(l.b).toEqual(made[i]!.b); });
+      }
+      expect(w1Shuffle(60_000)).toEqual(permutation('W1-shuffle', 60_000));
+    } finally {
+      if (before === undefined) delete process.env[DATA_ENV]; else process.env[DATA_ENV] = before;
+    }
+  });
+
+  it.skipIf(python === undefined)('numpy (the seed\'s W3 Jacobians, float64) reaches the W3 cost tapegrad-f64 reaches from the file', async () => {
+    const quick = async (system: 'numpy' | 'tapegrad-f64'): Promise<number> => {
+      const launcher = launcherFor(system, null, python, null);
+      const r = await runWorker(system, 'W3', 'quick', launcher, data);
+      return r.metrics['W3 cost']!;
+    };
+    const [np, tg] = await Promise.all([quick('numpy'), quick('tapegrad-f64')]);
+    // Same float64 arithmetic up to summation order over 300 steps: far closer than the 1 % the check allows.
+    expect(Math.abs(np - tg) / tg).toBeLessThan(1e-9);
   }, 120_000);
 });
 
@@ -72,6 +109,43 @@ describe('bench helpers', () => {
     }));
   });
 
+  it('rounds rotate the order of the systems, each system once per round', () => {
+    fc.assert(fc.property(fc.uniqueArray(fc.integer(), { maxLength: 8 }), fc.nat(20), (items, r) => {
+      const order = rotated(items, r);
+      expect([...order].sort()).toEqual([...items].sort());
+      if (items.length > 0) expect(order[0]).toBe(items[r % items.length]);
+    }));
+  });
+
+  it('a missing Python system is skipped with a reason; numpy-env-unset runs only when OPENBLAS_CORETYPE or L2_SIZE is set', () => {
+    const none = resolveSystems(['tapegrad-f32', 'numpy', 'torch'], [], {});
+    expect(none.run).toEqual(['tapegrad-f32']);
+    expect(none.skipped.map((s) => s.system)).toEqual(['numpy', 'torch']);
+    expect(none.skipped[1]!.reason).toMatch(/apt-get install python3-torch/);
+    const py = [{ executable: '/a/python3', version: '3.11', numpy: '2.4', torch: null }, { executable: '/usr/bin/python3', version: '3.11', numpy: '1.24', torch: '1.13' }];
+    const unset = resolveSystems(['numpy', 'numpy-env-unset', 'torch'], py, {});
+    expect(unset.run).toEqual(['numpy', 'torch']);
+    expect(unset.python.numpy?.executable).toBe('/a/python3');
+    expect(unset.python.torch?.executable).toBe('/usr/bin/python3');
+    const set = resolveSystems(['numpy-env-unset'], py, { OPENBLAS_CORETYPE: 'Haswell' });
+    expect(set.run).toEqual(['numpy-env-unset']);
+    expect(launcherFor('numpy-env-unset', null, set.python['numpy-env-unset'], null).env).toEqual({ OPENBLAS_CORETYPE: null, OPENBLAS_L2_SIZE: null });
+  });
+
+  it('checks flag results that disagree, and goals read the ratio against the best of their group', () => {
+    const notes = {};
+    const ok = checks({ 'tapegrad-f32': { 'W1 accuracy': 0.9213 }, numpy: { 'W1 accuracy': 0.9211 } }, notes);
+    expect(ok[0]).toMatchObject({ key: 'W1 accuracy', ok: true });
+    const bad = checks({ 'tapegrad-f32': { 'W3 cost': 0.01 }, torch: { 'W3 cost': 0.02 } }, notes);
+    expect(bad[0]).toMatchObject({ key: 'W3 cost', ok: false });
+    expect(bad[0]!.text).toMatch(/MISMATCH/);
+    const med = { 'tapegrad-f32': { 'W1 epoch': 0.5 }, 'tapegrad-f64': { 'W1 epoch': 1 }, numpy: { 'W1 epoch': 1.2 }, torch: { 'W1 epoch': 0.9 } };
+    const ratios = allRatios(med, ['tapegrad-f32', 'tapegrad-f64', 'numpy', 'torch']);
+    expect(ratios.filter((r) => r.best).map((r) => [r.tapegrad, r.other, r.ratio])).toEqual([['tapegrad-f32', 'torch', 1.8], ['tapegrad-f64', 'torch', 0.9]]);
+    const w1 = GOALS.slice(0, 2).map((g) => g.evaluate(med, ratios));
+    expect(w1.map((g) => [g.against, g.met])).toEqual([['torch', true], ['torch', false]]);
+  });
+
   it('median and the seeded shuffle', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
@@ -84,6 +158,7 @@ describe('bench helpers', () => {
     const o = parseArgs(['--quick', '--only', 'W3,W1', '--systems', 'tfjs-cpu', '--repeat', '2']);
     expect(o).toMatchObject({ mode: 'quick', repeat: 2, workloads: ['W1', 'W3'], systems: ['tfjs-cpu'] });
     expect(parseArgs(['--quick']).repeat).toBe(1);
+    expect(parseArgs([]).systems).not.toContain('tfjs-cpu');
     expect(parseArgs([]).from).toBe('dist');
     expect(parseArgs(['--from', 'src']).from).toBe('src');
     expect(() => parseArgs(['--from', 'lib'])).toThrow(/--from/);

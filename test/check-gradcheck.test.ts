@@ -166,3 +166,77 @@ describe('gradcheck', () => {
     expect(() => gradcheck((x: Tensor) => x.sum(), [tensor([1])], { wrt: ['y'] })).toThrow(/wrt names no input: "y"/);
   });
 });
+
+describe('gradcheck with checkForwardAD', () => {
+  /** x ↦ x·w (element-wise) with a correct backward and a jvp rule that is wrong at one element. */
+  function wrongForward(flat: number) {
+    const op = defineOp({ name: 'scaled', forward: (x, w) => x.mul(w), backward: (g, { inputs: [x, w] }) => [g.mul(w!), g.mul(x!)] });
+    (op.def as { jvp?: unknown }).jvp = (ctx: { inputs: readonly Tensor[] }, [tx, tw]: (Tensor | null)[]) => {
+      const [x, w] = ctx.inputs as [Tensor, Tensor];
+      const t = tx!.mul(w).add(x.mul(tw!));
+      const data = t.data();
+      data[flat] = 2 * data[flat]!; // still linear in the tangent: wrong only along element `flat`
+      return tensor(data, { shape: [...t.shape] });
+    };
+    return op;
+  }
+
+  it('passes a correct composite in every output mode, reverse and forward both reported', () => {
+    const a = tensor([[0.5, -1.2], [2, 0.3]], { name: 'a' });
+    const b = tensor([0.7, -0.4], { name: 'b' });
+    for (const f of [(a: Tensor, b: Tensor) => a.tanh().mul(b).sum(), (a: Tensor, b: Tensor) => a.tanh().mul(b), (a: Tensor, b: Tensor) => a.exp().matmul(b.reshape([2, 1])).sigmoid()]) {
+      const r = gradcheck(f, [a, b], { checkForwardAD: true });
+      expect(r.ok, String(r)).toBe(true);
+      expect(r.forward!.map((i) => [i.name, i.mode, i.ok])).toEqual([['a', 'full', true], ['b', 'full', true]]);
+      expect(String(r)).toContain('reverse and forward mode');
+    }
+    expect(gradcheck((x: Tensor) => x.sum(), [a]).forward).toBeUndefined();
+  });
+
+  it('a wrong jvp rule fails the forward check only, naming the element', () => {
+    const op = wrongForward(2);
+    const x = tensor([0.5, -1, 2, 0.25], { name: 'x' });
+    const w = tensor([1.5, 2, -0.5, 3], { name: 'w' });
+    const r = gradcheck((x: Tensor, w: Tensor) => op(x, w), [x, w], { checkForwardAD: true });
+    expect(r.inputs.every((i) => i.ok)).toBe(true);
+    expect(r.ok).toBe(false);
+    const fx = r.forward![0]!;
+    expect(fx.ok).toBe(false);
+    expect(fx.mismatched.map((m) => [m.output, m.index])).toEqual([[[2], [2]]]);
+    expect(String(r)).toMatch(/gradcheck FAILED: x \(forward mode\), w \(forward mode\) disagree/);
+    expect(String(r)).toContain('x (forward mode): ∂out[2]/∂x[2]');
+  });
+
+  it('large inputs: random tangents catch a wrong rule; a correct one passes', () => {
+    const n = 300;
+    const x = randn([n], { seed: 'fx', name: 'x' });
+    const w = randn([n], { seed: 'fw', name: 'w' });
+    const bad = gradcheck((x: Tensor, w: Tensor) => wrongForward(123)(x, w).sum(), [x, w], { checkForwardAD: true });
+    expect(bad.inputs.every((i) => i.ok)).toBe(true);
+    expect(bad.forward!.map((i) => [i.mode, i.ok])).toEqual([['sampled', false], ['sampled', false]]);
+    expect(String(bad)).toContain('x (forward mode): random-direction check failed: vᵀJ·u');
+    const good = gradcheck((x: Tensor, w: Tensor) => x.mul(w).tanh().sum(), [x, w], { checkForwardAD: true });
+    expect(good.ok, String(good)).toBe(true);
+    expect(good.forward!.map((i) => i.directional.length)).toEqual([2, 2]);
+  });
+
+  it('checkOp: an op without a jvp rule is checked through the transpose fallback, so a wrong backward fails both ways', () => {
+    const inputs = [randn([2, 3], { seed: 1 }), randn([3, 2], { seed: 2 })];
+    const bad = defineOp({ name: 'mm', forward: (x, w) => x.matmul(w), backward: (g, { inputs: [x, w] }) => [g.matmul(w!.T), x!.T.matmul(g).mul(1.1)] });
+    const r = checkOp(bad, inputs, { checkForwardAD: true });
+    expect(r.inputs.map((i) => i.ok)).toEqual([true, false]);
+    expect(r.forward!.map((i) => i.ok)).toEqual([true, false]);
+    // A backward that returns constants cannot be linearised: said, not silently zero.
+    expect(() => checkOp(corruptedMatmul(1, 0.25), inputs, { checkForwardAD: true }))
+      .toThrow("jvp: op 'badMatmul' has no jvp rule, and its backward's gradient for input 1 is a constant");
+    const good = defineOp({ name: 'mm', forward: (x, w) => x.matmul(w), backward: (g, { inputs: [x, w] }) => [g.matmul(w!.T), x!.T.matmul(g)] });
+    expect(checkOp(good, [randn([2, 3], { seed: 1 }), randn([3, 2], { seed: 2 })], { checkForwardAD: true }).ok).toBe(true);
+  });
+
+  it('float32 inputs: the JVP stays float32 and passes with float32 tolerances', () => {
+    const x = randn([3, 3], { seed: 5, dtype: 'float32' });
+    const r = gradcheck((x: Tensor) => x.tanh().pow(2).sum(), [x], { checkForwardAD: true });
+    expect(r.ok, String(r)).toBe(true);
+    expect(r.forward![0]!.tolerance.rtol).toBe(1e-3);
+  });
+});

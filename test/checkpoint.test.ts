@@ -1,10 +1,10 @@
 /** Tests for checkpoints: exact round-trip, validation errors, and atomicity under a failure mid-write. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tensor } from '../src/tensor.js';
-import { loadCheckpoint, restoreParameters, saveCheckpoint, writeFileAtomic } from '../src/io/index.js';
+import { loadCheckpoint, removeStaleTemps, restoreParameters, saveCheckpoint, writeFileAtomic } from '../src/io/index.js';
 import { Adam } from '../src/optim/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-ckpt-'));
@@ -62,14 +62,69 @@ describe('checkpoints', () => {
   it('rejects files that are not checkpoints or have damaged arrays', () => {
     const path = join(dir, 'c.json');
     writeFileSync(path, '{"format":"other"}');
-    expect(() => loadCheckpoint(path)).toThrow(/c\.json\): not a tapegrad checkpoint/);
+    expect(() => loadCheckpoint(path)).toThrow(/c\.json: not a tapegrad checkpoint/);
     writeFileSync(path, '{"format":"tapegrad-chec');
-    expect(() => loadCheckpoint(path)).toThrow(/c\.json\): cannot read checkpoint/);
+    expect(() => loadCheckpoint(path)).toThrow(/c\.json: cannot read checkpoint/);
     saveCheckpoint(path, { params: model() });
     const file = JSON.parse(readFileSync(path, 'utf8'));
     file.params[0].data = file.params[0].data.slice(0, 8);
     writeFileSync(path, JSON.stringify(file));
-    expect(() => loadCheckpoint(path)).toThrow(/'0\.weight' has 6 bytes of data, shape \[2,3\] float64 needs 48/);
+    expect(() => loadCheckpoint(path)).toThrow(/c\.json: field params\[0\] \('0\.weight'\)\.data has 6 bytes, shape \[2,3\] float64 needs 48/);
+  });
+
+  it('a checksum per array catches any one changed base64 character, naming the file and the array', () => {
+    const path = join(dir, 'flip.json');
+    saveCheckpoint(path, { params: model(), optimizer: null, meta: { epoch: 1 } });
+    const original = JSON.parse(readFileSync(path, 'utf8'));
+    const data: string = original.params[0].data;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    let tries = 0;
+    for (let i = 0; i < data.length - 2; i += 1) {
+      const c = alphabet[(alphabet.indexOf(data[i]!) + 1 + (i % 7)) % 64]!;
+      const file = structuredClone(original);
+      file.params[0].data = data.slice(0, i) + c + data.slice(i + 1);
+      writeFileSync(path, JSON.stringify(file));
+      expect(() => loadCheckpoint(path), `character ${i}`).toThrow(/flip\.json: field params\[0\] \('0\.weight'\)\.data does not match its checksum/);
+      tries++;
+    }
+    expect(tries).toBeGreaterThan(40);
+  });
+
+  it('edited metadata and optimizer state are caught by their checksums and by the validator', () => {
+    const path = join(dir, 'meta.json');
+    saveCheckpoint(path, { params: model(), meta: { epoch: 2, history: [1, 2] } });
+    const original = JSON.parse(readFileSync(path, 'utf8'));
+    const edit = (f: (file: any) => void): void => {
+      const file = structuredClone(original);
+      f(file);
+      writeFileSync(path, JSON.stringify(file));
+    };
+    edit((file) => { file.meta.epoch = 25000; });
+    expect(() => loadCheckpoint(path)).toThrow(/meta\.json: field meta does not match its checksum/);
+    edit((file) => { file.meta.history = []; });
+    const validateMeta = (meta: Record<string, unknown>, field: (n: string, p: string) => never): void => {
+      if ((meta.history as unknown[]).length !== meta.epoch) field('meta.history', `has ${(meta.history as unknown[]).length} entries, meta.epoch is ${meta.epoch}`);
+    };
+    expect(() => loadCheckpoint(path, { validateMeta })).toThrow(/meta\.json: field meta\.history has 0 entries, meta\.epoch is 2/);
+    edit((file) => { delete file.checksums; });
+    expect(() => loadCheckpoint(path)).toThrow(/field checksums is missing/);
+    edit((file) => { file.version = 1; });
+    expect(() => loadCheckpoint(path)).toThrow(/field version is 1; this tapegrad reads version 2/);
+    edit((file) => { file.params[0].shape = [3, 2.5]; });
+    expect(() => loadCheckpoint(path)).toThrow(/field params\[0\] \('0\.weight'\)\.shape is \[3,2\.5\]/);
+    edit((file) => { file.params[0].data = '@@@@'; });
+    expect(() => loadCheckpoint(path)).toThrow(/\.data is not base64 text/);
+  });
+
+  it('stale temporary files of a killed process are removed; a running one\'s are kept', () => {
+    const sub = join(dir, 'stale');
+    mkdirSync(sub);
+    // A pid that cannot be running: above Linux's pid_max (4 194 304).
+    writeFileSync(join(sub, '.checkpoint.json.9999999.0.tmp'), 'half');
+    writeFileSync(join(sub, `.metrics.json.${process.ppid}.3.tmp`), 'live');
+    writeFileSync(join(sub, 'notes.tmp'), 'not ours');
+    expect(removeStaleTemps(sub)).toEqual(['.checkpoint.json.9999999.0.tmp']);
+    expect(readdirSync(sub).sort()).toEqual([`.metrics.json.${process.ppid}.3.tmp`, 'notes.tmp']);
   });
 
   it('an interrupted save leaves the previous checkpoint intact and no temporary file', () => {

@@ -13,7 +13,7 @@ import { format } from 'node:util';
 
 const DOCS = resolve(__dirname, '../docs');
 const INDEX = resolve(__dirname, '../src/index.ts');
-const GUIDES = ['getting-started.md', 'autodiff-vs-manual-backprop.md', 'verifying-gradients.md', 'defining-ops.md', 'how-it-works.md', 'performance.md'];
+const GUIDES = ['getting-started.md', 'autodiff-vs-manual-backprop.md', 'verifying-gradients.md', 'defining-ops.md', 'how-it-works.md', 'performance.md', 'forward-mode.md', 'ops.md'];
 
 interface Block {
   guide: string;

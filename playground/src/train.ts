@@ -34,6 +34,7 @@ export function steepestDescent(loss: LossFn, params: Record<string, Tensor>, ra
           const g = grads[i]!.data();
           const s = p.storage;
           for (let k = 0; k < s.length; k++) s[k] = s[k]! - rate * g[k]!;
+          p.markModified();
         });
       }
       return losses;

@@ -1,4 +1,5 @@
 /** `defineOp`: a user's differentiable op with a hand-written backward, and `checkOp` to verify it in one call. */
+import { show } from '../validate.js';
 import { tensor } from '../creation.js';
 import { applyOp, type OpDef, type VjpContext } from '../engine/op.js';
 import { cast } from '../ops/shape-ops.js';
@@ -80,8 +81,9 @@ function nestingDepth(v: unknown): number {
 function gradientList(raw: GradientValue | readonly GradientValue[], inputs: readonly Tensor[]): readonly GradientValue[] {
   if (!Array.isArray(raw)) return [raw as GradientValue];
   if (inputs.length !== 1) return raw as readonly GradientValue[];
-  const first: unknown = raw[0];
-  if (raw.length === 1 && (first === null || first instanceof Tensor || ArrayBuffer.isView(first))) return raw as readonly GradientValue[];
+  // A list holding a Tensor, a typed array or null is a list of gradients (so [g, g] for one input
+  // is reported as two gradients, not as a non-rectangular array).
+  if (raw.some((x: unknown) => x === null || x instanceof Tensor || ArrayBuffer.isView(x))) return raw as readonly GradientValue[];
   return nestingDepth(raw) === inputs[0]!.ndim ? [raw as GradientValue] : (raw as readonly GradientValue[]);
 }
 
@@ -104,11 +106,11 @@ function gradientList(raw: GradientValue | readonly GradientValue[], inputs: rea
  * checkOp(cube, [tensor([0.5, -1.5])]).ok; // true
  */
 export function defineOp(spec: CustomOpSpec): CustomOp {
-  if (spec === null || typeof spec !== 'object') throw new Error('defineOp: expected { name, forward, backward }');
+  if (spec === null || typeof spec !== 'object') throw new Error(`defineOp: expected { name, forward, backward }, got ${show(spec)}`);
   const { name } = spec;
-  if (typeof name !== 'string' || name === '') throw new Error('defineOp: name must be a non-empty string');
-  if (typeof spec.forward !== 'function') throw new Error(`defineOp '${name}': forward must be a function`);
-  if (typeof spec.backward !== 'function') throw new Error(`defineOp '${name}': backward must be a function`);
+  if (typeof name !== 'string' || name === '') throw new Error(`defineOp: name must be a non-empty string, got ${show(name)}`);
+  if (typeof spec.forward !== 'function') throw new Error(`defineOp '${name}': forward must be a function, got ${show(spec.forward)}`);
+  if (typeof spec.backward !== 'function') throw new Error(`defineOp '${name}': backward must be a function, got ${show(spec.backward)}`);
   const arity = Math.max(spec.forward.length, spec.formulas?.length ?? 0, 1);
   const def: OpDef<undefined> = {
     name,
@@ -147,9 +149,11 @@ export function defineOp(spec: CustomOpSpec): CustomOp {
  * if (!report.ok) console.log(String(report)); // names e.g. ∂out[1]/∂inputs[0][1]
  */
 export function checkOp(op: CustomOp | ((...inputs: Tensor[]) => Tensor), sampleInputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
+  if (typeof op !== 'function') throw new Error(`checkOp: op must be an op (a function of tensors), got ${show(op)}`);
+  if (!Array.isArray(sampleInputs)) throw new Error(`checkOp: sampleInputs must be an array of Tensors, got ${show(sampleInputs)}`);
   const opName = 'opName' in op ? op.opName : op.name || 'op';
   const named = sampleInputs.map((t, i) => {
-    if (!(t instanceof Tensor)) throw new Error(`checkOp '${opName}': sample input ${i} must be a Tensor`);
+    if (!(t instanceof Tensor)) throw new Error(`checkOp '${opName}': sample input ${i} must be a Tensor, got ${show(t)}`);
     if (t.name !== undefined) return t;
     const copy = t.detach();
     copy.name = `${opName}.input${i}`;

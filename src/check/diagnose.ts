@@ -3,6 +3,7 @@
  * reference `reference` (autodiff, row-major, of the parameter's `shape`) and names one usual
  * slip, or returns null. `diagnose` tries them in order, most specific first.
  */
+import { show } from '../validate.js';
 import { formatShape } from '../shape.js';
 import { elementName, fmt, unravel } from './indexing.js';
 import type { LocalFactor } from './loss-graph.js';
@@ -240,6 +241,16 @@ export function diagnoseGeneric(manual: Float64Array, reference: Float64Array, c
  *   ?.message; // '… is ×32 autodiff — a missing 1/m? (m = 32, the batch size)'
  */
 export function diagnose(manual: Float64Array, reference: Float64Array, ctx: DiagnoseContext): Diagnosis | null {
+  if (!(manual instanceof Float64Array) || !(reference instanceof Float64Array)) {
+    throw new Error(`diagnose: manual and reference must be Float64Arrays, got ${show(manual)} and ${show(reference)}`);
+  }
+  if (manual.length !== reference.length) {
+    throw new Error(`diagnose: manual has ${manual.length} values but reference has ${reference.length}`);
+  }
+  const t = (ctx as Partial<DiagnoseContext> | null)?.tol;
+  if (t === undefined || typeof t.atol !== 'number' || typeof t.rtol !== 'number') {
+    throw new Error(`diagnose: ctx.tol must be a tolerance { atol, rtol }, got ${show(t)}`);
+  }
   if (mismatchIndices(manual, reference, ctx.tol).length === 0) return null;
   return diagnoseZero(manual, reference, ctx)
     ?? diagnoseFactor(manual, reference, ctx)

@@ -2,6 +2,8 @@
  * `gradcheck`: an analytical gradient (autodiff, or a user's backward) against float64 central
  * differences, element by element for small inputs and sampled plus searched for large ones.
  */
+import { checkNumericOptions, checkReport } from './arguments.js';
+import { show } from '../validate.js';
 import { tensor } from '../creation.js';
 import { valueAndGrad } from '../engine/grad.js';
 import { noGrad } from '../engine/mode.js';
@@ -12,8 +14,9 @@ import { fillNormal, type Rng } from '../random.js';
 import { formatShape } from '../shape.js';
 import { elementName, fmt, unravel } from './indexing.js';
 import { float64Of } from './params.js';
-import { Probe, type DirectionStatus, type ElementResult } from './numeric.js';
-import { planGradcheck, stepAt } from './plan.js';
+import { compareDirection, Probe, randomDirection, type DirectionStatus, type ElementResult } from './numeric.js';
+import { jvp } from '../engine/jvp.js';
+import { planGradcheck, stepAt, type GradcheckPlan } from './plan.js';
 import { checkInput, type InputCheck, type StrategyOptions } from './strategy.js';
 import { table } from './table.js';
 import { DENOMINATOR, relError, type Tolerance } from './tolerance.js';
@@ -35,6 +38,12 @@ export interface GradcheckOptions extends Partial<StrategyOptions> {
   jacobianLimit?: number;
   /** Check only these inputs (names, or positions for an array). Default: all. */
   wrt?: readonly (string | number)[];
+  /**
+   * Also check forward mode, like PyTorch's `check_forward_ad`: the JVP J·t of each checked input
+   * against the same float64 central differences: along every element (t = eᵢ) for small inputs,
+   * along `directions` random unit tangents for large ones. Reported in `forward`. Default false.
+   */
+  checkForwardAD?: boolean;
 }
 
 /** One checked element, with the output element it belongs to in full-Jacobian mode. */
@@ -92,6 +101,8 @@ export interface GradcheckReport {
   /** Function evaluations spent on finite differences. */
   readonly evaluations: number;
   readonly seconds: number;
+  /** With `checkForwardAD`: forward mode (JVPs) against finite differences, one report per checked input. */
+  readonly forward?: GradcheckInputReport[];
   /** The readable table ({@link formatGradcheck}). */
   toString(): string;
 }
@@ -253,7 +264,8 @@ export function gradcheck(f: (...args: never[]) => Tensor, inputs: CheckInputs, 
  */
 export function runGradcheck(fn: string, f: (...args: never[]) => Tensor, inputs: CheckInputs, options: GradcheckOptions): GradcheckReport {
   const start = performance.now();
-  if (typeof f !== 'function') throw new Error(`${fn}: f must be a function`);
+  if (typeof f !== 'function') throw new Error(`${fn}: f must be a function, got ${show(f)}`);
+  checkNumericOptions(fn, options);
   const { names, tensors, call } = nameInputs(f, inputs);
   tensors.forEach((t, i) => checkTensor(fn, names[i]!, t));
   const y0 = output(fn, noGrad(() => call(tensors)));
@@ -285,15 +297,77 @@ export function runGradcheck(fn: string, f: (...args: never[]) => Tensor, inputs
   });
 
   const reports = plan.wrt.map((i) => summarize(names[i]!, tensors[i]!, merged[i]!, tol, y0.shape, outMode === 'jacobian'));
+  let forward: GradcheckInputReport[] | undefined;
+  if (plan.forwardAD) {
+    const fwd = checkForward(plan, call, tensors, copies, copyTensors, rows);
+    evaluations += fwd.evaluations;
+    forward = plan.wrt.map((i) => summarize(names[i]!, tensors[i]!, fwd.merged[i]!, fwd.tol, y0.shape, outMode === 'jacobian'));
+  }
   const report: GradcheckReport = {
-    ok: reports.every((r) => r.ok),
+    ok: reports.every((r) => r.ok) && (forward === undefined || forward.every((r) => r.ok)),
     inputs: reports,
+    ...(forward === undefined ? {} : { forward }),
     output: { shape: [...y0.shape], mode: outMode },
     eps: plan.eps, numericDType: plan.numericDType, evaluations,
     seconds: (performance.now() - start) / 1000,
     toString: () => formatGradcheck(report),
   };
   return report;
+}
+
+/**
+ * Forward mode against finite differences. Small inputs: the JVP along each basis tangent eᵢ is a
+ * column of J, so one JVP per element serves every output row; it is checked element-wise as the
+ * reverse side is. Large inputs: the JVP along `directions` random unit tangents per row, against
+ * the directional difference along the same tangent.
+ */
+function checkForward(
+  plan: GradcheckPlan, call: Named['call'], tensors: readonly Tensor[], copies: readonly Float64Array[],
+  copyTensors: readonly Tensor[], rows: readonly (Float64Array | null)[],
+): { merged: Merged[]; tol: Tolerance; evaluations: number } {
+  const merged: Merged[] = tensors.map(() => ({ checks: [] }));
+  const zeros = tensors.map((t) => new Tensor(t.dtype === 'float32' ? new Float32Array(t.size) : new Float64Array(t.size), t.shape));
+  const jvpAlong = (i: number, u: Float64Array): Float64Array => {
+    const ti = tensor(tensors[i]!.dtype === 'float32' ? Float32Array.from(u) : Float64Array.from(u), { shape: [...tensors[i]!.shape] });
+    const { tangent } = jvp((...xs: Tensor[]) => call(xs), tensors, zeros.map((z, j) => (j === i ? ti : z)));
+    return float64Of(tangent);
+  };
+  let evaluations = 0;
+  let tol = plan.numerical;
+  for (const i of plan.wrt) {
+    const n = tensors[i]!.size;
+    const full = n <= plan.strategy.fullLimit;
+    // Small: the columns J·eₖ, shared by every row.
+    const columns = full ? Array.from({ length: n }, (_, k) => { const e = new Float64Array(n); e[k] = 1; return jvpAlong(i, e); }) : [];
+    rows.forEach((v, row) => {
+      const evaluate = (): number => dot(noGrad(() => call(copyTensors)), v);
+      const f0 = evaluate();
+      const step = stepAt(plan, f0);
+      tol = step.tolerance;
+      const probe = new Probe(copies[i]!, evaluate, f0);
+      let check: InputCheck;
+      if (full) {
+        check = checkInput(probe, Float64Array.from(columns, (c) => project1(c, v)), step);
+      } else {
+        const directionalResults = Array.from({ length: plan.strategy.directions }, () => {
+          const u = randomDirection(plan.rng, n);
+          return compareDirection(probe, 0, u, project1(jvpAlong(i, u), v), plan.eps, step.tolerance);
+        });
+        check = { mode: 'sampled', elements: [], directional: directionalResults, located: [], kinkExplained: false, searchComplete: true };
+      }
+      merged[i]!.checks.push({ row, check });
+      evaluations += probe.evaluations;
+    });
+  }
+  return { merged, tol, evaluations };
+}
+
+/** ⟨v, c⟩, or c's only element for a scalar output. */
+function project1(c: Float64Array, v: Float64Array | null): number {
+  if (v === null) return c[0]!;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * c[i]!;
+  return s;
 }
 
 function cellName(r: GradcheckInputReport, w: WorstElement): string {
@@ -309,12 +383,14 @@ function cellName(r: GradcheckInputReport, w: WorstElement): string {
  * console.log(formatGradcheck(gradcheck((x: Tensor) => x.tanh().sum(), [tensor([0.1, 2])])));
  */
 export function formatGradcheck(report: GradcheckReport): string {
+  checkReport('formatGradcheck', report, 'inputs');
   const bad = report.inputs.filter((r) => !r.ok);
-  const first = bad[0];
-  const tolText = first ?? report.inputs[0];
+  const badForward = (report.forward ?? []).filter((r) => !r.ok);
+  const tolText = bad[0] ?? report.inputs[0];
+  const failed = [...bad.map((r) => r.name), ...badForward.map((r) => `${r.name} (forward mode)`)];
   const head = report.ok
-    ? `gradcheck passed: ${report.inputs.length} input(s) agree with ${report.numericDType} central differences`
-    : `gradcheck FAILED: ${bad.map((r) => r.name).join(', ')} disagree${bad.length === 1 ? 's' : ''} with ${report.numericDType} central differences`;
+    ? `gradcheck passed: ${report.inputs.length} input(s) agree with ${report.numericDType} central differences${report.forward === undefined ? '' : ', reverse and forward mode'}`
+    : `gradcheck FAILED: ${failed.join(', ')} disagree${failed.length === 1 ? 's' : ''} with ${report.numericDType} central differences`;
   const outText = report.output.mode === 'scalar' ? 'scalar output'
     : report.output.mode === 'jacobian' ? `output ${formatShape(report.output.shape)}: every Jacobian row checked`
     : `output ${formatShape(report.output.shape)}: vᵀJ checked for a seeded random v`;
@@ -328,34 +404,51 @@ export function formatGradcheck(report: GradcheckReport): string {
       ? ['f computes in float32 even on float64 inputs: finite differences are limited by float32 rounding (step and noise floor enlarged)']
       : []),
     '',
-    table(
-      ['input', 'shape', 'mode', 'checked', 'bad', 'kinks', 'max abs err', 'max rel err', 'worst', 'analytical', 'numerical', ''],
-      report.inputs.map((r) => [
-        r.name, formatShape(r.shape), r.mode, String(r.checked), String(r.mismatches), String(r.kinks),
-        fmt(r.maxAbsError), fmt(r.maxRelError), cellName(r, r.worst), fmt(r.worst.analytical), fmt(r.worst.numerical),
-        r.ok ? 'ok' : 'FAIL',
-      ]),
-    ),
+    inputTable(report.inputs),
+    ...inputDetails(report.inputs, '', 'uᵀ∇'),
   ];
-  for (const r of report.inputs) {
+  if (report.forward !== undefined) {
+    lines.push('', 'forward mode (checkForwardAD): the JVP J·t against the same finite differences, t along each element (small inputs) or random unit directions', '');
+    lines.push(inputTable(report.forward), ...inputDetails(report.forward, ' (forward mode)', 'vᵀJ·u'));
+  }
+  return lines.join('\n');
+}
+
+/** One row per input: what was checked and the worst element. */
+function inputTable(reports: readonly GradcheckInputReport[]): string {
+  return table(
+    ['input', 'shape', 'mode', 'checked', 'bad', 'kinks', 'max abs err', 'max rel err', 'worst', 'analytical', 'numerical', ''],
+    reports.map((r) => [
+      r.name, formatShape(r.shape), r.mode, String(r.checked), String(r.mismatches), String(r.kinks),
+      fmt(r.maxAbsError), fmt(r.maxRelError), cellName(r, r.worst), fmt(r.worst.analytical), fmt(r.worst.numerical),
+      r.ok ? 'ok' : 'FAIL',
+    ]),
+  );
+}
+
+/** The failing directions, located and mismatching elements, and kinks of each input. */
+function inputDetails(reports: readonly GradcheckInputReport[], tag: string, analytic: string): string[] {
+  const lines: string[] = [];
+  for (const r of reports) {
+    const name = `${r.name}${tag}`;
     for (const d of r.directional.filter((x) => x.status === 'mismatch')) {
       const why = r.directionsExplained ? ' (explained: the step crossed a kink, see below)' : '';
-      lines.push(`${r.name}: random-direction check failed${why}: uᵀ∇ ${fmt(d.analytical)} vs finite difference ${fmt(d.numerical)}`);
+      lines.push(`${name}: random-direction check failed${why}: ${analytic} ${fmt(d.analytical)} vs finite difference ${fmt(d.numerical)}`);
     }
     const inconclusive = r.directional.filter((x) => x.status === 'nonsmooth').length;
     if (inconclusive > 0) {
-      lines.push(`${r.name}: ${inconclusive} random direction(s) inconclusive: f is not differentiable at this point along them (a kink exactly at x, e.g. a relu unit whose input is 0); the element checks stand`);
+      lines.push(`${name}: ${inconclusive} random direction(s) inconclusive: f is not differentiable at this point along them (a kink exactly at x, e.g. a relu unit whose input is 0); the element checks stand`);
     }
-    if (r.located.length > 0) lines.push(`${r.name}: the search located ${r.located.map((i) => elementName(r.name, i)).join(', ')}`);
+    if (r.located.length > 0) lines.push(`${name}: the search located ${r.located.map((i) => elementName(r.name, i)).join(', ')}`);
     if (!r.searchComplete) {
-      lines.push(`${r.name}: the search stopped at its limits (maxFound, searchEvaluations) before isolating every failing block: more wrong elements (or kinks crossed by a large eps) may remain`);
+      lines.push(`${name}: the search stopped at its limits (maxFound, searchEvaluations) before isolating every failing block: more wrong elements (or kinks crossed by a large eps) may remain`);
     }
     for (const w of r.mismatched) {
-      lines.push(`${r.name}: ${cellName(r, w)} analytical ${fmt(w.analytical)} vs numerical ${fmt(w.numerical)}`);
+      lines.push(`${name}: ${cellName(r, w)} analytical ${fmt(w.analytical)} vs numerical ${fmt(w.numerical)}`);
     }
     if (r.kinks > 0) {
-      lines.push(`${r.name}: ${r.kinks} element(s) at a non-differentiable point (e.g. relu at 0), not counted as errors: ${r.kinkElements.slice(0, 3).map((w) => cellName(r, w)).join(', ')}`);
+      lines.push(`${name}: ${r.kinks} element(s) at a non-differentiable point (e.g. relu at 0), not counted as errors: ${r.kinkElements.slice(0, 3).map((w) => cellName(r, w)).join(', ')}`);
     }
   }
-  return lines.join('\n');
+  return lines;
 }

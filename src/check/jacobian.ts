@@ -4,6 +4,8 @@
  * autograd.functional.jacobian): J_p has shape [...output.shape, ...p.shape] and
  * J_p[i..., j...] = ∂output[i...] / ∂p[j...]; for vectors, one row per output.
  */
+import { checkNumericOptions } from './arguments.js';
+import { show } from '../validate.js';
 import { tensor } from '../creation.js';
 import { valueAndGrad } from '../engine/grad.js';
 import { noGrad } from '../engine/mode.js';
@@ -62,8 +64,10 @@ function fromDenominator(values: Float64Array, nOut: number, nP: number): Float6
 export function verifyJacobian(options: VerifyJacobianOptions): VerifyReport {
   const start = performance.now();
   const fn = 'verifyJacobian';
+  checkNumericOptions(fn, options);
   const { params, outputs, manual } = options;
-  if (typeof outputs !== 'function' || typeof manual !== 'function') throw new Error(`${fn}: outputs and manual must be functions`);
+  if (typeof outputs !== 'function') throw new Error(`${fn}: outputs must be a function, got ${show(outputs)}`);
+  if (typeof manual !== 'function') throw new Error(`${fn}: manual must be a function, got ${show(manual)}`);
   const { names, tensors, record, copies, copyTensors, lowPrecision } = namedParams(fn, params);
   const call = (ts: readonly Tensor[]): Tensor => {
     const y = outputs(record(ts));

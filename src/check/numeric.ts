@@ -142,13 +142,28 @@ export interface DirectionalResult {
 export function checkDirection(
   p: Probe, analytical: Float64Array, lo: number, hi: number, eps: number, tol: Tolerance, rng: Rng, refine = true,
 ): DirectionalResult {
-  const u = rademacher(rng, hi - lo);
-  const scale = 1 / Math.sqrt(hi - lo);
+  const u = randomDirection(rng, hi - lo);
   let a = 0;
-  for (let i = 0; i < u.length; i++) {
-    u[i] = u[i]! * scale;
-    a += u[i]! * analytical[lo + i]!;
-  }
+  for (let i = 0; i < u.length; i++) a += u[i]! * analytical[lo + i]!;
+  return compareDirection(p, lo, u, a, eps, tol, refine);
+}
+
+/** A random-sign unit direction of length n (signs / √n). */
+export function randomDirection(rng: Rng, n: number): Float64Array {
+  const u = rademacher(rng, n);
+  const scale = 1 / Math.sqrt(n);
+  for (let i = 0; i < n; i++) u[i] = u[i]! * scale;
+  return u;
+}
+
+/**
+ * The analytical directional derivative `a` along `u` (on x[lo, lo + u.length)) against finite
+ * differences, with the smaller-step retries of {@link checkDirection}. Forward mode's check uses
+ * it directly: there `a` is a JVP along u.
+ */
+export function compareDirection(
+  p: Probe, lo: number, u: Float64Array, a: number, eps: number, tol: Tolerance, refine = true,
+): DirectionalResult {
   const d1 = directional(p, lo, u, eps);
   let status: DirectionStatus = 'ok';
   if (!agree(a, d1.numerical, tol)) {

@@ -64,6 +64,8 @@ export interface GradcheckPlan extends SamplingPlan {
   readonly wrt: readonly number[];
   /** Non-scalar outputs with at most this many elements get the full Jacobian. */
   readonly jacobianLimit: number;
+  /** Also check forward mode (JVPs) against the same finite differences. */
+  readonly forwardAD: boolean;
 }
 
 /** Hand formula vs autodiff: fixed tolerances, or atol scaled by the gradient's size. */
@@ -145,6 +147,7 @@ export function planGradcheck(fn: string, options: GradcheckOptions, names: read
     rng: rngFor(options.seed ?? 0),
     wrt: selectInputs(fn, names, options.wrt),
     jacobianLimit: limit,
+    forwardAD: options.checkForwardAD === true,
   };
 }
 

@@ -2,6 +2,8 @@
  * `verifyGradients`: a hand-derived gradient against autodiff and against finite differences, for
  * every named parameter; says which of the three disagrees and diagnoses the usual slips.
  */
+import { checkNumericOptions, checkReport } from './arguments.js';
+import { show } from '../validate.js';
 import { valueAndGrad } from '../engine/grad.js';
 import { noGrad } from '../engine/mode.js';
 import { Tensor } from '../tensor.js';
@@ -322,8 +324,10 @@ export function judge(ev: Evidence, plan: Pick<ThreeWayPlan, 'batchSize'>): Para
 export function verifyGradients(options: VerifyOptions): VerifyReport {
   const start = performance.now();
   const fn = 'verifyGradients';
+  checkNumericOptions(fn, options);
   const { params, loss, manual } = options;
-  if (typeof loss !== 'function' || typeof manual !== 'function') throw new Error(`${fn}: loss and manual must be functions`);
+  if (typeof loss !== 'function') throw new Error(`${fn}: loss must be a function, got ${show(loss)}`);
+  if (typeof manual !== 'function') throw new Error(`${fn}: manual must be a function, got ${show(manual)}`);
   const { names, tensors, record, copies, copyTensors, lowPrecision } = namedParams(fn, params);
   const plan = planVerify(fn, options, lowPrecision);
 
@@ -412,6 +416,7 @@ const mark = (b: boolean): string => (b ? '✓' : '✗');
  * console.log(formatVerify(verifyGradients({ params, loss, manual })));
  */
 export function formatVerify(report: VerifyReport): string {
+  checkReport('formatVerify', report, 'params');
   const bad = report.params.filter((p) => !p.ok);
   const head = report.ok
     ? `${report.title}: ${report.params.length === 1 ? 'the hand gradient agrees' : `all ${report.params.length} hand gradients agree`} with autodiff and finite differences`

@@ -4,6 +4,28 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCommand, type CommandSpec } from './flags.js';
+
+/**
+ * \`tapegrad bench\`'s command line. The flags are bench/run.ts's (which checks them again); they are
+ * declared here too so that \`--help\` and bad values are answered even where bench/ is not installed.
+ */
+export const BENCH_SPEC: CommandSpec = {
+  name: 'bench',
+  summary: 'Run the side-by-side benchmark (tapegrad float32/float64 vs TensorFlow.js cpu and wasm) on the seed workloads.\n' +
+    'Needs a source checkout with its devDependencies (git clone, npm install); bench/README.md defines the workloads.',
+  flags: [
+    { name: 'quick', kind: 'boolean', help: 'short smoke run (few steps, small sizes)' },
+    { name: 'full', kind: 'boolean', help: 'no caps on the TensorFlow.js runs (takes many minutes)' },
+    { name: 'repeat', kind: 'integer', min: 1, help: 'processes per system × workload, median taken (default 3)' },
+    { name: 'only', kind: 'string', value: 'W1,W3', help: 'workloads to run (default all)' },
+    { name: 'systems', kind: 'string', value: 'a,b', help: 'systems to run (default all)' },
+    { name: 'out', kind: 'string', value: 'FILE', help: 'where to write the JSON (default bench/results.json)' },
+    { name: 'profile', kind: 'string', value: 'DIR', help: 'write CPU profiles of every child here' },
+    { name: 'from', kind: 'choice', choices: ['dist', 'src'], help: 'children run the built dist/ (default) or the sources under tsx' },
+    { name: 'json', kind: 'boolean', help: 'print the results as one JSON object on the last line' },
+  ],
+};
 
 /** The package root: this file is src/cli/bench.ts, compiled to dist/cli/bench.js, so two levels up either way. */
 function packageRoot(): string {
@@ -20,6 +42,10 @@ function packageRoot(): string {
  * ```
  */
 export async function run(args: string[]): Promise<number> {
+  return runCommand(BENCH_SPEC, args, async () => bench(args));
+}
+
+async function bench(args: string[]): Promise<number> {
   const root = packageRoot();
   const script = join(root, 'bench', 'run.ts');
   if (!existsSync(script)) {

@@ -1,6 +1,6 @@
-/** `tapegrad graph chain|curve|mlp --format svg|dot|mermaid --out FILE [--highlight-bug] [--json]`: draw a seed model's graph. */
-import { writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+/** `tapegrad graph chain|curve|mlp --out FILE.svg|.png|.dot|.mmd [--highlight-bug] [--json]`: draw a seed model's graph. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { verifyGradients } from '../check/verify.js';
 import type { Tensor } from '../tensor.js';
 import { graphToDot } from '../viz/dot.js';
@@ -11,17 +11,36 @@ import type { GraphOptions } from '../viz/graph.js';
 import { graphToMermaid } from '../viz/mermaid.js';
 import type { ReportLike } from '../viz/report.js';
 import { dotToSvg } from '../viz/svg.js';
+import { runCommand, UsageError, type CommandSpec, type ParsedArgs } from './flags.js';
 
-const FORMATS = ['svg', 'dot', 'mermaid'] as const;
+const FORMATS = ['svg', 'png', 'dot', 'mermaid'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: tapegrad graph <${Object.keys(GRAPH_EXAMPLES).join('|')}> [--format svg|dot|mermaid] [--out FILE]
-                     [--highlight-bug] [--formulas] [--max-nodes N] [--json]
-  chain  seed 000's scalar chain z1=w1·x1, a1=σ(z1), z2=w2·a1, ŷ=σ(z2), J=½(ŷ−y)²
-  curve  seed 004's 1-6-7-2 curve network
-  mlp    seed 000's 784-128-10 MLP (one batch of 8)
-  --highlight-bug  check a hand formula with one planted slip (verifyGradients) and mark it in red
-  Without --out the picture goes to standard output; the format defaults to the file's extension, else dot.`;
+/** Output file extensions and the format each one means. */
+const EXTENSIONS: Record<string, Format> = { '.svg': 'svg', '.png': 'png', '.dot': 'dot', '.gv': 'dot', '.mmd': 'mermaid', '.md': 'mermaid' };
+
+/** `tapegrad graph`'s command line. */
+export const GRAPH_SPEC: CommandSpec = {
+  name: 'graph',
+  summary: 'Draw a seed model\'s computational graph with values and gradients.',
+  positionals: [{
+    name: 'example', choices: Object.keys(GRAPH_EXAMPLES),
+    help: [
+      '  chain  seed 000\'s scalar chain z1=w1·x1, a1=σ(z1), z2=w2·a1, ŷ=σ(z2), J=½(ŷ−y)²',
+      '  curve  seed 004\'s 1-6-7-2 curve network',
+      '  mlp    seed 000\'s 784-128-10 MLP on 8 random stand-in images (not MNIST)',
+    ].join('\n'),
+  }],
+  flags: [
+    { name: 'out', short: 'o', kind: 'string', value: 'FILE', help: 'write here (folders created); the extension picks the format: .svg .png .dot/.gv .mmd/.md' },
+    { name: 'format', kind: 'choice', choices: FORMATS, help: 'the format for standard output (default dot); with --out it must match the extension' },
+    { name: 'highlight-bug', kind: 'boolean', help: 'check a hand formula with one planted slip (verifyGradients) and mark it in red' },
+    { name: 'formulas', kind: 'boolean', help: 'label edges with each local derivative\'s formula' },
+    { name: 'max-nodes', kind: 'integer', min: 4, help: 'collapse the graph beyond this many nodes' },
+    { name: 'json', kind: 'boolean', help: 'print one JSON object (what was drawn) on the last line' },
+  ],
+  notes: ['Without --out the picture goes to standard output (png needs --out).'],
+};
 
 interface Args {
   example: string;
@@ -33,33 +52,44 @@ interface Args {
   json: boolean;
 }
 
-function parse(args: string[]): Args | string {
-  let example: string | undefined, format: string | undefined, out: string | null = null, maxNodes: number | undefined;
-  let highlightBug = false, formulas = false, json = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`tapegrad graph: ${a} needs a value`);
-      return v;
-    };
-    if (a === '--format') format = value();
-    else if (a === '--out' || a === '-o') out = value();
-    else if (a === '--max-nodes') maxNodes = Number(value());
-    else if (a === '--highlight-bug') highlightBug = true;
-    else if (a === '--formulas') formulas = true;
-    else if (a === '--json') json = true;
-    else if (a.startsWith('-')) return `unknown flag '${a}'`;
-    else if (example === undefined) example = a;
-    else return `unexpected argument '${a}'`;
+/** Checks the flags together: the output's extension decides its format, or the file is refused. */
+function resolveArgs({ positionals, flags }: ParsedArgs): Args {
+  const out = (flags.get('out') as string | undefined) ?? null;
+  const asked = flags.get('format') as Format | undefined;
+  let format: Format = asked ?? 'dot';
+  if (out !== null) {
+    const ext = extname(out).toLowerCase();
+    const fromExt = EXTENSIONS[ext];
+    if (fromExt === undefined) {
+      throw new UsageError(`--out ${out}: ${ext === '' ? 'no extension' : `unknown extension ${ext}`}; use one of ${Object.keys(EXTENSIONS).join(' ')}`);
+    }
+    if (asked !== undefined && asked !== fromExt) throw new UsageError(`--format ${asked} contradicts --out ${out} (a ${fromExt} file)`);
+    format = fromExt;
+  } else if (format === 'png') {
+    throw new UsageError('--format png needs --out FILE.png (a PNG is not written to a terminal)');
   }
-  if (example === undefined) return 'which example? (chain, curve or mlp)';
-  if (!(example in GRAPH_EXAMPLES)) return `unknown example '${example}' (expected ${Object.keys(GRAPH_EXAMPLES).join(', ')})`;
-  const fromExt = out === null ? undefined : ({ '.svg': 'svg', '.dot': 'dot', '.gv': 'dot', '.mmd': 'mermaid', '.md': 'mermaid' } as Record<string, string>)[extname(out)];
-  const chosen = format ?? fromExt ?? 'dot';
-  if (!(FORMATS as readonly string[]).includes(chosen)) return `unknown format '${chosen}' (expected svg, dot or mermaid)`;
-  if (maxNodes !== undefined && !(Number.isInteger(maxNodes) && maxNodes >= 4)) return '--max-nodes must be an integer ≥ 4';
-  return { example, format: chosen as Format, out, highlightBug, formulas, maxNodes, json };
+  return {
+    example: positionals[0]!, format, out, highlightBug: flags.has('highlight-bug'), formulas: flags.has('formulas'),
+    maxNodes: flags.get('max-nodes') as number | undefined, json: flags.has('json'),
+  };
+}
+
+/**
+ * Rasterises an SVG to PNG with resvg (an npm package with a prebuilt binary, no download). Text
+ * uses the system's fonts; where the SVG's family is missing, DejaVu Sans or the first font found.
+ * @example
+ * ```ts
+ * writeFileSync('g.png', await svgToPng(svg));
+ * ```
+ */
+export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+  const { Resvg } = await import('@resvg/resvg-js');
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
 }
 
 /** verifyGradients of the example's hand formulas (with the planted slip): manual vs autodiff vs finite differences. */
@@ -67,22 +97,18 @@ function plantedReport(ex: GraphExample): ReportLike & { toString(): string } {
   return verifyGradients({ params: ex.params, loss: ex.loss, manual: ex.manual });
 }
 
-/** Runs the command; returns the exit status. */
+/**
+ * Runs \`tapegrad graph\`; returns the exit status (0 drawn, 1 could not write, 2 bad usage).
+ * @example
+ * ```ts
+ * await run(['chain', '--out', 'chain.svg']);
+ * ```
+ */
 export async function run(args: string[]): Promise<number> {
-  let parsed: Args | string;
-  try {
-    parsed = parse(args);
-  } catch (e) {
-    parsed = e instanceof Error ? e.message : String(e);
-  }
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (typeof parsed === 'string') {
-    console.error(`tapegrad graph: ${parsed}\n\n${USAGE}`);
-    return 2;
-  }
+  return runCommand(GRAPH_SPEC, args, async (parsedArgs) => draw(resolveArgs(parsedArgs)));
+}
+
+async function draw(parsed: Args): Promise<number> {
   const ex = GRAPH_EXAMPLES[parsed.example]!(parsed.highlightBug);
   const options: GraphOptions = { formulas: parsed.formulas, title: ex.title };
   if (parsed.maxNodes !== undefined) options.maxNodes = parsed.maxNodes;
@@ -98,13 +124,20 @@ export async function run(args: string[]): Promise<number> {
   const graph = buildGraph(loss, options);
   // A Markdown file gets a fenced block, so GitHub and most doc sites render it as a diagram.
   const mermaid = (): string => (parsed.out?.endsWith('.md') === true ? `\`\`\`mermaid\n${graphToMermaid(graph)}\`\`\`\n` : graphToMermaid(graph));
-  const text = parsed.format === 'mermaid' ? mermaid()
-    : parsed.format === 'dot' ? graphToDot(graph) : await dotToSvg(graphToDot(graph));
+  const text: string | Uint8Array = parsed.format === 'mermaid' ? mermaid()
+    : parsed.format === 'dot' ? graphToDot(graph)
+      : parsed.format === 'svg' ? await dotToSvg(graphToDot(graph)) : await svgToPng(await dotToSvg(graphToDot(graph)));
   const log = parsed.out === null ? console.error : console.log;
   for (const m of messages) log(m);
   if (parsed.out === null) process.stdout.write(text);
   else {
-    writeFileSync(parsed.out, text);
+    try {
+      mkdirSync(dirname(resolve(parsed.out)), { recursive: true });
+      writeFileSync(parsed.out, text);
+    } catch (e) {
+      console.error(`tapegrad graph: cannot write ${parsed.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      return 1;
+    }
     log(`wrote ${parsed.out}: ${parsed.format}, ${graph.nodes.length} nodes, ${graph.edges.length} edges` +
       (failing.length > 0 ? `, marked in red: ${failing.join(', ')}` : ''));
   }

@@ -8,6 +8,16 @@ import type { BugCase, BugVerdict } from '../numpy/check/bug-hunt.js';
 import { judgeBug } from '../numpy/check/bug-hunt.js';
 import type { CheckResult } from '../numpy/check/index.js';
 import { checkJson, checkNumpy, formatCheck } from '../numpy/check/index.js';
+import { runCommand, type CommandSpec } from './flags.js';
+
+/** `tapegrad verify`'s command line. */
+export const VERIFY_SPEC: CommandSpec = {
+  name: 'verify',
+  summary: 'Check every lab file in examples/labs (hand gradients vs autodiff of its forward vs finite differences) through the\n' +
+    'numpy interpreter, then run the bug hunt (examples/labs/bug-hunt.json: planted one-line slips that must be named at\n' +
+    'their line with the right words). Exit status 0 only when all is well.',
+  flags: [{ name: 'json', kind: 'boolean', help: 'print one JSON object instead of the verdicts' }],
+};
 
 /** examples/labs, from src/cli or dist/cli alike. */
 export const LABS_DIR = fileURLToPath(new URL('../../examples/labs/', import.meta.url));
@@ -94,16 +104,10 @@ export function verifyAll(opts: { labs?: Lab[]; bugs?: BugCase[]; say?: (line: s
  * await run(['--json']); // prints one JSON object, returns 0 or 1
  */
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log('usage: tapegrad verify [--json]\n\nChecks every lab file in examples/labs (hand gradients vs autodiff vs finite differences)\nand runs the bug hunt (examples/labs/bug-hunt.json). Exit status 0 only when all is well.');
-    return 0;
-  }
-  const unknown = args.filter((a) => a !== '--json');
-  if (unknown.length > 0) {
-    console.error(`tapegrad verify: unknown argument(s) ${unknown.join(' ')} (usage: tapegrad verify [--json])`);
-    return 2;
-  }
-  const json = args.includes('--json');
+  return runCommand(VERIFY_SPEC, args, async ({ flags }) => verify(flags.has('json')));
+}
+
+async function verify(json: boolean): Promise<number> {
   const say = (line: string): void => {
     if (!json) console.log(line);
   };

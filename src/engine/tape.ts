@@ -1,7 +1,8 @@
 /** `t.tape()`: the ordered, immutable record of the ops that produced a tensor. */
 import { List, Record } from 'immutable';
 import type { RecordOf } from 'immutable';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { show } from '../validate.js';
 import { topologicalOrder } from './node.js';
 
 /** One op application as the tape shows it. */
@@ -34,6 +35,7 @@ const makeRecord = Record<TapeEntry>({
  * tape(x.mul(2).sum()).map((r) => r.op).toArray(); // ['mul', 'sum']
  */
 export function tape(t: Tensor): List<TapeRecord> {
+  if (!(t instanceof Tensor)) throw new Error(`tape: expected a Tensor, got ${show(t)}`);
   const nodes = topologicalOrder([t]).sort((a, b) => a.index - b.index);
   return List(nodes.map((n) => makeRecord({
     index: n.index, op: n.op, inputs: n.inputs, output: n.output, attrs: n.attrs, formulas: n.def.formulas,

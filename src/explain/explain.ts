@@ -3,6 +3,7 @@
  * `wrt` to `loss` as a product of local derivatives (each from the op's own VJP called with g = 1)
  * and the sum over paths, checked against autodiff; tensor graphs get the backward pass step by step.
  */
+import { show } from '../validate.js';
 import { allocate } from '../dtype.js';
 import { noGrad } from '../engine/mode.js';
 import { tape } from '../engine/tape.js';
@@ -126,8 +127,8 @@ function localDerivative(r: TapeRecord, slot: number): number {
  * console.log(e.toString());
  */
 export function explain(loss: Tensor, wrt?: Tensor, options: ExplainOptions = {}): Explanation {
-  if (!(loss instanceof Tensor)) throw new Error('explain: loss must be a Tensor');
-  if (wrt !== undefined && !(wrt instanceof Tensor)) throw new Error('explain: wrt must be a Tensor');
+  if (!(loss instanceof Tensor)) throw new Error(`explain: loss must be a Tensor, got ${show(loss)}`);
+  if (wrt !== undefined && !(wrt instanceof Tensor)) throw new Error(`explain: wrt must be a Tensor, got ${show(wrt)}`);
   const records = tape(loss).toArray();
   const name = namer(records);
   const digits = options.digits ?? 6;

@@ -1,11 +1,15 @@
 /**
- * Loads the optional native GEMM addon (built by node-gyp at install) when running in Node and
- * installs it behind `gemm` for the products large enough to pay for the call; everywhere else
- * (browsers, bundlers, a failed build) the TypeScript kernels stay in place.
+ * Loads the native GEMM addon when running in Node and installs it behind `gemm` for the products
+ * large enough to pay for the call. The fallback chain is native → wasm → TypeScript: the addon is
+ * found by `node-gyp-build` (a local `build/Release` first, else the prebuilt binary a packed
+ * tapegrad ships in `prebuilds/`, so no install script is needed); browsers, bundlers and a missing
+ * addon keep the TypeScript kernels, and {@link kernelInfo} says which kernels run and why.
  */
+import { expectOptions } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
 import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
+import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
 
 /** The surface of build/Release/tapegrad.node (see native/addon.cc). */
 interface Addon {
@@ -13,6 +17,10 @@ interface Addon {
     A: FloatArray, B: FloatArray, C: FloatArray): void;
   info(): NativeState;
   configure(options: NativeOptions): NativeState;
+  sgd(w: FloatArray, g: FloatArray, lr: number): void;
+  momentum(w: FloatArray, g: FloatArray, v: Float64Array, lr: number, mom: number): void;
+  adam(w: FloatArray, g: FloatArray, m: Float64Array, v: Float64Array,
+    lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
 }
 
 /** Settings of the native kernels (see {@link configureKernels}). */
@@ -52,6 +60,20 @@ export interface KernelInfo {
   variants: string[];
   /** Why the native kernels are not in use, when they are not. */
   reason?: string;
+  /** Where the addon was loaded from, when it was: a prebuilt binary shipped in the package, or built here. */
+  addon?: { source: 'prebuilt' | 'built from source'; path: string };
+  /** Each step of the fallback chain native → wasm → TypeScript, in order, with what happened. */
+  chain: KernelStep[];
+  /** One line for people: which kernels run and why (what `tapegrad --version` prints). */
+  summary: string;
+}
+
+/** One step of the kernel fallback chain, as {@link kernelInfo} reports it. */
+export interface KernelStep {
+  kernels: 'native' | 'wasm' | 'typescript';
+  /** True for the step whose kernels are installed. */
+  used: boolean;
+  detail: string;
 }
 
 // Measured with native/measure.ts on the 2-core dev machine (AVX-512): the TypeScript loops win
@@ -88,6 +110,30 @@ const nativeGemm: GemmKernel = (transA, transB, M, N, K, A, B, C) => {
   }
 };
 
+// Below this many values the N-API call (~0.1-0.2 µs) costs more than the TypeScript loop saves.
+const SMALL_UPDATE = 64;
+
+/** True when the native loop can take these buffers (same dtype, long enough to pay for the call). */
+function nativeFits(w: FloatArray, g: FloatArray): boolean {
+  return w.length >= SMALL_UPDATE && w.constructor === g.constructor && g.length >= w.length;
+}
+
+/** The optimizer updates on the addon (bit-identical to the reference, see native/update.inc). */
+const nativeUpdates: UpdateKernels = {
+  sgd(w, g, lr) {
+    if (nativeFits(w, g)) addon!.sgd(w, g, lr);
+    else referenceUpdates.sgd(w, g, lr);
+  },
+  momentum(w, g, v, lr, mom) {
+    if (nativeFits(w, g) && v.length >= w.length) addon!.momentum(w, g, v, lr, mom);
+    else referenceUpdates.momentum(w, g, v, lr, mom);
+  },
+  adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2) {
+    if (nativeFits(w, g) && m.length >= w.length && v.length >= w.length) addon!.adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2);
+    else referenceUpdates.adam(w, g, m, v, lr, beta1, beta2, eps, c1, c2);
+  },
+};
+
 interface NodeProcess {
   versions?: { node?: string };
   env?: Record<string, string | undefined>;
@@ -96,34 +142,61 @@ interface NodeProcess {
 
 type CreateRequire = (url: string) => (id: string) => unknown;
 
+/** Where the addon came from (kernelInfo reports it). */
+let addonFrom: KernelInfo['addon'];
+let nativeDetail = 'not loaded yet';
+
+/**
+ * The wasm step of the chain. NOTE: a seam for wasm GEMM kernels: when they exist, install them
+ * here with setGemmKernel and return what was installed; until then the chain goes on to TypeScript.
+ */
+function installWasm(): { used: boolean; detail: string } {
+  return { used: false, detail: 'no wasm kernels in this build' };
+}
+let wasmStep: { used: boolean; detail: string } | null = null;
+
 function install(createRequire: CreateRequire, env: Record<string, string | undefined>): void {
   try {
-    // A computed specifier keeps bundlers from trying to resolve the binary.
-    const file = ['..', '..', 'build', 'Release', 'tapegrad.node'].join('/');
-    const loaded = createRequire(import.meta.url)(file) as Addon;
+    // Specifiers are computed so that bundlers do not try to resolve the loader or the binary.
+    const requireHere = createRequire(import.meta.url);
+    const root = new URL(['..', '..', ''].join('/'), import.meta.url);
+    const finder = requireHere(['node-gyp-build'].join('')) as { resolve(dir: string): string };
+    const rootPath = decodeURIComponent(root.pathname);
+    const file = finder.resolve(rootPath);
+    const loaded = requireHere(file) as Addon;
     loaded.configure({ threadFlops: THREAD_FLOPS });
     const variant = env['TAPEGRAD_NATIVE_VARIANT'];
     if (variant) loaded.configure({ variant });
     addon = loaded;
+    const relative = file.startsWith(rootPath) ? file.slice(rootPath.length) : file;
+    addonFrom = { source: relative.startsWith('prebuilds') ? 'prebuilt' : 'built from source', path: relative };
     reason = undefined;
+    nativeDetail = `${addonFrom.source} addon ${relative}`;
     setGemmKernel(nativeGemm);
+    if (typeof loaded.sgd === 'function') setUpdateKernels(nativeUpdates);
     nativeInstalled = true;
   } catch (error) {
     reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    console.warn(`tapegrad: native kernels unavailable (${reason}); using the TypeScript ` +
-      'reference kernels. Build them with `npm run install` in the tapegrad folder.');
+    nativeDetail = reason ?? 'failed to load';
+    wasmStep = installWasm();
+    if (!wasmStep.used) {
+      console.warn(`tapegrad: native kernels unavailable (${reason}); using the TypeScript ` +
+        'kernels. Build them with `npm run install` in the tapegrad folder.');
+    }
   }
 }
 
 function load(): void {
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (!proc?.versions?.node) {
-    reason = 'not running in Node';
+    reason = nativeDetail = 'not running in Node';
+    wasmStep = installWasm();
     return;
   }
   const env = proc.env ?? {};
   if (env['TAPEGRAD_NATIVE'] === '0') {
-    reason = 'disabled by TAPEGRAD_NATIVE=0';
+    reason = nativeDetail = 'disabled by TAPEGRAD_NATIVE=0';
+    wasmStep = installWasm();
     return;
   }
   const mod = proc.getBuiltinModule?.('node:module') as { createRequire: CreateRequire } | undefined;
@@ -149,17 +222,27 @@ load();
  * ```
  */
 export function kernelInfo(): KernelInfo {
+  const wasm = wasmStep ?? { used: false, detail: nativeInstalled ? 'not needed' : 'not tried' };
+  const chain = (nativeOn: boolean): KernelStep[] => [
+    { kernels: 'native', used: nativeOn, detail: nativeOn || !addon ? nativeDetail : 'reference kernel selected by configureKernels' },
+    { kernels: 'wasm', used: !nativeOn && wasm.used, detail: wasm.detail },
+    { kernels: 'typescript', used: !nativeOn && !wasm.used, detail: nativeOn ? 'for products below the small-work threshold' : 'always available' },
+  ];
   if (!addon || !nativeInstalled) {
+    const why = reason ?? 'reference kernel selected';
     return {
       backend: 'reference', threads: 1, smallWork: 0, threadFlops: Infinity, contentionGuard: false,
-      lateHelperCalls: 0, variants: addon?.info().variants ?? [], reason: reason ?? 'reference kernel selected',
+      lateHelperCalls: 0, variants: addon?.info().variants ?? [], reason: why, chain: chain(false),
+      ...(addonFrom ? { addon: addonFrom } : {}),
+      summary: `TypeScript kernels (native: ${why}; wasm: ${wasm.detail})`,
     };
   }
   const s = addon.info();
   const backend = `native-${s.variant}` as KernelInfo['backend'];
   return {
     backend, threads: s.threads, smallWork, threadFlops: s.threadFlops, contentionGuard: s.contentionGuard,
-    lateHelperCalls: s.lateHelperCalls, variants: s.variants,
+    lateHelperCalls: s.lateHelperCalls, variants: s.variants, chain: chain(true), ...(addonFrom ? { addon: addonFrom } : {}),
+    summary: `native kernels, ${s.variant} (${nativeDetail}; ${s.threads} threads for large products)`,
   };
 }
 
@@ -175,26 +258,35 @@ export function kernelInfo(): KernelInfo {
  * ```
  */
 export function configureKernels(options: NativeOptions & { smallWork?: number }): KernelInfo {
+  expectOptions('configureKernels', options, ['variant', 'threads', 'threadFlops', 'maxSlabs', 'contentionGuard', 'smallWork']);
+  if (options === undefined) throw new Error('configureKernels: options are required, e.g. { variant: \'avx2\' }');
   if (options.variant === 'reference') {
     setGemmKernel(gemmReference);
+    setUpdateKernels(referenceUpdates);
     nativeInstalled = false;
     return kernelInfo();
   }
-  if (!addon) throw new Error(`configureKernels: native kernels unavailable (${reason})`);
+  if (!addon) throw new Error(`configureKernels: native kernels unavailable (${reason}), cannot apply ${JSON.stringify(options)}`);
   const { smallWork: small, ...rest } = options;
   if (small !== undefined) {
     if (!(small >= 0)) throw new Error(`configureKernels: smallWork must be ≥ 0, got ${small}`);
     smallWork = small;
   }
-  addon.configure(rest);
+  try {
+    addon.configure(rest);
+  } catch (e) {
+    throw new Error(`configureKernels: ${(e as Error).message} (options ${JSON.stringify(rest)})`);
+  }
   setGemmKernel(nativeGemm);
+  if (typeof addon.sgd === 'function') setUpdateKernels(nativeUpdates);
   nativeInstalled = true;
   return kernelInfo();
 }
 
 /**
  * The raw addon for tests and measurements (null when it did not load): its `gemm` skips the
- * TypeScript small-product path and the length checks, so callers must validate first.
+ * TypeScript small-product path and the length checks, so callers must validate first; `sgd`,
+ * `momentum` and `adam` are the in-place optimizer updates (see src/kernels/update.ts).
  *
  * @example
  * ```ts
@@ -202,6 +294,6 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
  * if (addon) addon.gemm(false, false, 2, 2, 2, a, b, c); // a, b, c: Float32Array(4) each
  * ```
  */
-export function nativeAddon(): Pick<Addon, 'gemm'> | null {
+export function nativeAddon(): Pick<Addon, 'gemm' | 'sgd' | 'momentum' | 'adam'> | null {
   return addon;
 }

@@ -1,4 +1,5 @@
 /** Weight initialisation schemes of the seed labs (normal σ, 1/fan_in, randn/2) plus Xavier/Glorot and He, all seeded. */
+import { expectFinite, expectInteger, show } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
 import { fillNormal, type Rng } from '../random.js';
 
@@ -30,6 +31,7 @@ export type InitScheme =
  * ```
  */
 export function parseInit(spec: string): InitScheme {
+  if (typeof spec !== 'string') throw new Error(`parseInit: expected a name like 'normal:0.3', got ${show(spec)}`);
   const [name = '', arg] = spec.split(':');
   const num = (what: string): number => {
     const v = Number(arg);
@@ -59,9 +61,22 @@ export function parseInit(spec: string): InitScheme {
  * ```
  */
 export function formatInit(s: InitScheme): string {
+  checkScheme('formatInit', s);
   if (s.kind === 'normal') return `normal:${s.std}`;
   if (s.kind === 'uniform') return `uniform:${s.limit}`;
   return s.kind === 'randn2' ? 'randn/2' : s.kind;
+}
+
+const KINDS = ['normal', 'fanin', 'randn2', 'xavier', 'xavier-normal', 'he', 'uniform'];
+
+/** A scheme object must have a known kind (and its number, for normal and uniform). */
+function checkScheme(fn: string, s: unknown): void {
+  const kind = (s as { kind?: unknown } | null)?.kind;
+  if (typeof kind !== 'string' || !KINDS.includes(kind)) {
+    throw new Error(`${fn}: unknown init scheme kind ${show(kind)} (expected ${KINDS.join(', ')})`);
+  }
+  if (kind === 'normal') expectFinite(fn, 'std', (s as { std: unknown }).std, 0);
+  if (kind === 'uniform') expectFinite(fn, 'limit', (s as { limit: unknown }).limit, 0);
 }
 
 function fillUniform(out: FloatArray, rng: Rng, limit: number): void {
@@ -77,6 +92,9 @@ function fillUniform(out: FloatArray, rng: Rng, limit: number): void {
  * ```
  */
 export function initWeight(out: FloatArray, fanIn: number, fanOut: number, scheme: InitScheme, rng: Rng): void {
+  expectInteger('initWeight', 'fanIn', fanIn, 1);
+  expectInteger('initWeight', 'fanOut', fanOut, 1);
+  checkScheme('initWeight', scheme);
   switch (scheme.kind) {
     case 'normal': return fillNormal(out, rng, 0, scheme.std);
     case 'fanin': return fillNormal(out, rng, 0, 1 / Math.sqrt(fanIn));
@@ -96,6 +114,7 @@ export function initWeight(out: FloatArray, fanIn: number, fanOut: number, schem
  * ```
  */
 export function initBias(out: FloatArray, scheme: InitScheme, rng: Rng): void {
+  checkScheme('initBias', scheme);
   if (scheme.kind === 'randn2') fillNormal(out, rng, 0, 0.5);
   else out.fill(0);
 }

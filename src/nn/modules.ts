@@ -1,4 +1,6 @@
 /** Layers and containers: Linear (row- or column-major), activations, Sequential and MLP, with named parameters. */
+import { checkDType } from '../dtype.js';
+import { expectFlag, expectOptions, show } from '../validate.js';
 import seedrandom from 'seedrandom';
 import { allocate, type DType } from '../dtype.js';
 import type { Rng } from '../random.js';
@@ -66,9 +68,17 @@ export class Linear extends Module {
     for (const [what, n] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
       if (!Number.isInteger(n) || n < 1) throw new Error(`Linear: ${what} must be a positive integer, got ${n}`);
     }
+    expectOptions('Linear', options, ['layout', 'init', 'dtype', 'bias', 'rng', 'seed']);
     const { layout = 'row', dtype = 'float64', bias = true } = options;
     if (layout !== 'row' && layout !== 'col') throw new Error(`Linear: layout must be 'row' or 'col', got ${JSON.stringify(layout)}`);
-    const scheme = typeof options.init === 'string' ? parseInit(options.init) : options.init ?? { kind: 'xavier' };
+    checkDType('Linear', dtype);
+    expectFlag('Linear', 'bias', bias);
+    let scheme: InitScheme;
+    try {
+      scheme = typeof options.init === 'string' ? parseInit(options.init) : options.init ?? { kind: 'xavier' };
+    } catch (e) {
+      throw new Error(`Linear: ${(e as Error).message}`);
+    }
     const rng = options.rng ?? seedrandom(String(options.seed ?? 0));
     this.layout = layout;
     const w = allocate(dtype, inFeatures * outFeatures);
@@ -164,6 +174,9 @@ export class Sequential extends Module {
   readonly layers: readonly Module[];
   constructor(...layers: Module[]) {
     super();
+    layers.forEach((l, i) => {
+      if (!(l instanceof Module)) throw new Error(`Sequential: layer ${i} must be a Module, got ${show(l)}`);
+    });
     this.layers = layers;
   }
   /** The module applied to `x` (recorded on the tape like any op). */
@@ -208,8 +221,15 @@ export interface MLPOptions {
 export class MLP extends Sequential {
   readonly options: Readonly<MLPOptions>;
   constructor(options: MLPOptions) {
+    if (options === null || typeof options !== 'object') throw new Error(`MLP: options must be an object { sizes, … }, got ${show(options)}`);
     const { sizes, activation = 'relu', outputActivation = 'identity', layout = 'row', dtype = 'float64' } = options;
-    if (sizes.length < 2) throw new Error(`MLP: sizes needs at least input and output widths, got [${sizes.join(',')}]`);
+    if (!Array.isArray(sizes) || sizes.length < 2) throw new Error(`MLP: sizes needs at least input and output widths, got ${show(sizes)}`);
+    if (!sizes.every((n) => Number.isInteger(n) && n >= 1)) throw new Error(`MLP: sizes must be positive integers, got [${sizes.join(',')}]`);
+    for (const [what, name] of [['activation', activation], ['outputActivation', outputActivation]] as const) {
+      if (name !== 'identity' && !(name in ACTIVATIONS)) {
+        throw new Error(`MLP: unknown ${what} '${name}' (expected identity, ${Object.keys(ACTIVATIONS).join(', ')})`);
+      }
+    }
     const rng = seedrandom(`tapegrad-init:${options.seed ?? 0}`);
     const layers: Module[] = [];
     for (let i = 0; i + 1 < sizes.length; i++) {

@@ -3,11 +3,16 @@
  * broadcast inputs through stride-0 axes, and every VJP result is summed back to its input's shape
  * by `sumTo` in one wrapper, so no rule below has to think about it.
  *
+ * Forward mode needs no rule of its own here either: each input's Jacobian is diagonal (before
+ * broadcasting), hence symmetric, so the JVP is Σᵢ (VJP line of input i applied to tangent i),
+ * broadcast to the output's shape in the same wrapper.
+ *
  * NOTE: ops modules import each other (VJPs use other ops), so module top levels only call
  * functions of their own module: every `binaryOp(...)` call lives here. A top-level call into a
  * module of the cycle breaks when that module has not run yet (esbuild's __name helper, tsx).
  */
 import { allocate, resultDType } from '../dtype.js';
+import { hasTangent } from '../engine/forward.js';
 import { applyOp } from '../engine/op.js';
 import type { OpDef, VjpContext } from '../engine/op.js';
 import type { BinaryKernel } from '../kernels/elementwise.js';
@@ -16,7 +21,7 @@ import { broadcastShapes, broadcastStrides, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { Operand } from './operand.js';
 import { operands } from './operand.js';
-import { cast, sumTo } from './shape-ops.js';
+import { broadcastTo, cast, sumTo } from './shape-ops.js';
 import { log, neg } from './unary.js';
 import { where } from './where.js';
 
@@ -58,8 +63,28 @@ export function binaryOp(spec: BinarySpec): { def: OpDef<undefined>; apply: (a: 
       const [ga, gb] = spec.vjp(g, a, b, ctx.output, ctx);
       return [fitTo(ga, a, ctx.needsGrad[0]!), fitTo(gb, b, ctx.needsGrad[1]!)];
     },
+    // Diagonal Jacobians: each input's JVP term is its VJP line applied to its tangent.
+    jvp(ctx, [ta, tb]) {
+      const [a, b] = ctx.inputs as [Tensor, Tensor];
+      const y = ctx.output;
+      const line = (t: Tensor | null | undefined, i: 0 | 1): Tensor | null => {
+        if (t === null || t === undefined) return null;
+        const needsGrad = [i === 0, i === 1];
+        return spec.vjp(t, a, b, y, { inputs: ctx.inputs, output: y, attrs: undefined, saved: ctx.saved, needsGrad, createGraph: true })[i];
+      };
+      const da = line(ta, 0);
+      const db = line(tb, 1);
+      const t = da === null ? db : db === null ? da : add(da, db);
+      return t === null ? null : fitOut(t, y);
+    },
   };
   return { def, apply: (a, b) => applyOp(def, operands(spec.name, a, b), undefined) };
+}
+
+/** A tangent term broadcast to the output's shape and cast to its dtype. */
+function fitOut(t: Tensor, y: Tensor): Tensor {
+  const shaped = sameShape(t.shape, y.shape) ? t : broadcastTo(t, y.shape);
+  return shaped.dtype === y.dtype ? shaped : cast(shaped, y.dtype);
 }
 
 /** Whether `small` (leading 1s aside) equals the trailing axes of `shape`, so it repeats as one block. */
@@ -112,15 +137,24 @@ const powOp = binaryOp({
   ],
 });
 
-/** d(aᵉ)/da: constant exponents 0, 1 and 2 get exact shortcuts (so 0·0⁻¹ never makes a NaN). */
+/**
+ * d(aᵉ)/da = e·a^(e−1). Constant scalar exponents 0, 1 and 2 get exact shortcuts. Elsewhere, where
+ * a = 0 and e = 0 the formula is 0·0⁻¹ = NaN; PyTorch takes 0 there. The exponent inside the power
+ * is replaced by 1 at exactly those places (a `where` before the power, so higher orders stay
+ * finite too): e·a^(1−1) = 0·1 = 0, while every other place keeps the honest e·a^(e−1) (including
+ * 0^0.5 → ∞ and the mixed second derivative a^(e−1) at e = 0, a ≠ 0).
+ */
 function powBaseGrad(g: Tensor, a: Tensor, e: Tensor): Tensor {
-  if (e.size === 1 && !e.requiresGrad) {
+  // Only a constant exponent: one that varies (requiresGrad, or a tangent in forward mode) needs
+  // the general formula so that derivatives with respect to e see it.
+  if (e.size === 1 && !e.requiresGrad && !hasTangent(e)) {
     const value = e.storage[0]!;
     if (value === 0) return mul(g, 0);
     if (value === 1) return g;
     if (value === 2) return mul(g, mul(a, 2));
   }
-  return mul(mul(g, e), pow(a, sub(e, 1)));
+  const zeroZero = mul(equalMask(a, 0), equalMask(e, 0));
+  return mul(mul(g, e), pow(a, sub(where(zeroZero, 1, e), 1)));
 }
 
 /**
@@ -146,14 +180,22 @@ export const div = divOp.apply;
 export const pow = powOp.apply;
 
 // Masks: piecewise-constant, never recorded (their derivative is zero almost everywhere).
-function maskOp(name: string, body: string): { def: OpDef<undefined>; apply: (a: Operand, b: Operand) => Tensor } {
+function maskOp(name: string, publicName: string, body: string): { def: OpDef<undefined>; apply: (a: Operand, b: Operand) => Tensor } {
   const op = binaryOp({ name, body, formulas: ['0', '0'], vjp: () => [null, null] });
   const def: OpDef<undefined> = { ...op.def, differentiable: false };
-  return { def, apply: (a, b) => applyOp(def, operands(name, a, b), undefined) };
+  return {
+    def,
+    apply(a, b) {
+      // Errors in the name the user called (equalMask), not the record's ('equal').
+      const [x, y] = operands(publicName, a, b);
+      if (!sameShape(x.shape, y.shape)) broadcastShapes(publicName, x.shape, y.shape);
+      return applyOp(def, [x, y], undefined);
+    },
+  };
 }
-const equalOp = maskOp('equal', 'r = x === y ? 1 : 0;');
-const greaterOp = maskOp('greater', 'r = x > y ? 1 : 0;');
-const greaterEqualOp = maskOp('greaterEqual', 'r = x >= y ? 1 : 0;');
+const equalOp = maskOp('equal', 'equalMask', 'r = x === y ? 1 : 0;');
+const greaterOp = maskOp('greater', 'greaterMask', 'r = x > y ? 1 : 0;');
+const greaterEqualOp = maskOp('greaterEqual', 'greaterEqualMask', 'r = x >= y ? 1 : 0;');
 /** 1 where a = b, else 0 (no gradient). @example equalMask(tensor([1, 2]), 2).toArray() // [0, 1] */
 export const equalMask = equalOp.apply;
 /** 1 where a > b, else 0 (no gradient). @example greaterMask(tensor([1, 3]), 2).toArray() // [0, 1] */

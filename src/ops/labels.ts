@@ -3,6 +3,7 @@ import type { DType, FloatArray } from '../dtype.js';
 import { allocate } from '../dtype.js';
 import type { AxisView } from '../kernels/softmax.js';
 import { Tensor } from '../tensor.js';
+import { show } from '../validate.js';
 
 /** Class indices: whole numbers as a number[], an Int32Array or a Tensor. */
 export type ClassLabels = readonly number[] | Int32Array | Tensor;
@@ -10,7 +11,7 @@ export type ClassLabels = readonly number[] | Int32Array | Tensor;
 export function labelsToArray(op: string, labels: ClassLabels): ArrayLike<number> {
   if (labels instanceof Tensor) return labels.storage;
   if (Array.isArray(labels) || labels instanceof Int32Array) return labels;
-  throw new Error(`${op}: labels must be a number[], an Int32Array or a Tensor`);
+  throw new Error(`${op}: labels must be a number[], an Int32Array or a Tensor, got ${show(labels)}`);
 }
 
 /**

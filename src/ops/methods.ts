@@ -8,6 +8,8 @@ import { Tensor } from '../tensor.js';
 import type { List } from 'immutable';
 import * as A from './arithmetic.js';
 import { mseLoss } from './loss.js';
+import { binaryCrossEntropyWithLogits } from './loss-bce.js';
+import type { BceOptions } from './loss-bce.js';
 import { matmul } from './matmul.js';
 import type { Operand } from './operand.js';
 import type { Axis } from './reduce.js';
@@ -17,6 +19,16 @@ import type { CrossEntropyOptions } from './softmax.js';
 import { logSoftmax, softmax, softmaxCrossEntropy } from './softmax.js';
 import type { ClassLabels } from './labels.js';
 import * as U from './unary.js';
+import type { IndexItem } from './index-resolve.js';
+import type { IndexLike } from './indices.js';
+import * as I from './indexing.js';
+import * as J from './join.js';
+import * as M from './minmax.js';
+import { dot, outer } from './products.js';
+import * as R from './reduce-extra.js';
+import type { VarianceOptions } from './reduce-extra.js';
+import * as X from './unary-extra.js';
+import type { MatmulOptions } from './matmul.js';
 
 declare module '../tensor.js' {
   /** The op methods, added to Tensor's prototype below. */
@@ -47,8 +59,8 @@ declare module '../tensor.js' {
     sigmoid(): Tensor;
     /** Method form of {@link relu}. */
     relu(): Tensor;
-    /** Method form of {@link matmul}: `[m,k]@[k,n]` or batched `[...,m,k]@[k,n]`. */
-    matmul(b: Tensor): Tensor;
+    /** Method form of {@link matmul}: numpy's matmul rules (1-d operands, batches on both sides). */
+    matmul(b: Tensor, options?: MatmulOptions): Tensor;
     /** Method form of {@link sum}: over `axis` (all when omitted). */
     sum(axis?: Axis, keepDims?: boolean): Tensor;
     /** Method form of {@link mean}: over `axis` (all when omitted). */
@@ -72,7 +84,69 @@ declare module '../tensor.js' {
     /** Method form of {@link softmaxCrossEntropy}: these are the logits. */
     softmaxCrossEntropy(target: Tensor | ClassLabels, options?: CrossEntropyOptions): Tensor;
     /** Method form of {@link mseLoss}: this is the prediction. */
-    mseLoss(target: Tensor, options?: { reduction?: 'mean' | 'sum' }): Tensor;
+    mseLoss(target: Tensor, options?: { reduction?: 'mean' | 'sum' | 'none' }): Tensor;
+    /** numpy's `a[i, j, ...]`: {@link getItem} with the items as arguments (`x.at(0, ':', null)`). */
+    at(...items: IndexItem[]): Tensor;
+    /** Method form of {@link getItem}: numpy's `a[items]`. */
+    getItem(items: readonly IndexItem[] | IndexItem): Tensor;
+    /** Method form of {@link setItem}: numpy's `a[items] = value`, returning a new tensor. */
+    setItem(items: readonly IndexItem[] | IndexItem, value: Operand): Tensor;
+    /** Method form of {@link addAt}: numpy's `np.add.at(a, items, value)`, returning a new tensor. */
+    addAt(items: readonly IndexItem[] | IndexItem, value: Operand): Tensor;
+    /** Method form of {@link take}: entries at `indices` along `axis` (flattened without one). */
+    take(indices: IndexLike, axis?: number): Tensor;
+    /** Method form of {@link gather}: numpy's take_along_axis. */
+    gather(indices: IndexLike, axis: number): Tensor;
+    /** Method form of {@link squeeze}: drop size-1 axes. */
+    squeeze(axis?: number | readonly number[]): Tensor;
+    /** Method form of {@link expandDims}: insert size-1 axes. */
+    expandDims(axis: number | readonly number[]): Tensor;
+    /** Method form of {@link flatten}: the values as a 1-d tensor. */
+    flatten(): Tensor;
+    /** Method form of {@link binaryCrossEntropyWithLogits}: these are the logits. */
+    binaryCrossEntropyWithLogits(targets: Tensor, options?: BceOptions): Tensor;
+    /** Method form of {@link square}: x². */
+    square(): Tensor;
+    /** Method form of {@link cosh}. */
+    cosh(): Tensor;
+    /** Method form of {@link sinh}. */
+    sinh(): Tensor;
+    /** Method form of {@link log1p}: log(1 + x). */
+    log1p(): Tensor;
+    /** Method form of {@link expm1}: eˣ − 1. */
+    expm1(): Tensor;
+    /** Method form of {@link softplus}: log(1 + eˣ), stable. */
+    softplus(): Tensor;
+    /** Method form of {@link leakyRelu} (slope 0.01 by default). */
+    leakyRelu(slope?: number): Tensor;
+    /** Method form of {@link elu} (α = 1 by default). */
+    elu(alpha?: number): Tensor;
+    /** Method form of {@link maximum}: element-wise max, broadcasting. */
+    maximum(b: Operand): Tensor;
+    /** Method form of {@link minimum}: element-wise min, broadcasting. */
+    minimum(b: Operand): Tensor;
+    /** Method form of {@link clip}: limit to [min, max]. */
+    clip(min?: Operand | null, max?: Operand | null): Tensor;
+    /** Method form of {@link clamp} (the same op as clip). */
+    clamp(min?: Operand | null, max?: Operand | null): Tensor;
+    /** Method form of {@link min}: over `axis` (all when omitted). */
+    min(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Method form of {@link argmax}: flattened when `axis` is omitted. */
+    argmax(axis?: number, keepDims?: boolean): Tensor;
+    /** Method form of {@link argmin}: flattened when `axis` is omitted. */
+    argmin(axis?: number, keepDims?: boolean): Tensor;
+    /** Method form of {@link variance} (correction 0 by default, like numpy). */
+    var(axis?: Axis, options?: VarianceOptions): Tensor;
+    /** Method form of {@link std} (correction 0 by default, like numpy). */
+    std(axis?: Axis, options?: VarianceOptions): Tensor;
+    /** Method form of {@link logSumExp}. */
+    logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Method form of {@link norm}: L2 / Frobenius. */
+    norm(axis?: Axis, keepDims?: boolean): Tensor;
+    /** Method form of {@link dot}: numpy's dot. */
+    dot(b: Tensor): Tensor;
+    /** Method form of {@link outer}: the outer product of 1-d tensors. */
+    outer(b: Tensor): Tensor;
     /**
      * Reverse mode: accumulates d(this)/d(leaf) into `.grad` of every leaf with requiresGrad.
      * A non-scalar tensor needs `gradient` of its own shape.
@@ -97,7 +171,7 @@ P.abs = function () { return U.abs(this); };
 P.tanh = function () { return U.tanh(this); };
 P.sigmoid = function () { return U.sigmoid(this); };
 P.relu = function () { return U.relu(this); };
-P.matmul = function (b) { return matmul(this, b); };
+P.matmul = function (b, options) { return matmul(this, b, options); };
 P.sum = function (axis, keepDims) { return sum(this, axis, keepDims); };
 P.mean = function (axis, keepDims) { return mean(this, axis, keepDims); };
 P.max = function (axis, keepDims) { return max(this, axis, keepDims); };
@@ -110,5 +184,36 @@ P.softmax = function (axis) { return softmax(this, axis); };
 P.logSoftmax = function (axis) { return logSoftmax(this, axis); };
 P.softmaxCrossEntropy = function (target, options) { return softmaxCrossEntropy(this, target, options); };
 P.mseLoss = function (target, options) { return mseLoss(this, target, options); };
+P.at = function (...items) { return I.getItem(this, items); };
+P.getItem = function (items) { return I.getItem(this, items); };
+P.setItem = function (items, value) { return I.setItem(this, items, value); };
+P.addAt = function (items, value) { return I.addAt(this, items, value); };
+P.take = function (indices, axis) { return I.take(this, indices, axis); };
+P.gather = function (indices, axis) { return I.gather(this, indices, axis); };
+P.squeeze = function (axis) { return J.squeeze(this, axis); };
+P.expandDims = function (axis) { return J.expandDims(this, axis); };
+P.flatten = function () { return J.flatten(this); };
+P.binaryCrossEntropyWithLogits = function (targets, options) { return binaryCrossEntropyWithLogits(this, targets, options); };
+P.square = function () { return X.square(this); };
+P.cosh = function () { return X.cosh(this); };
+P.sinh = function () { return X.sinh(this); };
+P.log1p = function () { return X.log1p(this); };
+P.expm1 = function () { return X.expm1(this); };
+P.softplus = function () { return X.softplus(this); };
+P.leakyRelu = function (slope) { return X.leakyRelu(this, slope); };
+P.elu = function (alpha) { return X.elu(this, alpha); };
+P.maximum = function (b) { return M.maximum(this, b); };
+P.minimum = function (b) { return M.minimum(this, b); };
+P.clip = function (lo, hi) { return M.clip(this, lo, hi); };
+P.clamp = function (lo, hi) { return M.clamp(this, lo, hi); };
+P.min = function (axis, keepDims) { return R.min(this, axis, keepDims); };
+P.argmax = function (axis, keepDims) { return R.argmax(this, axis, keepDims); };
+P.argmin = function (axis, keepDims) { return R.argmin(this, axis, keepDims); };
+P.var = function (axis, options) { return R.variance(this, axis, options); };
+P.std = function (axis, options) { return R.std(this, axis, options); };
+P.logSumExp = function (axis, keepDims) { return R.logSumExp(this, axis, keepDims); };
+P.norm = function (axis, keepDims) { return R.norm(this, axis, keepDims); };
+P.dot = function (b) { return dot(this, b); };
+P.outer = function (b) { return outer(this, b); };
 P.backward = function (gradient, options) { backward(this, gradient, options); };
 P.tape = function () { return tape(this); };

@@ -32,5 +32,6 @@ function toTensor(op: string, x: Operand, dtype: DType, what: string): Tensor {
 function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array (wrap it with tensor(...))';
+  if (typeof x === 'string') return `string ${JSON.stringify(x)}`;
   return typeof x;
 }

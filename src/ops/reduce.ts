@@ -7,6 +7,7 @@ import { normalizeAxes, reducedShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { div, equalMask, mul } from './arithmetic.js';
 import { expectTensor } from './operand.js';
+import { expectFlag } from '../validate.js';
 import { broadcastTo, reshape } from './shape-ops.js';
 
 /** Which axes to reduce; `undefined` means all. */
@@ -35,6 +36,7 @@ const sumOp: OpDef<ReduceAttrs> = {
     const x = ctx.inputs[0]!;
     return [broadcastTo(reshape(g, keepDimsShape(x, ctx.attrs)), x.shape)];
   },
+  jvp: (ctx, [t]) => (t ? applyOp(sumOp, [t], ctx.attrs) : null),
 };
 
 const maxOp: OpDef<ReduceAttrs> = {
@@ -54,6 +56,13 @@ const maxOp: OpDef<ReduceAttrs> = {
     const count = sum(mask, ctx.attrs.axes, true);
     return [mul(div(reshape(g, keep), count), mask)];
   },
+  // The tangent at the maximum; ties average their tangents (the VJP's sharing, transposed).
+  jvp(ctx, [t]) {
+    if (!t) return null;
+    const x = ctx.inputs[0]!;
+    const mask = equalMask(x, reshape(ctx.output, keepDimsShape(x, ctx.attrs)));
+    return div(applyOp(sumOp, [mul(t, mask)], ctx.attrs), applyOp(sumOp, [mask], ctx.attrs));
+  },
 };
 
 function reducedSize(x: Tensor, axes: readonly number[]): number {
@@ -68,6 +77,7 @@ function reducedSize(x: Tensor, axes: readonly number[]): number {
  */
 export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('sum', x);
+  expectFlag('sum', 'keepDims', keepDims);
   return applyOp(sumOp, [x], { axes: normalizeAxes('sum', axis, x.shape), keepDims });
 }
 
@@ -77,6 +87,7 @@ export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
  */
 export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('mean', x);
+  expectFlag('mean', 'keepDims', keepDims);
   const axes = normalizeAxes('mean', axis, x.shape);
   let count = 1;
   for (const a of axes) count *= x.shape[a]!;
@@ -90,6 +101,7 @@ export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
  */
 export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   expectTensor('max', x);
+  expectFlag('max', 'keepDims', keepDims);
   const axes = normalizeAxes('max', axis, x.shape);
   for (const a of axes) {
     if (x.shape[a] === 0) throw new Error(`max: cannot take the maximum over empty axis ${a} of shape [${x.shape.join(',')}]`);

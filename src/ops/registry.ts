@@ -4,6 +4,11 @@
  */
 import type { OpDef } from '../engine/op.js';
 import { ARITHMETIC_OPS } from './arithmetic.js';
+import { INDEXING_OPS } from './indexing.js';
+import { JOIN_OPS } from './join.js';
+import { MINMAX_OPS } from './minmax.js';
+import { REDUCE_EXTRA_OPS } from './reduce-extra.js';
+import { UNARY_EXTRA_OPS } from './unary-extra.js';
 import { MATMUL_OPS } from './matmul.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape-ops.js';
@@ -19,6 +24,7 @@ import { WHERE_OPS } from './where.js';
  */
 export const PRIMITIVES = {
   ...ARITHMETIC_OPS, ...UNARY_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...MATMUL_OPS, ...SOFTMAX_OPS, ...WHERE_OPS,
+  ...INDEXING_OPS, ...JOIN_OPS, ...UNARY_EXTRA_OPS, ...MINMAX_OPS, ...REDUCE_EXTRA_OPS,
 } satisfies Record<string, OpDef<any>>;
 
 /** The name of a primitive op ('add', 'matmul', …). */

@@ -5,7 +5,8 @@ import { applyOp } from '../engine/op.js';
 import type { OpDef } from '../engine/op.js';
 import { stridedCopy, transpose2d } from '../kernels/layout.js';
 import type { Shape } from '../shape.js';
-import { broadcastShapes, broadcastStrides, formatShape, sameShape, shapeSize, stridesOf } from '../shape.js';
+import { broadcastShapes, broadcastStrides, checkShape, formatShape, sameShape, shapeSize, stridesOf } from '../shape.js';
+import { show } from '../validate.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from './operand.js';
 import { sum } from './reduce.js';
@@ -16,6 +17,7 @@ const reshapeOp: OpDef<{ shape: Shape }> = {
   // Shares the buffer: tensors are never written in place, so a view is safe.
   forward: ([x], { shape }) => new Tensor(x!.storage, shape),
   vjp: (ctx, g) => [reshape(g, ctx.inputs[0]!.shape)],
+  jvp: (ctx, [t]) => (t ? reshape(t, ctx.attrs.shape) : null),
 };
 
 /**
@@ -69,6 +71,7 @@ const transposeOp: OpDef<{ axes: readonly number[] }> = {
     ctx.attrs.axes.forEach((a, i) => (inverse[a] = i));
     return [transpose(g, inverse)];
   },
+  jvp: (ctx, [t]) => (t ? transpose(t, ctx.attrs.axes) : null),
 };
 
 /**
@@ -77,6 +80,9 @@ const transposeOp: OpDef<{ axes: readonly number[] }> = {
  */
 export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
   expectTensor('transpose', x);
+  if (axes !== undefined && !Array.isArray(axes)) {
+    throw new Error(`transpose: axes must be a list of axis numbers (omit it to reverse them), got ${show(axes)}`);
+  }
   const nd = x.ndim;
   const perm = axes === undefined ? x.shape.map((_, i) => nd - 1 - i) : axes.map((a) => (a < 0 ? a + nd : a));
   const valid = perm.length === nd && perm.every((a) => Number.isInteger(a) && a >= 0 && a < nd) && new Set(perm).size === nd;
@@ -96,6 +102,7 @@ const broadcastToOp: OpDef<{ shape: Shape }> = {
     return new Tensor(out, shape);
   },
   vjp: (ctx, g) => [sumTo(g, ctx.inputs[0]!.shape)],
+  jvp: (ctx, [t]) => (t ? broadcastTo(t, ctx.attrs.shape) : null),
 };
 
 /**
@@ -104,6 +111,7 @@ const broadcastToOp: OpDef<{ shape: Shape }> = {
  */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   expectTensor('broadcastTo', x);
+  checkShape('broadcastTo', shape);
   const full = broadcastShapes('broadcastTo', x.shape, shape);
   if (!sameShape(full, shape)) {
     throw new Error(`broadcastTo: cannot broadcast ${formatShape(x.shape)} to ${formatShape(shape)}`);
@@ -118,7 +126,13 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
  * @example sumTo(tensor([[1, 2], [3, 4]]), [2]).toArray() // [4, 6]
  */
 export function sumTo(g: Tensor, shape: Shape): Tensor {
+  expectTensor('sumTo', g);
   if (sameShape(g.shape, shape)) return g;
+  // Summing down is only defined to a shape that broadcasts back up to g's.
+  checkShape('sumTo', shape);
+  if (shape.length > g.ndim || !sameShape(broadcastShapes('sumTo', shape, g.shape), g.shape)) {
+    throw new Error(`sumTo: cannot sum ${formatShape(g.shape)} down to ${formatShape(shape)} (it does not broadcast back to ${formatShape(g.shape)})`);
+  }
   const lead = g.ndim - shape.length;
   const axes: number[] = [];
   for (let i = 0; i < g.ndim; i++) {
@@ -132,6 +146,7 @@ const castOp: OpDef<{ dtype: DType }> = {
   formulas: ['cast(g, x.dtype)'],
   forward: ([x], { dtype }) => new Tensor(convertStorage(x!.storage, dtype), x!.shape),
   vjp: (ctx, g) => [cast(g, ctx.inputs[0]!.dtype)],
+  jvp: (ctx, [t]) => (t ? cast(t, ctx.attrs.dtype) : null),
 };
 
 /**

@@ -9,10 +9,11 @@ import type { OpDef } from '../engine/op.js';
 import { axisView, softmaxAlong } from '../kernels/softmax.js';
 import { formatShape, normalizeAxis, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { mul, sub } from './arithmetic.js';
+import { add, div, mul, sub } from './arithmetic.js';
 import { expectTensor, scalarTensor } from './operand.js';
+import { expectOptions, show } from '../validate.js';
 import { sum } from './reduce.js';
-import { cast } from './shape-ops.js';
+import { cast, reshape } from './shape-ops.js';
 import { exp, neg } from './unary.js';
 import { oneHotStorage, type ClassLabels, labelsToArray } from './labels.js';
 
@@ -33,6 +34,12 @@ const softmaxOp: OpDef<AxisAttrs> = {
     const y = ctx.output;
     return [mul(y, sub(g, sum(mul(g, y), ctx.attrs.axis, true)))];
   },
+  // The Jacobian diag(y) − y·yᵀ is symmetric: the JVP is the VJP formula applied to the tangent.
+  jvp(ctx, [t]) {
+    if (!t) return null;
+    const y = ctx.output;
+    return mul(y, sub(t, sum(mul(t, y), ctx.attrs.axis, true)));
+  },
 };
 
 const logSoftmaxOp: OpDef<AxisAttrs> = {
@@ -47,6 +54,8 @@ const logSoftmaxOp: OpDef<AxisAttrs> = {
     // exp of the recorded output is softmax(x), still connected to x for higher orders.
     return [sub(g, mul(exp(ctx.output), sum(g, ctx.attrs.axis, true)))];
   },
+  // J = I − 1·softmax(x)ᵀ along the axis: J·t = t − Σ softmax(x)·t.
+  jvp: (ctx, [t]) => (t ? sub(t, sum(mul(exp(ctx.output), t), ctx.attrs.axis, true)) : null),
 };
 
 /**
@@ -99,6 +108,65 @@ const softmaxCrossEntropyOp: OpDef<CrossEntropyAttrs> = {
     const gt = ctx.needsGrad[1] ? mul(neg(logSoftmax(z, axis)), gs) : null;
     return [gz, gt];
   },
+  // A scalar: ⟨∂loss/∂z, t_z⟩ + ⟨∂loss/∂t, t_t⟩, from softmax(z) recorded (no saved constants).
+  jvp(ctx, [tz, tt]) {
+    const [z, t] = ctx.inputs as [Tensor, Tensor];
+    const { axis, scale } = ctx.attrs;
+    const dz = tz ? sum(mul(sub(mul(softmax(z, axis), sum(t, axis, true)), t), tz)) : null;
+    const dt = tt ? sum(mul(neg(logSoftmax(z, axis)), tt)) : null;
+    const d = dz === null ? dt : dt === null ? dz : add(dz, dt);
+    return d === null ? null : mul(d, scale);
+  },
+};
+
+/** Attributes of softmaxCrossEntropyRows records: the class axis. */
+export interface CrossEntropyRowsAttrs {
+  axis: number;
+}
+
+const softmaxCrossEntropyRowsOp: OpDef<CrossEntropyRowsAttrs> = {
+  // One loss per row (the class axis removed): what reduction 'none' and per-sample weights need.
+  name: 'softmaxCrossEntropyRows',
+  formulas: ['g · (softmax(z) · Σt − t)', '−g · logSoftmax(z)'],
+  forward([z, t], { axis }) {
+    const view = axisView(z!.shape, axis);
+    const logp = new Float64Array(z!.size);
+    softmaxAlong(z!.storage, view, logp, true);
+    const { outer, len, inner } = view;
+    const out = allocate(z!.dtype, outer * inner);
+    const ts = t!.storage;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        let loss = 0;
+        for (let c = 0; c < len; c++) {
+          const at = (o * len + c) * inner + i;
+          if (ts[at] !== 0) loss -= ts[at]! * logp[at]!;
+        }
+        out[o * inner + i] = loss;
+      }
+    }
+    return { output: new Tensor(out, z!.shape.filter((_, d) => d !== axis)), saved: logp };
+  },
+  vjp(ctx, g) {
+    const [z, t] = ctx.inputs as [Tensor, Tensor];
+    const { axis } = ctx.attrs;
+    const gk = reshape(g, z.shape.map((d, i) => (i === axis ? 1 : d)));
+    let gz: Tensor | null = null;
+    if (ctx.needsGrad[0]) {
+      const p = ctx.createGraph ? softmax(z, axis) : savedProbs(ctx.saved as Float64Array, z);
+      gz = mul(sub(mul(p, sum(t, axis, true)), t), gk);
+    }
+    const gt = ctx.needsGrad[1] ? mul(neg(logSoftmax(z, axis)), gk) : null;
+    return [gz, gt];
+  },
+  // One value per row: Σ over the class axis of ∂loss/∂z·t_z + ∂loss/∂t·t_t (softmax recorded).
+  jvp(ctx, [tz, tt]) {
+    const [z, t] = ctx.inputs as [Tensor, Tensor];
+    const { axis } = ctx.attrs;
+    const dz = tz ? sum(mul(sub(mul(softmax(z, axis), sum(t, axis, true)), t), tz), axis) : null;
+    const dt = tt ? sum(mul(neg(logSoftmax(z, axis)), tt), axis) : null;
+    return dz === null ? dt : dt === null ? dz : add(dz, dt);
+  },
 };
 
 function savedProbs(logp: Float64Array, like: Tensor): Tensor {
@@ -107,32 +175,65 @@ function savedProbs(logp: Float64Array, like: Tensor): Tensor {
   return new Tensor(p, like.shape);
 }
 
-/** Options of {@link softmaxCrossEntropy}: the class axis (default last) and 'mean' (default) or 'sum'. */
+/** Options of {@link softmaxCrossEntropy}. */
 export interface CrossEntropyOptions {
+  /** The class axis (default last). */
   axis?: number;
-  reduction?: 'mean' | 'sum';
+  /** 'mean' (default) averages over the rows, 'sum' adds, 'none' returns one loss per row. */
+  reduction?: 'mean' | 'sum' | 'none';
+  /**
+   * One weight per row (per sample), shaped like the logits without the class axis. Each row's loss
+   * is multiplied by its weight; 'mean' then divides by the number of rows (not by Σ weights as
+   * PyTorch's per-class `weight` does).
+   */
+  weights?: Tensor | readonly number[];
+  /** ε in [0, 1]: the target becomes (1 − ε)·target + ε/classes, as in PyTorch. Default 0. */
+  labelSmoothing?: number;
 }
 
 /**
  * Softmax followed by cross-entropy, fused and stable. `target` is one-hot (or any distribution)
  * with the logits' shape, or integer class indices with the class axis removed. 'mean' averages
- * over the rows (every axis but the class axis), 'sum' adds.
+ * over the rows (every axis but the class axis), 'sum' adds, 'none' returns one loss per row;
+ * `weights` scale each row's loss, `labelSmoothing` mixes the target with the uniform distribution.
  * @example softmaxCrossEntropy(tensor([[0, 0]]), [1]).item() // 0.693… (ln 2)
  */
 export function softmaxCrossEntropy(logits: Tensor, target: Tensor | ClassLabels, options: CrossEntropyOptions = {}): Tensor {
   const op = 'softmaxCrossEntropy';
   expectTensor(op, logits, 'logits');
+  expectOptions(op, options, ['axis', 'reduction']);
   if (logits.ndim === 0) throw new Error(`${op}: logits must have a class axis, got a 0-d tensor`);
   const axis = normalizeAxis(op, options.axis ?? -1, logits.shape);
   const reduction = options.reduction ?? 'mean';
-  if (reduction !== 'mean' && reduction !== 'sum') {
-    throw new Error(`${op}: unknown reduction ${JSON.stringify(reduction)} (expected 'mean' or 'sum')`);
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new Error(`${op}: unknown reduction ${JSON.stringify(reduction)} (expected 'mean', 'sum' or 'none')`);
+  }
+  const smoothing = options.labelSmoothing ?? 0;
+  if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing <= 1)) {
+    throw new Error(`${op}: labelSmoothing must be a number in [0, 1], got ${String(smoothing)}`);
   }
   const classes = logits.shape[axis]!;
   const rows = logits.size / Math.max(classes, 1);
-  const t = targetTensor(logits, target, axis);
+  let t = targetTensor(logits, target, axis);
+  if (smoothing > 0) t = add(mul(t, 1 - smoothing), smoothing / classes);
   const scale = reduction === 'mean' ? 1 / rows : 1;
-  return applyOp(softmaxCrossEntropyOp, [logits, t], { axis, scale });
+  if (options.weights === undefined && reduction !== 'none') return applyOp(softmaxCrossEntropyOp, [logits, t], { axis, scale });
+  let losses = applyOp(softmaxCrossEntropyRowsOp, [logits, t], { axis });
+  if (options.weights !== undefined) losses = mul(losses, rowWeights(logits, options.weights, losses.shape));
+  if (reduction === 'none') return losses;
+  return reduction === 'mean' ? div(sum(losses), rows) : sum(losses);
+}
+
+function rowWeights(logits: Tensor, weights: Tensor | readonly number[], shape: readonly number[]): Tensor {
+  const op = 'softmaxCrossEntropy';
+  let w: Tensor;
+  if (weights instanceof Tensor) w = weights;
+  else if (Array.isArray(weights) && weights.every((v) => typeof v === 'number')) w = new Tensor(Float64Array.from(weights), [weights.length]);
+  else throw new Error(`${op}: weights must be a Tensor or a number[], got ${typeof weights}`);
+  if (!sameShape(w.shape, shape)) {
+    throw new Error(`${op}: weights of shape ${formatShape(w.shape)} do not fit: expected one per row, ${formatShape(shape)}`);
+  }
+  return w.dtype === logits.dtype ? w : cast(w, logits.dtype);
 }
 
 /** The target as a tensor of the logits' shape: validated one-hot/probabilities, or indices made one-hot. */
@@ -155,7 +256,10 @@ function targetTensor(logits: Tensor, target: Tensor | ClassLabels, axis: number
 
 function labelsLength(labels: ClassLabels): number {
   if (Array.isArray(labels) || labels instanceof Int32Array) return labels.length;
-  throw new Error(`softmaxCrossEntropy: target must be a Tensor, a number[] or an Int32Array`);
+  throw new Error(`softmaxCrossEntropy: target must be a Tensor, a number[] or an Int32Array, got ${show(labels)}`);
 }
 
-export const SOFTMAX_OPS = { softmax: softmaxOp, logSoftmax: logSoftmaxOp, softmaxCrossEntropy: softmaxCrossEntropyOp };
+export const SOFTMAX_OPS = {
+  softmax: softmaxOp, logSoftmax: logSoftmaxOp, softmaxCrossEntropy: softmaxCrossEntropyOp,
+  softmaxCrossEntropyRows: softmaxCrossEntropyRowsOp,
+};

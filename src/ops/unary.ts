@@ -5,6 +5,9 @@
  * own, so second derivatives work.
  * The saved output is the recorded result tensor itself, so a recorded backward (createGraph) that
  * uses it still differentiates through the forward op.
+ *
+ * Forward mode needs no rule of its own here: an element-wise op's Jacobian is diagonal, hence
+ * symmetric, so its JVP is its VJP line applied to the tangent (J·t = Jᵀ·t).
  */
 import { allocate } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
@@ -14,7 +17,7 @@ import { Tensor } from '../tensor.js';
 import { div, mul, reluBackward, sigmoidBackward, tanhBackward } from './arithmetic.js';
 import { expectTensor } from './operand.js';
 
-interface UnarySpec {
+export interface UnarySpec {
   name: string;
   /** Computes `r` from `x`. */
   body: string;
@@ -22,7 +25,8 @@ interface UnarySpec {
   vjp?(g: Tensor, x: Tensor, y: Tensor, ctx: VjpContext<undefined>): Tensor;
 }
 
-function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Tensor) => Tensor } {
+/** Declares a unary element-wise op: the kernel from a one-line body, its VJP and formula. */
+export function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Tensor) => Tensor } {
   const kernel = unaryKernel(spec.body);
   const def: OpDef<undefined> = {
     name: spec.name,
@@ -35,6 +39,11 @@ function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Tensor) =
     },
     vjp(ctx, g) {
       return [spec.vjp!(g, ctx.inputs[0]!, ctx.output, ctx)];
+    },
+    // Diagonal Jacobian: the JVP is the VJP line applied to the tangent (see the module comment).
+    jvp(ctx, [t]) {
+      if (t === null || t === undefined) return null;
+      return spec.vjp!(t, ctx.inputs[0]!, ctx.output, { ...ctx, needsGrad: [true], createGraph: true });
     },
   };
   return { def, apply: (x) => applyOp(def, [expectTensor(spec.name, x)], undefined) };

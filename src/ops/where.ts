@@ -26,6 +26,12 @@ const whereOp: OpDef<undefined> = {
       ctx.needsGrad[2] ? where(mask!, zero, g) : null,
     ];
   },
+  // The mask's tangent does not matter (piecewise constant); the chosen side's tangent passes.
+  jvp(ctx, [, ta, tb]) {
+    if (!ta && !tb) return null;
+    const dtype = ctx.output.dtype;
+    return where(ctx.inputs[0]!, ta ?? scalarTensor(0, dtype), tb ?? scalarTensor(0, dtype));
+  },
 };
 
 /**

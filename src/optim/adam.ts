@@ -1,5 +1,7 @@
 /** Adam (Kingma & Ba 2015) with bias-corrected first and second moments. */
+import { expectOptions } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
+import { updateKernels } from '../kernels/update.js';
 import { checkHyper, Optimizer, type ParamsInput } from './optimizer.js';
 
 /** Options of {@link Adam} (defaults lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-8). */
@@ -30,6 +32,7 @@ export class Adam extends Optimizer {
   readonly eps: number;
 
   constructor(params: ParamsInput, options: AdamOptions = {}) {
+    expectOptions('Adam', options, ['lr', 'beta1', 'beta2', 'eps']);
     super('Adam', params, ['m', 'v']);
     this.lr = checkHyper('Adam', 'lr', options.lr ?? 1e-3, 0, Infinity, true);
     this.beta1 = checkHyper('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1);
@@ -44,17 +47,7 @@ export class Adam extends Optimizer {
 
   protected update(w: FloatArray, g: FloatArray, state: Record<string, Float64Array>): void {
     const { lr, beta1, beta2, eps } = this;
-    const m = state.m!;
-    const v = state.v!;
-    const c1 = 1 - beta1 ** this.steps;
-    const c2 = 1 - beta2 ** this.steps;
-    for (let i = 0; i < w.length; i++) {
-      const gi = g[i]!;
-      const mi = beta1 * m[i]! + (1 - beta1) * gi;
-      const vi = beta2 * v[i]! + (1 - beta2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      w[i] = w[i]! - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
-    }
+    // The loop lives in src/kernels/update.ts (a native backend may replace it, bit for bit).
+    updateKernels().adam(w, g, state.m!, state.v!, lr, beta1, beta2, eps, 1 - beta1 ** this.steps, 1 - beta2 ** this.steps);
   }
 }

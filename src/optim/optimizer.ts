@@ -1,7 +1,8 @@
 /** The optimizer base: holds named parameters, updates their storage in place outside the tape, saves and restores its state. */
 import type { FloatArray } from '../dtype.js';
 import { noGrad } from '../engine/mode.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { show } from '../validate.js';
 
 /** Parameters as `[name, tensor]` pairs (from `module.namedParameters()`), or a bare list (named p0, p1, …). */
 export type ParamsInput = readonly Tensor[] | readonly (readonly [string, Tensor])[];
@@ -16,6 +17,7 @@ export interface OptimizerState {
 }
 
 function normalise(params: ParamsInput): [string, Tensor][] {
+  if (!Array.isArray(params)) return [];
   return params.map((p, i): [string, Tensor] => (Array.isArray(p) ? [p[0] as string, p[1] as Tensor] : [`p${i}`, p as Tensor]));
 }
 
@@ -37,7 +39,9 @@ export abstract class Optimizer {
     this.kind = kind;
     this.params = normalise(params);
     const seen = new Set<string>();
+    if (!Array.isArray(params)) throw new Error(`${kind}: params must be a list of tensors or [name, tensor] pairs, got ${show(params)}`);
     for (const [name, p] of this.params) {
+      if (!(p instanceof Tensor)) throw new Error(`${this.kind}: parameter '${name}' must be a Tensor, got ${show(p)}`);
       if (seen.has(name)) throw new Error(`${this.kind}: parameter name '${name}' appears twice`);
       seen.add(name);
       if (!p.requiresGrad) throw new Error(`${this.kind}: parameter '${name}' does not require grad`);
@@ -75,6 +79,8 @@ export abstract class Optimizer {
         const state: Record<string, Float64Array> = {};
         for (const b of this.bufferNames) state[b] = this.buffers.get(b)!.get(name)!;
         this.update(p.storage, g.storage, state);
+        p.markModified(); // a graph recorded before this step can no longer be walked back
+
       }
     });
   }

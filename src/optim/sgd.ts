@@ -1,5 +1,7 @@
 /** Stochastic gradient descent, plain or with seed 003's momentum (v ← γv + ηg, w ← w − v). */
+import { expectOptions } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
+import { updateKernels } from '../kernels/update.js';
 import { checkHyper, Optimizer, type ParamsInput } from './optimizer.js';
 
 /** Options of {@link SGD}. */
@@ -25,6 +27,8 @@ export class SGD extends Optimizer {
   readonly momentum: number;
 
   constructor(params: ParamsInput, options: SGDOptions) {
+    if (options === undefined) throw new Error('SGD: options { lr, momentum? } are required (lr has no default)');
+    expectOptions('SGD', options, ['lr', 'momentum']);
     const momentum = checkHyper('SGD', 'momentum', options.momentum ?? 0, 0, 1);
     super(momentum > 0 ? 'SGD+momentum' : 'SGD', params, momentum > 0 ? ['velocity'] : []);
     this.lr = checkHyper('SGD', 'lr', options.lr, 0, Infinity, true);
@@ -36,16 +40,8 @@ export class SGD extends Optimizer {
   }
 
   protected update(w: FloatArray, g: FloatArray, state: Record<string, Float64Array>): void {
-    const { lr, momentum } = this;
-    if (momentum === 0) {
-      for (let i = 0; i < w.length; i++) w[i] = w[i]! - lr * g[i]!;
-      return;
-    }
-    const v = state.velocity!;
-    for (let i = 0; i < w.length; i++) {
-      const vi = momentum * v[i]! + lr * g[i]!;
-      v[i] = vi;
-      w[i] = w[i]! - vi;
-    }
+    // The loops live in src/kernels/update.ts (a native backend may replace them, bit for bit).
+    if (this.momentum === 0) updateKernels().sgd(w, g, this.lr);
+    else updateKernels().momentum(w, g, state.velocity!, this.lr, this.momentum);
   }
 }

@@ -1,4 +1,5 @@
 /** A small dependency-free SVG line-plot writer for training curves and the seed 004 fitted curve. */
+import { expectFinite, expectInteger, show } from '../validate.js';
 
 /** One line of a plot: points (x[i], y[i]); non-finite points break the line. */
 export interface Series {
@@ -30,7 +31,14 @@ export interface PlotOptions {
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
 
-function escapeXml(s: string): string {
+/**
+ * Escapes text for SVG/XML content and attribute values.
+ * @example
+ * ```ts
+ * escapeXml('a < b & "c"'); // 'a &lt; b &amp; &quot;c&quot;'
+ * ```
+ */
+export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -42,6 +50,9 @@ function escapeXml(s: string): string {
  * ```
  */
 export function niceTicks(lo: number, hi: number, target = 6): number[] {
+  expectFinite('niceTicks', 'lo', lo);
+  expectFinite('niceTicks', 'hi', hi);
+  expectInteger('niceTicks', 'target', target, 1);
   if (!(hi > lo)) {
     const pad = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     return niceTicks(lo - pad, hi + pad, target);
@@ -57,7 +68,14 @@ export function niceTicks(lo: number, hi: number, target = 6): number[] {
   return ticks;
 }
 
-function fmt(v: number): string {
+/**
+ * A tick label: up to 6 significant digits, exponent form for very large or small magnitudes.
+ * @example
+ * ```ts
+ * formatTick(0.30000000000000004); // '0.3'
+ * ```
+ */
+export function formatTick(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a >= 1e5 || a < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(6)));
@@ -83,6 +101,9 @@ function extent(series: readonly Series[], key: 'x' | 'y'): [number, number] {
  * ```
  */
 export function linePlot(options: PlotOptions): string {
+  if (options === null || typeof options !== 'object' || !Array.isArray(options.series)) {
+    throw new Error(`linePlot: options must be an object with a series list, got ${show(options)}`);
+  }
   const { title, xLabel = '', yLabel = '', series, width = 640, height = 420, equalAspect = false } = options;
   for (const s of series) {
     if (s.x.length !== s.y.length) throw new Error(`linePlot: series '${s.label}' has ${s.x.length} x values and ${s.y.length} y values`);
@@ -90,7 +111,14 @@ export function linePlot(options: PlotOptions): string {
   const margin = { left: 70, right: 20, top: 40, bottom: 55 };
   let xt = niceTicks(...(options.xRange ?? extent(series, 'x')));
   let yt = niceTicks(...(options.yRange ?? extent(series, 'y')));
-  if (options.xInteger && xt.some((t) => !Number.isInteger(t))) xt = xt.filter((t) => Number.isInteger(t));
+  if (options.xInteger && xt.some((t) => !Number.isInteger(t))) {
+    xt = xt.filter((t) => Number.isInteger(t));
+    // A single epoch leaves one whole tick: give it a neighbour on each side so the range is not empty.
+    if (xt.length < 2) {
+      const mid = xt[0] ?? Math.round(extent(series, 'x')[0]);
+      xt = [mid - 1, mid, mid + 1];
+    }
+  }
   if (options.xRange) xt = xt.filter((t) => t >= options.xRange![0] && t <= options.xRange![1]);
   if (options.yRange) yt = yt.filter((t) => t >= options.yRange![0] && t <= options.yRange![1]);
   const [x0, x1] = options.xRange ?? [xt[0]!, xt[xt.length - 1]!];
@@ -112,12 +140,12 @@ export function linePlot(options: PlotOptions): string {
   for (const t of xt) {
     const px = n(sx(t));
     out.push(`<line x1="${px}" y1="${margin.top}" x2="${px}" y2="${n(margin.top + ph)}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${px}" y="${n(margin.top + ph + 16)}" text-anchor="middle">${fmt(t)}</text>`);
+    out.push(`<text x="${px}" y="${n(margin.top + ph + 16)}" text-anchor="middle">${formatTick(t)}</text>`);
   }
   for (const t of yt) {
     const py = n(sy(t));
     out.push(`<line x1="${margin.left}" y1="${py}" x2="${n(margin.left + pw)}" y2="${py}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${margin.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">${fmt(t)}</text>`);
+    out.push(`<text x="${margin.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`);
   }
   out.push(`<rect x="${margin.left}" y="${margin.top}" width="${n(pw)}" height="${n(ph)}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${n(margin.left + pw / 2)}" y="${n(margin.top + ph + 40)}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
@@ -137,7 +165,9 @@ export function linePlot(options: PlotOptions): string {
     }
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash} clip-path="url(#plot-area)"><title>${escapeXml(s.label)}</title></path>`);
-    if (s.markers) {
+    // A lone point makes a path of one move, which draws nothing: mark it instead.
+    const lone = s.x.filter((x, k) => Number.isFinite(x) && Number.isFinite(s.y[k]!)).length === 1;
+    if (s.markers || lone) {
       for (let k = 0; k < s.x.length; k++) {
         if (Number.isFinite(s.x[k]!) && Number.isFinite(s.y[k]!)) {
           out.push(`<circle cx="${n(sx(s.x[k]!))}" cy="${n(sy(s.y[k]!))}" r="3" fill="${color}"/>`);

@@ -1,7 +1,7 @@
 /** Graphviz DOT text of a tensor's graph: inputs on the left (or top, for long graphs), the root at the far end. */
 import type { Tensor } from '../tensor.js';
 import type { GraphOptions, VizGraph, VizNode } from './graph.js';
-import { buildGraph } from './graph.js';
+import { buildGraph, checkGraphArgs, checkVizGraph } from './graph.js';
 
 const FILL: Record<VizNode['kind'], string> = {
   leaf: '#dbeafe', constant: '#f3f4f6', op: '#fef9c3', group: '#fde68a', hidden: '#e5e7eb',
@@ -29,6 +29,7 @@ function nodeLine(n: VizNode): string {
  * graphToDot(g).includes('L0 -> N0'); // true
  */
 export function graphToDot(g: VizGraph): string {
+  checkVizGraph('graphToDot', g);
   const caption = [g.title, ...g.notes].join('\n');
   const out = [
     'digraph tapegrad {',
@@ -53,5 +54,6 @@ export function graphToDot(g: VizGraph): string {
  * dot.includes('tanh');   // true
  */
 export function toDot(t: Tensor, options: GraphOptions = {}): string {
+  checkGraphArgs('toDot', t, options);
   return graphToDot(buildGraph(t, options));
 }

@@ -95,7 +95,10 @@ export function curveExample(bug = false): GraphExample {
   };
 }
 
-/** Seed 000's column-major MLP 784-128-10 (tanh, softmax cross-entropy) on a batch of 8 random images. */
+/**
+ * Seed 000's column-major MLP 784-128-10 (tanh, softmax cross-entropy) on 8 random stand-in images
+ * (not MNIST: this module runs in browsers too, where the MNIST files are not at hand).
+ */
 export function mlpExample(bug = false): GraphExample {
   const m = 8;
   const X = named(randn([784, m], { seed: 'mlp:x' }).mul(0.5).add(0.5), 'X');
@@ -112,7 +115,7 @@ export function mlpExample(bug = false): GraphExample {
     return { A1, Z2, loss: named(softmaxCrossEntropy(Z2, Y, { axis: 0 }), 'loss') };
   };
   return {
-    title: "seed 000's MLP 784-128-10, column-major, tanh + softmax cross-entropy (batch 8)",
+    title: "seed 000's MLP 784-128-10, column-major, tanh + softmax cross-entropy (8 random stand-in images, not MNIST)",
     params: { W1: init([128, 784], 'W1', 1), b1: init([128, 1], 'b1', 2, 0.01), W2: init([10, 128], 'W2', 3), b2: init([10, 1], 'b2', 4, 0.01) },
     loss: (p) => forward(p).loss,
     manual: (p) => noGrad(() => {

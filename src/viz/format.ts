@@ -1,5 +1,6 @@
 /** Number and tensor summaries shared by the graph pictures and the explainer: short, exact enough, deterministic. */
-import type { Tensor } from '../tensor.js';
+import { show } from '../validate.js';
+import { Tensor } from '../tensor.js';
 
 /**
  * A number with `digits` significant digits, trailing zeros dropped and a true minus sign, so
@@ -9,6 +10,8 @@ import type { Tensor } from '../tensor.js';
  * formatNumber(-2e-9);    // '−2e-9'
  */
 export function formatNumber(x: number, digits = 4): string {
+  if (typeof x !== 'number') throw new Error(`formatNumber: expected a number, got ${show(x)}`);
+  if (!Number.isInteger(digits) || digits < 1 || digits > 17) throw new Error(`formatNumber: digits must be an integer in [1, 17], got ${show(digits)}`);
   if (Number.isNaN(x)) return 'NaN';
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   if (x === 0) return '0';
@@ -28,6 +31,7 @@ export function shapeText(shape: readonly number[]): string {
  * summarize(zeros([10]));             // 'min 0 · mean 0 · max 0'
  */
 export function summarize(t: Tensor, digits = 4, inline = 6): string {
+  if (!(t instanceof Tensor)) throw new Error(`summarize: expected a Tensor, got ${show(t)}`);
   const s = t.storage;
   if (s.length === 1) return formatNumber(s[0]!, digits);
   if (s.length <= inline) return `[${Array.from(s, (v) => formatNumber(v, digits)).join(', ')}]`;

@@ -2,8 +2,9 @@
  * The picture-independent graph: nodes (leaves, ops, collapsed runs) with their label lines and
  * edges, built from a tensor's tape. DOT, Mermaid and SVG are renderings of this one model.
  */
+import { expectInteger, show } from '../validate.js';
 import { tape } from '../engine/tape.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { findRuns, linearChains } from './collapse.js';
 import { attrsText, shapeText, summarize, wrap } from './format.js';
 import { allGradients } from './grads.js';
@@ -80,6 +81,7 @@ interface Unit {
  * g.nodes.map((n) => n.title); // ['w', 'const', 'mul', 'tanh']
  */
 export function buildGraph(root: Tensor, options: GraphOptions = {}): VizGraph {
+  checkGraphArgs('buildGraph', root, options);
   const digits = options.digits ?? 4;
   const inline = options.inline ?? 6;
   const maxNodes = Math.max(options.maxNodes ?? 60, 4);
@@ -298,4 +300,21 @@ function applyHighlight(nodes: VizNode[], report: ReportLike | undefined, digits
   }
   if (list.some((v) => !v.ok)) notes.push('red border: this gradient disagrees with finite differences or the hand formula');
   return out;
+}
+
+/** The checks every picture function makes first, so its errors carry its own name. */
+export function checkGraphArgs(fn: string, root: unknown, options: unknown): void {
+  if (!(root instanceof Tensor)) throw new Error(`${fn}: expected the Tensor to draw, got ${show(root)}`);
+  if (options === null || typeof options !== 'object') throw new Error(`${fn}: options must be an object, got ${show(options)}`);
+  const o = options as GraphOptions;
+  if (o.digits !== undefined) expectInteger(fn, 'digits', o.digits, 1);
+  if (o.digits !== undefined && o.digits > 17) throw new Error(`${fn}: digits must be at most 17, got ${o.digits}`);
+}
+
+/** A graph argument must look like buildGraph's result. */
+export function checkVizGraph(fn: string, g: unknown): void {
+  const v = g as Partial<VizGraph> | null;
+  if (v === null || typeof v !== 'object' || !Array.isArray(v.nodes) || !Array.isArray(v.edges) || !Array.isArray(v.notes)) {
+    throw new Error(`${fn}: expected a graph from buildGraph() ({ nodes, edges, notes, … }), got ${show(g)}`);
+  }
 }

@@ -1,7 +1,7 @@
 /** Mermaid flowchart text of a tensor's graph, for Markdown pages that render Mermaid (GitHub, many docs sites). */
 import type { Tensor } from '../tensor.js';
 import type { GraphOptions, VizGraph, VizNode } from './graph.js';
-import { buildGraph } from './graph.js';
+import { buildGraph, checkGraphArgs, checkVizGraph } from './graph.js';
 
 /** Mermaid's entity escapes, so quotes and angle brackets in labels cannot break the syntax. */
 function escape(text: string): string {
@@ -25,6 +25,7 @@ function classOf(n: VizNode): string {
  * graphToMermaid(buildGraph(w.exp())).includes('L0 --> N0'); // true
  */
 export function graphToMermaid(g: VizGraph): string {
+  checkVizGraph('graphToMermaid', g);
   const out = [`flowchart ${g.direction}`];
   out.push(`  %% ${g.title.replace(/\n/g, ' ')}`);
   for (const n of g.nodes) {
@@ -59,5 +60,6 @@ export function graphToMermaid(g: VizGraph): string {
  * toMermaid(w.mul(3).tanh()).startsWith('flowchart LR'); // true
  */
 export function toMermaid(t: Tensor, options: GraphOptions = {}): string {
+  checkGraphArgs('toMermaid', t, options);
   return graphToMermaid(buildGraph(t, options));
 }

@@ -1,4 +1,6 @@
 /** SVG pictures rendered in-process by a WebAssembly build of Graphviz (@viz-js/viz): no system Graphviz needed. */
+import { show } from '../validate.js';
+import { checkGraphArgs } from './graph.js';
 import type { Tensor } from '../tensor.js';
 import { toDot } from './dot.js';
 import type { GraphOptions } from './graph.js';
@@ -19,6 +21,7 @@ function graphviz(): Promise<Viz> {
  * svg.includes('<svg'); // true
  */
 export async function dotToSvg(dot: string): Promise<string> {
+  if (typeof dot !== 'string') throw new Error(`dotToSvg: expected DOT source text, got ${show(dot)}`);
   const v = await graphviz();
   const result = v.render(dot, { format: 'svg' });
   if (result.status !== 'success' || result.output === undefined) {
@@ -36,5 +39,6 @@ export async function dotToSvg(dot: string): Promise<string> {
  * svg.includes('<svg'); // true
  */
 export async function toSvg(t: Tensor, options: GraphOptions = {}): Promise<string> {
+  checkGraphArgs('toSvg', t, options);
   return dotToSvg(toDot(t, options));
 }

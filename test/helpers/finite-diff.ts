@@ -51,3 +51,29 @@ export function projection(shape: readonly number[], salt: number): Tensor {
   for (let i = 0; i < size; i++) w[i] = Math.sin(1.7 * i + salt) + 0.3;
   return tensor(w, { shape });
 }
+
+/** Central difference of f along tangents: (f(x + εt) − f(x − εt)) / 2ε, element by element of the output. */
+export function directionalDifference(
+  f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], tangents: readonly Tensor[], eps = 1e-6,
+): Float64Array {
+  const at = (delta: number): Float64Array => {
+    const args = inputs.map((x, k) => {
+      const values = Float64Array.from(x.storage, (v, i) => v + delta * tangents[k]!.storage[i]!);
+      return tensor(values, { shape: x.shape });
+    });
+    return Float64Array.from(f(...args).storage);
+  };
+  const plus = at(eps);
+  const minus = at(-eps);
+  return plus.map((p, i) => (p - minus[i]!) / (2 * eps));
+}
+
+/** Elements where `a` and `b` differ beyond atol + rtol·|b|, as [index, a, b]. */
+export function differences(a: ArrayLike<number>, b: ArrayLike<number>, tol: { atol: number; rtol: number }): [number, number, number][] {
+  const bad: [number, number, number][] = [];
+  if (a.length !== b.length) return [[-1, a.length, b.length]];
+  for (let i = 0; i < a.length; i++) {
+    if (!(Math.abs(a[i]! - b[i]!) <= tol.atol + tol.rtol * Math.abs(b[i]!))) bad.push([i, a[i]!, b[i]!]);
+  }
+  return bad;
+}

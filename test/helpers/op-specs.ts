@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import type { OpName, Tensor } from '../../src/index.js';
 import * as T from '../../src/index.js';
+import { randomItems } from './index-arb.js';
 
 export type Domain = (u: number, rng: () => number) => number;
 export const anyReal: Domain = (u) => 4 * u - 2;
@@ -25,6 +26,11 @@ export interface OpSpec {
   differentiable?: false;
   /** Finite-difference step and tolerances when the default (float64, eps 1e-6) does not fit. */
   tolerance?: { atol: number; rtol: number; eps: number };
+  /**
+   * 'fallback': the op has no jvp rule of its own and forward mode uses the transpose of its VJP
+   * (still checked like the rest). Every other differentiable op must have a rule.
+   */
+  jvp?: 'fallback';
 }
 
 const shapeArb = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 });
@@ -166,6 +172,69 @@ export const OP_SPECS = {
       return {
         inputs: [filled(shape, anyReal, rng), filled(shape, anyReal, rng)],
         apply: (a: Tensor, b: Tensor) => T.where(mask, a, b), label: `where ${JSON.stringify(shape)}`,
+      };
+    }),
+  },
+  gatherFlat: {
+    // Through getItem: random numpy index tuples (ints, slices, newaxis, ellipsis, arrays, masks).
+    cases: fc.record({ shape: shapeArb, seed: seedArb }).map(({ shape, seed }) => {
+      const rng = seedrandom(String(seed));
+      const items = randomItems(shape, rng);
+      return { inputs: [filled(shape, anyReal, rng)], apply: (t: Tensor) => T.getItem(t, items), label: `getItem ${JSON.stringify(shape)} ${JSON.stringify(items)}` };
+    }),
+  },
+  scatterAddFlat: {
+    // Random offsets with repeats, so repeated positions must add up.
+    cases: fc.record({ shape: shapeArb, n: fc.integer({ min: 1, max: 6 }), seed: seedArb }).map(({ shape, n, seed }) => {
+      const rng = seedrandom(String(seed));
+      const size = shape.reduce((p, d) => p * d, 1);
+      const offsets = Int32Array.from({ length: n }, () => Math.floor(rng() * size));
+      return {
+        inputs: [filled([n], anyReal, rng)], label: `scatterAddFlat ${JSON.stringify(shape)} ${offsets.join(',')}`,
+        apply: (t: Tensor) => T.applyOp(T.PRIMITIVES.scatterAddFlat, [t], { offsets, shape }),
+      };
+    }),
+  },
+  concat: {
+    cases: fc.record({ shape: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }), parts: fc.integer({ min: 1, max: 3 }), seed: seedArb })
+      .map(({ shape, parts, seed }) => {
+        const rng = seedrandom(String(seed));
+        const axis = Math.floor(rng() * shape.length);
+        const inputs = Array.from({ length: parts }, () => filled(shape.map((d, i) => (i === axis ? 1 + Math.floor(rng() * 3) : d)), anyReal, rng));
+        return { inputs, apply: (...xs: Tensor[]) => T.concat(xs, axis), label: `concat ${inputs.map((x) => JSON.stringify(x.shape)).join(' ')} axis ${axis}` };
+      }),
+  },
+  square: { cases: unary(T.square, anyReal, 'square') },
+  cosh: { cases: unary(T.cosh, anyReal, 'cosh') },
+  sinh: { cases: unary(T.sinh, anyReal, 'sinh') },
+  log1p: { cases: unary(T.log1p, (u) => 3 * u - 0.7, 'log1p') },
+  expm1: { cases: unary(T.expm1, anyReal, 'expm1') },
+  softplus: { cases: unary(T.softplus, (u) => 8 * u - 4, 'softplus') },
+  maximum: { cases: binary(T.maximum, anyReal, anyReal, 'maximum') },
+  minimum: { cases: binary(T.minimum, anyReal, anyReal, 'minimum') },
+  argmax: { cases: axisCase(T.argmax, 'argmax'), differentiable: false },
+  argmin: { cases: axisCase(T.argmin, 'argmin'), differentiable: false },
+  batchMatmul: {
+    cases: fc.record({ batch: fc.integer({ min: 1, max: 3 }), m: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 1, max: 3 }), transA: fc.boolean(), transB: fc.boolean(), seed: seedArb })
+      .map(({ batch, m, k, n, transA, transB, seed }) => {
+        const rng = seedrandom(String(seed));
+        const a = filled(transA ? [batch, k, m] : [batch, m, k], anyReal, rng);
+        const b = filled(transB ? [batch, n, k] : [batch, k, n], anyReal, rng);
+        return {
+          inputs: [a, b], label: `batchMatmul ${batch}x${m}x${k}x${n} transA ${transA} transB ${transB}`,
+          apply: (x: Tensor, y: Tensor) => T.applyOp(T.PRIMITIVES.batchMatmul, [x, y], { transA, transB }),
+        };
+      }),
+  },
+  softmaxCrossEntropyRows: {
+    cases: fc.record({ shape: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), seed: seedArb }).map(({ shape, seed }) => {
+      const rng = seedrandom(String(seed));
+      const axis = Math.floor(rng() * shape.length);
+      const target = T.softmax(filled(shape, anyReal, rng), axis).detach(); // a distribution: both inputs get gradients
+      return {
+        inputs: [filled(shape, anyReal, rng), target],
+        apply: (z: Tensor, t: Tensor) => T.applyOp(T.PRIMITIVES.softmaxCrossEntropyRows, [z, t], { axis }),
+        label: `softmaxCrossEntropyRows ${JSON.stringify(shape)} axis ${axis}`,
       };
     }),
   },

@@ -1,6 +1,4 @@
 /** Seed 004: a 1-6-7-2 sigmoid network drawn onto a 2-D curve by noisy steepest descent ("aggression"), with plots. */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import type { DType } from '../../dtype.js';
 import { noGrad } from '../../engine/mode.js';
@@ -11,6 +9,7 @@ import { sum } from '../../ops/reduce.js';
 import { curveDataset, type CurveData, type CurveTarget } from '../../data/curve.js';
 import { loadCheckpoint, restoreParameters, saveCheckpoint } from '../../io/checkpoint.js';
 import { MLP } from '../modules.js';
+import { checkWeights, DivergenceError, prepareOutput } from './guard.js';
 import { createProgress, type Progress } from './progress.js';
 import { linePlot, writeRunFiles } from './report.js';
 
@@ -58,6 +57,9 @@ export function curveCost(model: MLP, data: CurveData, input: Tensor, target: Te
 
 type NoiseState = seedrandom.State.Arc4;
 
+/** The cost may climb to this many times its first value before the run counts as diverged. */
+export const COST_GROWTH_LIMIT = 2;
+
 /** A standard normal from two uniforms (Box–Muller, no cached second value, so the state is just the generator's). */
 function normal(rng: () => number): number {
   let u = rng();
@@ -66,7 +68,9 @@ function normal(rng: () => number): number {
 }
 
 /**
- * Trains the seed 004 curve network. With `out`: checkpoints (every 5000 iterations and at the end, including
+ * Trains the seed 004 curve network; stops with a {@link DivergenceError} when the cost climbs past
+ * {@link COST_GROWTH_LIMIT} times its start (the sigmoids saturate and the net stops learning) or a
+ * weight blows up. With `out`: checkpoints (every 5000 iterations and at the end, including
  * the noise generator's state, so `resume` continues exactly), metrics.json/csv, cost.svg and curve.svg.
  *
  * @example
@@ -74,7 +78,7 @@ function normal(rng: () => number): number {
  * const { finalCost } = trainCurve({ ...SEED004, iterations: 2000 });
  * ```
  */
-export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: boolean; progress?: Progress } = {}): CurveResult {
+export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: boolean; force?: boolean; progress?: Progress } = {}): CurveResult {
   if (!(Number.isInteger(cfg.iterations) && cfg.iterations >= 0)) throw new Error(`trainCurve: iterations must be a non-negative integer, got ${cfg.iterations}`);
   if (!(cfg.aggression > 0)) throw new Error(`trainCurve: aggression must be positive, got ${cfg.aggression}`);
   const progress = options.progress ?? createProgress({ tty: false, quiet: true });
@@ -89,12 +93,10 @@ export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: b
   let history: { iteration: number; cost: number }[] = [];
   let snapshots: { iteration: number; x: number[]; y: number[] }[] = [];
   let start = 0;
-  const ckptPath = options.out === undefined ? null : join(options.out, 'checkpoint.json');
-  if (options.out !== undefined) mkdirSync(options.out, { recursive: true });
+  const ckptPath = options.out === undefined ? null : prepareOutput(options.out, options).checkpoint;
   if (options.resume) {
-    if (ckptPath === null || !existsSync(ckptPath)) throw new Error(`trainCurve: --resume needs ${ckptPath ?? '--out DIR'}/checkpoint.json, which does not exist`);
-    const ck = loadCheckpoint(ckptPath);
-    if (ck.meta.task !== 'curve') throw new Error(`trainCurve: ${ckptPath} is not a curve training checkpoint`);
+    if (ckptPath === null) throw new Error('trainCurve: resume needs an output folder (out) holding checkpoint.json');
+    const ck = loadCheckpoint(ckptPath, { validateMeta: validateCurveMeta });
     const saved = ck.meta.config as CurveConfig;
     const diff = (Object.keys(cfg) as (keyof CurveConfig)[])
       .filter((k) => k !== 'iterations' && JSON.stringify(cfg[k]) !== JSON.stringify(saved[k]));
@@ -118,6 +120,7 @@ export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: b
     writeCurveReport(options.out!, cfg, data, history, snapshots, fittedNow());
   };
 
+  const advice = `Try a smaller --aggression (now ${cfg.aggression}; the seed uses 7).`;
   progress.start(Math.max(0, cfg.iterations - start), 'iteration');
   const t0 = performance.now();
   let cost = NaN;
@@ -126,8 +129,15 @@ export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: b
       for (const [, p] of params) p.zeroGrad();
       const c = curveCost(model, data, input, target);
       cost = c.item();
-      if (!Number.isFinite(cost)) throw new Error(`trainCurve: cost is ${cost} at iteration ${it + 1}; stopped (try a smaller --aggression)`);
-      if (it % cfg.logEvery === 0) history.push({ iteration: it, cost });
+      if (!Number.isFinite(cost)) throw new DivergenceError(it + 1, 0, 0, cost, `the cost is ${cost}`, advice);
+      if (it % cfg.logEvery === 0) {
+        history.push({ iteration: it, cost });
+        const first = history[0]!.cost;
+        if (cost > COST_GROWTH_LIMIT * first) {
+          throw new DivergenceError(it + 1, 0, 0, cost, `the cost rose from ${first.toPrecision(3)} to ${cost.toPrecision(3)}`, advice);
+        }
+        checkWeights(params.map(([, p]) => p.storage), it + 1, 0, 0, advice);
+      }
       if (it % snapEvery === 0) snapshots.push({ iteration: it, ...fittedNow() });
       backward(c);
       noGrad(() => {
@@ -136,6 +146,7 @@ export function trainCurve(cfg: CurveConfig, options: { out?: string; resume?: b
           const w = p.storage;
           const g = p.grad!.storage;
           for (let i = 0; i < w.length; i++) w[i] = w[i]! - step * g[i]!;
+          p.markModified();
         }
       });
       if ((it + 1) % 100 === 0 || it + 1 === cfg.iterations) {
@@ -183,4 +194,28 @@ export function writeCurveReport(
   const final = history[history.length - 1] ?? null;
   writeRunFiles(dir, { task: 'curve', config: cfg, finalCost: final?.cost ?? null, iterations: final?.iteration ?? 0, history },
     history, { 'curve.svg': curve, 'cost.svg': cost });
+}
+
+/** Checks a curve checkpoint's metadata field by field; `field(name, problem)` throws naming the file. */
+function validateCurveMeta(meta: Record<string, unknown>, field: (name: string, problem: string) => never): void {
+  if (meta.task !== 'curve') field('meta.task', `is ${JSON.stringify(meta.task)}, not a curve training checkpoint`);
+  const cfg = meta.config as CurveConfig | undefined;
+  if (cfg === null || typeof cfg !== 'object' || !Number.isInteger(cfg.iterations) || !(cfg.logEvery >= 1)) field('meta.config', 'is missing or incomplete');
+  const it = meta.iteration;
+  if (!Number.isInteger(it) || (it as number) < 0 || (it as number) > cfg.iterations) {
+    field('meta.iteration', `is ${JSON.stringify(it)}, expected a whole number from 0 to the run's ${cfg.iterations} iterations`);
+  }
+  const history = meta.history;
+  if (!Array.isArray(history)) field('meta.history', 'is not a list');
+  const onGrid = history.filter((h: { iteration?: unknown }) => typeof h?.iteration === 'number' && h.iteration % cfg.logEvery === 0 && h.iteration < (it as number));
+  const expected = Math.ceil((it as number) / cfg.logEvery);
+  if (onGrid.length !== expected) field('meta.history', `has ${onGrid.length} entries before iteration ${it as number}, expected ${expected} (one every ${cfg.logEvery})`);
+  history.forEach((h: { iteration?: unknown; cost?: unknown }, i: number) => {
+    if (!Number.isInteger(h?.iteration) || typeof h.cost !== 'number' || !Number.isFinite(h.cost)) field(`meta.history[${i}]`, `is ${JSON.stringify(h)}`);
+  });
+  const rng = meta.rngState as { i?: unknown; j?: unknown; S?: unknown } | undefined;
+  if (rng === null || typeof rng !== 'object' || !Number.isInteger(rng.i) || !Number.isInteger(rng.j) || !Array.isArray(rng.S) || rng.S.length !== 256) {
+    field('meta.rngState', 'is not a noise generator state');
+  }
+  if (!Array.isArray(meta.snapshots)) field('meta.snapshots', 'is not a list');
 }

@@ -6,3 +6,7 @@ export type { CurveConfig, CurveResult } from './curve.js';
 export { createProgress } from './progress.js';
 export type { Progress } from './progress.js';
 export { toCsv, writeRunFiles } from './report.js';
+export { LossWatch, checkWeights, largestMagnitude, prepareOutput, LOSS_GROWTH_LIMIT, WEIGHT_LIMIT } from './guard.js';
+export type { OutputOptions } from './guard.js';
+export { COST_GROWTH_LIMIT } from './curve.js';
+export { MNIST_TRAIN_COUNT } from './mnist.js';

