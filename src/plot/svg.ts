@@ -166,7 +166,9 @@ export function linePlot(options: PlotOptions): string {
     const dash = s.dashed ? ' stroke-dasharray="6 4"' : '';
     out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash} clip-path="url(#plot-area)"><title>${escapeXml(s.label)}</title></path>`);
     // A lone point makes a path of one move, which draws nothing: mark it instead.
-    const lone = s.x.filter((x, k) => Number.isFinite(x) && Number.isFinite(s.y[k]!)).length === 1;
+    let finitePoints = 0;
+    for (let k = 0; k < s.x.length; k++) if (Number.isFinite(s.x[k]!) && Number.isFinite(s.y[k]!)) finitePoints++;
+    const lone = finitePoints === 1;
     if (s.markers || lone) {
       for (let k = 0; k < s.x.length; k++) {
         if (Number.isFinite(s.x[k]!) && Number.isFinite(s.y[k]!)) {
