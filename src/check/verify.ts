@@ -211,7 +211,7 @@ export function judge(ev: Evidence, plan: Pick<ThreeWayPlan, 'batchSize'>): Para
   // right, and said so; it must still match the guard-free gradient to the exact tolerance.
   const epsFree = ev.graph?.epsFree?.values;
   const epsExplained = manual !== null && !agreement.manualVsAutodiff && epsFree !== undefined
-    && mismatchIndices(manual, epsFree, exact).length === 0;
+    && mismatchIndices(manual, epsFree, exact).every((k) => kinkSet.has(k));
 
   // The element to show: the worst hand-vs-autodiff disagreement, else the worst autodiff-vs-numerical
   // one, else the checked element with the largest hand-vs-numerical error.
@@ -251,7 +251,8 @@ export function judge(ev: Evidence, plan: Pick<ThreeWayPlan, 'batchSize'>): Para
     if (!agreement.autodiffVsNumerical) diagnosis += `; also ${VERDICT.backward.split(':')[0]}${where}`;
   } else if (epsExplained) {
     kind = 'log-epsilon';
-    diagnosis = `agrees with the gradient of the loss without ${ev.graph!.epsFree!.phrase}; your backward drops that term, which moves this gradient by ${fmt(ma.maxRelError)} relative (autodiff and finite differences keep it; the hand formula is right for the loss without it)`;
+    diagnosis = `agrees with the gradient of the loss without ${ev.graph!.epsFree!.phrase}; your backward drops that term, which moves this gradient by ${fmt(Math.max(0, ...[...zipAt(manual, autodiff)].filter((_, k) => !kinkSet.has(k)).map(([h, g]) => relError(h, g, exact))))} relative (autodiff and finite differences keep it; the hand formula is right for the loss without it)`;
+    if (kinkSet.size > 0) diagnosis += `; ${kinkDiagnosis(name, [...kinkSet], shape).message}`;
   } else if (!agreement.manualVsAutodiff) {
     // Against the guard-free gradient when there is one: a hand formula that drops the 1e-8 and has a
     // real slip too is then diagnosed by its slip alone.
@@ -370,17 +371,19 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
     }
     const suspects = values === null ? [] : topMismatches(values, a, exact, 8);
     const probe = new Probe(copies[i]!, evaluate, f0);
-    const checked = checkInput(probe, a, step, suspects);
+    const graph = suspects.length > 0 ? graphFacts(i) : undefined;
     // Where autodiff agrees with finite differences but the hand value does not, the point may be
     // a kink (np.maximum(z, 0) at z = 0 gives ½; the hand 1(z > 0) gives 0): both are one-sided
     // slopes there, so the hand value is tested the same way and, if it is one, is no bug.
+    const reconsider = values === null ? new Set<number>()
+      : new Set(mismatchIndices(values, graph?.epsFree?.values ?? a, exact).slice(0, 64));
+    const checked = checkInput(probe, a, step, [...new Set([...suspects, ...reconsider])]);
     const check = values === null ? checked : {
       ...checked,
-      elements: checked.elements.map((e) => (e.status === 'ok' && suspects.includes(e.flat)
-        && checkElement(probe, e.flat, values![e.flat]!, step.eps, numTol).status === 'kink' ? { ...e, status: 'kink' as const } : e)),
+      elements: checked.elements.map((e) => (e.status === 'ok' && reconsider.has(e.flat)
+        && checkElement(probe, e.flat, values[e.flat]!, step.eps, numTol).status === 'kink' ? { ...e, status: 'kink' as const } : e)),
     };
     evaluations += probe.evaluations;
-    const graph = suspects.length > 0 ? graphFacts(i) : undefined;
     return judge({ name, shape: t.shape, m, manual: values, shapeSlip, shapeMessage, autodiff: a, check, exact, numTol, ...(graph === undefined ? {} : { graph }) }, plan);
   });
   const report: VerifyReport = {
