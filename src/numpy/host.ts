@@ -207,6 +207,20 @@ export function hostFunction(name: string, fn: HostFunction): PyValue {
   });
 }
 
+/**
+ * Replaces an array's contents in place, as `a[...] = value` does: every alias and view of it sees
+ * the new values (numpy.random's `shuffle` uses it). The shape must stay the same.
+ * @example assignArray(a, tensor([3, 1, 2]));
+ */
+export function assignArray(v: PyValue, t: Tensor): void {
+  if (!(v instanceof NdArray)) throw new Error('assignArray: the target is not a numpy array');
+  const shape = v.tensor.shape;
+  if (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])) {
+    throw new Error(`assignArray: shape (${t.shape.join(', ')}) does not match the array's (${shape.join(', ')})`);
+  }
+  v.assign(t);
+}
+
 /** A module that `import name` / `from name import x` finds; submodules are separate modules with dotted names. */
 export interface HostModule {
   /** The dotted module name: 'numpy.random', 'matplotlib.pyplot', 'tapegrad'. */

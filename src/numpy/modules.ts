@@ -9,6 +9,9 @@ import type { Figure, HostModule } from './host.js';
 import { makeNumpyModule } from './numpy-module.js';
 import { makeMathModule } from './pymath.js';
 import { makeRandomModule } from './pyrandom.js';
+import { kerasUtilsModule, mnistModule } from './keras/module.js';
+import { pyplotModule } from './pyplot/module.js';
+import { numpyRandomModule } from './random/module.js';
 import { HostFn, PyModule, type Value } from './values.js';
 
 /** What a module factory gets from the run: where output goes. */
@@ -36,6 +39,12 @@ export const MODULE_FACTORIES: Record<string, ModuleFactory> = {
   math: () => makeMathModule(),
   random: () => makeRandomModule(),
   'numpy.linalg': (env) => env.load('numpy')!.attrs.get('linalg') as PyModule,
+  'numpy.random': () => numpyRandomModule(),
+  'matplotlib.pyplot': (env) => pyplotModule(env).module,
+  'tensorflow.keras.datasets.mnist': () => mnistModule('tensorflow.keras.datasets.mnist'),
+  'tensorflow.keras.utils': () => kerasUtilsModule('tensorflow.keras.utils'),
+  'keras.datasets.mnist': () => mnistModule('keras.datasets.mnist'),
+  'keras.utils': () => kerasUtilsModule('keras.utils'),
 };
 
 /** A placeholder for a module another branch provides: any attribute raises NotSupported. */
