@@ -137,7 +137,7 @@ function renderAxes(out: string[], ax: Axes, cell: Box, clipId: string, dpi: num
       const png = encodePng(a.cols, a.rows, a.rgba);
       const ix = Math.min(sx(-0.5), sx(a.cols - 0.5));
       const iy = Math.min(sy(-0.5), sy(a.rows - 0.5));
-      out.push(`<image x="${n2(ix)}" y="${n2(iy)}" width="${n2(Math.abs(sx(a.cols - 0.5) - sx(-0.5)))}" height="${n2(Math.abs(sy(a.rows - 0.5) - sy(-0.5)))}" preserveAspectRatio="none" style="image-rendering:pixelated" clip-path="url(#${clipId})" href="data:image/png;base64,${base64(png)}"/>`);
+      out.push(`<image x="${n2(ix)}" y="${n2(iy)}" width="${n2(Math.abs(sx(a.cols - 0.5) - sx(-0.5)))}" height="${n2(Math.abs(sy(a.rows - 0.5) - sy(-0.5)))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" clip-path="url(#${clipId})" href="data:image/png;base64,${base64(png)}"/>`);
       continue;
     }
     if (a.kind === 'scatter') {
