@@ -1,17 +1,21 @@
 /** `tapegrad check FILE.py [--json]`: runs a numpy file and every `tapegrad.verify` in it. */
 import { readFileSync } from 'node:fs';
 import { checkJson, checkNumpy } from '../numpy/check/index.js';
+import { runCommand, type CommandSpec } from './flags.js';
 
-const USAGE = `usage: tapegrad check FILE.py [--json] [--out DIR]
-
-Runs FILE.py (numpy, as you wrote it) with \`import tapegrad\` available, and checks every
-tapegrad.verify(params, loss, grads) in it: your hand gradients against autodiff of your forward
-and against finite differences, and the first wrong line of your backward.
-
-  --json     print one JSON object as the last line of stdout (the file's prints go before it)
-  --out DIR  write matplotlib figures there as SVG
-
-exit status: 0 every gradient agrees, 1 a gradient is wrong, 2 the file cannot run`;
+/** `tapegrad check`'s command line. */
+export const CHECK_SPEC: CommandSpec = {
+  name: 'check',
+  summary: 'Runs FILE.py (numpy, as you wrote it) with `import tapegrad` available, and checks every\n' +
+    'tapegrad.verify(params, loss, grads) in it: your hand gradients against autodiff of your forward\n' +
+    'and against finite differences, and the first wrong line of your backward.',
+  positionals: [{ name: 'FILE.py' }],
+  flags: [
+    { name: 'json', kind: 'boolean', help: 'print one JSON object as the last line of stdout (the file\'s prints go before it)' },
+    { name: 'out', kind: 'string', value: 'DIR', help: 'write matplotlib figures there as SVG' },
+  ],
+  notes: ['exit status: 0 every gradient agrees, 1 a gradient is wrong, 2 the file cannot run'],
+};
 
 /**
  * Runs the command; returns the exit status (0 agree, 1 wrong, 2 cannot run).
@@ -19,20 +23,11 @@ exit status: 0 every gradient agrees, 1 a gradient is wrong, 2 the file cannot r
  * await run(['examples/labs/seed000.py']); // 0
  */
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  const json = args.includes('--json');
-  const outAt = args.indexOf('--out');
-  const outDir = outAt >= 0 ? args[outAt + 1] : undefined;
-  const files = args.filter((a, i) => !a.startsWith('--') && !(outAt >= 0 && i === outAt + 1));
-  const unknown = args.filter((a) => a.startsWith('-') && a !== '--json' && a !== '--out');
-  if (files.length !== 1 || unknown.length > 0 || (outAt >= 0 && outDir === undefined)) {
-    console.error(`tapegrad check: ${unknown.length > 0 ? `unknown flag ${unknown.join(' ')}` : 'expected one FILE.py'}\n\n${USAGE}`);
-    return 2;
-  }
-  const file = files[0]!;
+  return runCommand(CHECK_SPEC, args, async ({ positionals, flags }) =>
+    check(positionals[0]!, flags.has('json'), flags.get('out') as string | undefined));
+}
+
+async function check(file: string, json: boolean, outDir: string | undefined): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');

@@ -4,14 +4,17 @@ import { PyError } from '../numpy/host.js';
 import { runNumpy } from '../numpy/run.js';
 import { tapegradModule } from '../numpy/check/index.js';
 import type { VerifyCheck } from '../numpy/check/index.js';
+import { runCommand, type CommandSpec } from './flags.js';
 
-const USAGE = `usage: tapegrad run FILE.py [--out DIR]
-
-Runs FILE.py (numpy, matplotlib, keras' mnist as the seed labs use them) as written: its prints go
-to stdout, each matplotlib figure to DIR/<name>.svg (default: the current directory).
-tapegrad.verify lines in it are checked as \`tapegrad check\` does.
-
-exit status: 0 it ran, 1 a tapegrad.verify found a wrong gradient, 2 it cannot run`;
+/** `tapegrad run`'s command line. */
+export const RUN_SPEC: CommandSpec = {
+  name: 'run',
+  summary: 'Runs FILE.py (numpy, matplotlib, keras\' mnist as the seed labs use them) as written: its prints go\n' +
+    'to stdout, each matplotlib figure to DIR/<name>.svg. tapegrad.verify lines in it are checked as `tapegrad check` does.',
+  positionals: [{ name: 'FILE.py' }],
+  flags: [{ name: 'out', kind: 'string', value: 'DIR', help: 'where figures go (default: the current directory)' }],
+  notes: ['exit status: 0 it ran, 1 a tapegrad.verify found a wrong gradient, 2 it cannot run'],
+};
 
 /**
  * Runs the command; returns the exit status.
@@ -19,19 +22,10 @@ exit status: 0 it ran, 1 a tapegrad.verify found a wrong gradient, 2 it cannot r
  * await run(['examples/labs/seed003.py', '--out', 'runs/seed003']); // 0
  */
 export async function run(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(USAGE);
-    return 0;
-  }
-  const outAt = args.indexOf('--out');
-  const outDir = outAt >= 0 ? args[outAt + 1] : '.';
-  const files = args.filter((a, i) => !a.startsWith('--') && !(outAt >= 0 && i === outAt + 1));
-  const unknown = args.filter((a) => a.startsWith('-') && a !== '--out');
-  if (files.length !== 1 || unknown.length > 0 || outDir === undefined) {
-    console.error(`tapegrad run: ${unknown.length > 0 ? `unknown flag ${unknown.join(' ')}` : 'expected one FILE.py'}\n\n${USAGE}`);
-    return 2;
-  }
-  const file = files[0]!;
+  return runCommand(RUN_SPEC, args, async ({ positionals, flags }) => runFile(positionals[0]!, (flags.get('out') as string | undefined) ?? '.'));
+}
+
+async function runFile(file: string, outDir: string): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
