@@ -57,7 +57,7 @@ export { tape } from './engine/tape.js';
 export type { TapeRecord, TapeEntry } from './engine/tape.js';
 export { applyOpChecked as applyOp } from './engine/op.js';
 export { kernelInfo, configureKernels } from './kernels/native.js';
-export type { KernelInfo, NativeOptions } from './kernels/native.js';
+export type { KernelInfo, KernelStep, NativeOptions } from './kernels/native.js';
 export type { OpDef, VjpContext } from './engine/op.js';
 export { TapeNode } from './engine/node.js';
 

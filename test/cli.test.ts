@@ -43,7 +43,7 @@ describe('help and version', () => {
     expect(version.out).toMatch(/^tapegrad \d+\.\d+\.\d+ — (native kernels, \w+ \((prebuilt|built from source) addon|TypeScript kernels \(native: )/);
   });
 
-  for (const argv of [['verify'], ['train'], ['train', 'mnist'], ['train', 'curve'], ['graph'], ['bench']]) {
+  for (const argv of [['verify'], ['check'], ['run'], ['train'], ['train', 'mnist'], ['train', 'curve'], ['graph'], ['bench']]) {
     for (const flag of ['--help', '-h']) {
       it(`tapegrad ${argv.join(' ')} ${flag} prints usage and exits 0`, async () => {
         const r = await cli(...argv, flag);
@@ -72,6 +72,9 @@ describe('every flag is validated before anything runs', () => {
     [['graph', 'chain', '--max-nodes', '2'], /--max-nodes must be an integer ≥ 4, got '2'/],
     [['graph', 'tree'], /unknown example 'tree' \(expected chain, curve, mlp\)/],
     [['verify', '--bogus'], /unknown flag --bogus/],
+    [['check', 'lab.py', '--bogus'], /unknown flag --bogus/],
+    [['check'], /expected FILE\.py/],
+    [['run', 'lab.py', '--out'], /--out needs a value/],
     [['bench', '--repeat', '0'], /--repeat must be an integer ≥ 1, got '0'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ];

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatNumber as vizNumber, tensor, valueAndGrad } from '../src/index.js';
-import { scalarChain } from '../src/labs/seed000.js';
 import { SourceError, parseExpression, parseProgram } from '../playground/src/parser.js';
 import { evaluate } from '../playground/src/evaluate.js';
 import { handGradient, lossFunction, paramsOf, parseValues, runForward } from '../playground/src/program.js';
@@ -85,7 +84,11 @@ describe('playground program, stepper and checks', () => {
     const stepped = gradientsAfter(trace, trace.steps.length).get(w1)!.item();
     const engine = valueAndGrad((w: typeof w1) => lossFunction(seed.expression, values)({ ...paramsOf(values), w1: w }))(w1).grads[0]!.item();
     expect(stepped).toBe(engine);
-    expect(stepped).toBeCloseTo(scalarChain({ w1: 0.5, w2: -1.2, x1: 2, y: 1 }).dJ_dw1, 14);
+    // Seed 000's formula (ŷ − y)·ŷ(1 − ŷ)·w2·a1(1 − a1)·x1 at w1 = 0.5, w2 = −1.2, x1 = 2, y = 1.
+    const sig = (z: number): number => 1 / (1 + Math.exp(-z));
+    const a1 = sig(0.5 * 2);
+    const yhat = sig(-1.2 * a1);
+    expect(stepped).toBeCloseTo((yhat - 1) * yhat * (1 - yhat) * -1.2 * a1 * (1 - a1) * 2, 14);
   });
 
   it('sums gradients where a value is used twice', () => {

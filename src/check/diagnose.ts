@@ -6,6 +6,8 @@
 import { show } from '../validate.js';
 import { formatShape } from '../shape.js';
 import { elementName, fmt, unravel } from './indexing.js';
+import type { LocalFactor } from './loss-graph.js';
+import { short } from './loss-graph.js';
 import { agree, maxAbs, type Tolerance } from './tolerance.js';
 
 /** The kinds of slip the checker can name. */
@@ -31,6 +33,8 @@ export interface DiagnoseContext {
   readonly tol: Tolerance;
   /** When known, a factor equal to it (or its inverse) is called a missing (or extra) 1/m. */
   readonly batchSize?: number;
+  /** Local derivatives on the loss's scalar paths (σ′ of each sigmoid): a factor equal to one is named. */
+  readonly localFactors?: readonly LocalFactor[];
 }
 
 /** Flat indices where manual and reference disagree under `tol`. */
@@ -87,6 +91,24 @@ function factorHint(c: number, batchSize: number | undefined): string {
 }
 
 /**
+ * The words for a factor c = hand / autodiff that equals a local derivative on the path or its
+ * inverse: "leaves out σ′ = 0.1966, the derivative of the inner sigmoid"; null when none matches.
+ */
+export function namedFactor(c: number, ctx: DiagnoseContext): string | null {
+  const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.abs(b);
+  for (const f of ctx.localFactors ?? []) {
+    const sign = (s: number): string => (s < 0 ? ' and flips the sign' : '');
+    if (close(Math.abs(c), Math.abs(1 / f.value))) {
+      return `your hand gradient of ${ctx.name} leaves out ${f.text}${sign(c * f.value)} (hand ÷ autodiff = ${short(c)})`;
+    }
+    if (close(Math.abs(c), Math.abs(f.value))) {
+      return `your hand gradient of ${ctx.name} has ${f.text}, once too often${sign(c / f.value)} (hand ÷ autodiff = ${short(c)})`;
+    }
+  }
+  return null;
+}
+
+/**
  * manual ≈ c · reference for one constant c ≠ 1 (least squares c = ⟨m, r⟩ / ⟨r, r⟩, accepted when
  * the residual is below 1e-6 of ‖manual‖, or 10·rtol for float32): a sign flip when c ≈ −1,
  * otherwise a named factor.
@@ -107,6 +129,8 @@ export function diagnoseFactor(manual: Float64Array, reference: Float64Array, ct
   if (Math.abs(c + 1) <= limit) {
     return { kind: 'sign', factor: c, message: `sign flip: the hand gradient of ${ctx.name} is −1 × autodiff (e.g. (y − p) written where (p − y) is meant, or a descent step folded into the gradient)` };
   }
+  const named = namedFactor(c, ctx);
+  if (named !== null) return { kind: 'factor', factor: c, message: named };
   const sign = c < 0 ? ' and a sign flip' : '';
   return {
     kind: 'factor', factor: c,

@@ -11,7 +11,8 @@ import { formatShape } from '../shape.js';
 import { diagnose, kinkDiagnosis, mismatchIndices, type Diagnosis } from './diagnose.js';
 import { elementName, fmt, unravel } from './indexing.js';
 import { checkManualShape, matchKeys, readManual, type ManualArray, type ManualValue, type ShapeCheck } from './manual.js';
-import { Probe } from './numeric.js';
+import { localFactors, withoutLogEpsilon, type LocalFactor } from './loss-graph.js';
+import { checkElement, Probe } from './numeric.js';
 import { float64Of, namedParams } from './params.js';
 import { exactTolerance, planVerify, stepAt, type ThreeWayPlan, type ThreeWayTolerances } from './plan.js';
 import { checkInput, type InputCheck, type StrategyOptions } from './strategy.js';
@@ -60,7 +61,7 @@ export interface ParamReport {
   /** Which disagrees and why, e.g. "hand formula disagrees with autodiff and finite differences: …". */
   readonly diagnosis?: string;
   /** The named slip behind the diagnosis, when one was recognised. */
-  readonly diagnosisKind?: Diagnosis['kind'] | 'shape' | 'unsummed' | 'missing' | 'backward';
+  readonly diagnosisKind?: Diagnosis['kind'] | 'shape' | 'unsummed' | 'missing' | 'backward' | 'log-epsilon';
   /** Hand formula vs autodiff, over every element. */
   readonly maxAbsError: number;
   readonly maxRelError: number;
@@ -140,6 +141,39 @@ export interface Evidence {
   check: InputCheck;
   exact: Tolerance;
   numTol: Tolerance;
+  /** What the loss's graph says, when the hand formula disagrees with autodiff (see {@link lossFacts}). */
+  graph?: GraphFacts;
+}
+
+/** What the recorded loss graph says about one parameter's disagreement. */
+export interface GraphFacts {
+  /** The gradient of the loss without its log guards (`log(p + 1e-8)` read as `log(p)`), and their words. */
+  readonly epsFree?: { readonly values: Float64Array; readonly phrase: string };
+  readonly localFactors: readonly LocalFactor[];
+}
+
+/**
+ * Records the loss once more on fresh leaves and reads its graph: the gradients without log guards
+ * (one array per parameter, or none) and the scalar local derivatives. Only called when a hand
+ * gradient disagrees with autodiff, so a passing check costs nothing extra.
+ */
+export function lossFacts(
+  loss: (params: Record<string, Tensor>) => Tensor, record: (ts: Tensor[]) => Record<string, Tensor>, tensors: readonly Tensor[],
+): { epsFree: Float64Array[] | null; phrase: string; localFactors: LocalFactor[] } {
+  const leaves = tensors.map((t) => {
+    const leaf = new Tensor(t.storage, t.shape);
+    leaf.requiresGrad = true;
+    leaf.name = t.name;
+    return leaf;
+  });
+  const root = loss(record(leaves));
+  if (!(root instanceof Tensor) || !root.requiresGrad || root.size !== 1) return { epsFree: null, phrase: '', localFactors: [] };
+  const without = withoutLogEpsilon(root, leaves);
+  const epsFree = without === null ? null : leaves.map((l) => {
+    const g = without.grads.get(l);
+    return g === undefined ? new Float64Array(l.size) : float64Of(g);
+  });
+  return { epsFree, phrase: without?.phrase ?? '', localFactors: localFactors(root) };
 }
 
 /** The three-way verdict on one parameter (or Jacobian) from everything measured. */
@@ -172,6 +206,12 @@ export function judge(ev: Evidence, plan: Pick<ThreeWayPlan, 'batchSize'>): Para
     // Where kinks explain autodiff's failed direction, they explain a hand formula that agrees with autodiff too.
     manualVsNumerical: manual !== null && mn.mismatches === 0 && (dirMNraw || (check.kinkExplained && (ma.mismatches === 0 || onlyAtKinks))),
   };
+
+  // A hand formula that is exact for the loss without its log guard (A2 − Y for log(A2 + 1e-8)) is
+  // right, and said so; it must still match the guard-free gradient to the exact tolerance.
+  const epsFree = ev.graph?.epsFree?.values;
+  const epsExplained = manual !== null && !agreement.manualVsAutodiff && epsFree !== undefined
+    && mismatchIndices(manual, epsFree, exact).every((k) => kinkSet.has(k));
 
   // The element to show: the worst hand-vs-autodiff disagreement, else the worst autodiff-vs-numerical
   // one, else the checked element with the largest hand-vs-numerical error.
@@ -209,8 +249,15 @@ export function judge(ev: Evidence, plan: Pick<ThreeWayPlan, 'batchSize'>): Para
     diagnosis = ev.shapeMessage;
     kind = ev.m === null ? 'missing' : ev.shapeSlip.kind ?? 'shape';
     if (!agreement.autodiffVsNumerical) diagnosis += `; also ${VERDICT.backward.split(':')[0]}${where}`;
+  } else if (epsExplained) {
+    kind = 'log-epsilon';
+    diagnosis = `agrees with the gradient of the loss without ${ev.graph!.epsFree!.phrase}; your backward drops that term, which moves this gradient by ${fmt(Math.max(0, ...[...zipAt(manual, autodiff)].filter((_, k) => !kinkSet.has(k)).map(([h, g]) => relError(h, g, exact))))} relative (autodiff and finite differences keep it; the hand formula is right for the loss without it)`;
+    if (kinkSet.size > 0) diagnosis += `; ${kinkDiagnosis(name, [...kinkSet], shape).message}`;
   } else if (!agreement.manualVsAutodiff) {
-    const d = diagnose(manual, autodiff, { name, shape, tol: exact, batchSize: plan.batchSize });
+    // Against the guard-free gradient when there is one: a hand formula that drops the 1e-8 and has a
+    // real slip too is then diagnosed by its slip alone.
+    const reference = ev.graph?.epsFree?.values ?? autodiff;
+    const d = diagnose(manual, reference, { name, shape, tol: exact, batchSize: plan.batchSize, localFactors: ev.graph?.localFactors ?? [] });
     kind = d?.kind;
     const verdict = agreement.autodiffVsNumerical ? VERDICT.hand : agreement.manualVsNumerical ? VERDICT.autodiff : VERDICT.all;
     if (verdict === VERDICT.autodiff) kind = 'backward';
@@ -232,7 +279,8 @@ export function judge(ev: Evidence, plan: Pick<ThreeWayPlan, 'batchSize'>): Para
     diagnosis = diagnosis === undefined ? note : `${diagnosis}; ${note}`;
   }
   if (ev.shapeMessage !== '' && manual !== null) diagnosis = diagnosis === undefined ? ev.shapeMessage : `${ev.shapeMessage}; ${diagnosis}`;
-  const ok = agreement.manualVsAutodiff && agreement.autodiffVsNumerical && agreement.manualVsNumerical;
+  const ok = epsExplained ? agreement.autodiffVsNumerical
+    : agreement.manualVsAutodiff && agreement.autodiffVsNumerical && agreement.manualVsNumerical;
   const report: ParamReport = {
     name, ok, shape: [...shape], manualKey: ev.m?.key ?? null, worst,
     maxAbsError: manual === null ? Infinity : ma.maxAbsError,
@@ -298,6 +346,12 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
   const numTol = step.tolerance;
 
   let evaluations = 1;
+  let facts: ReturnType<typeof lossFacts> | undefined;
+  const graphFacts = (i: number): GraphFacts => {
+    facts ??= lossFacts(loss, record, tensors);
+    const values = facts.epsFree?.[i];
+    return { localFactors: facts.localFactors, ...(values === undefined ? {} : { epsFree: { values, phrase: facts.phrase } }) };
+  };
   const reports = names.map((name, i) => {
     const t = tensors[i]!;
     const a = autodiff[i]!;
@@ -317,9 +371,20 @@ export function verifyGradients(options: VerifyOptions): VerifyReport {
     }
     const suspects = values === null ? [] : topMismatches(values, a, exact, 8);
     const probe = new Probe(copies[i]!, evaluate, f0);
-    const check = checkInput(probe, a, step, suspects);
+    const graph = suspects.length > 0 ? graphFacts(i) : undefined;
+    // Where autodiff agrees with finite differences but the hand value does not, the point may be
+    // a kink (np.maximum(z, 0) at z = 0 gives ½; the hand 1(z > 0) gives 0): both are one-sided
+    // slopes there, so the hand value is tested the same way and, if it is one, is no bug.
+    const reconsider = values === null ? new Set<number>()
+      : new Set(mismatchIndices(values, graph?.epsFree?.values ?? a, exact).slice(0, 64));
+    const checked = checkInput(probe, a, step, [...new Set([...suspects, ...reconsider])]);
+    const check = values === null ? checked : {
+      ...checked,
+      elements: checked.elements.map((e) => (e.status === 'ok' && reconsider.has(e.flat)
+        && checkElement(probe, e.flat, values[e.flat]!, step.eps, numTol).status === 'kink' ? { ...e, status: 'kink' as const } : e)),
+    };
     evaluations += probe.evaluations;
-    return judge({ name, shape: t.shape, m, manual: values, shapeSlip, shapeMessage, autodiff: a, check, exact, numTol }, plan);
+    return judge({ name, shape: t.shape, m, manual: values, shapeSlip, shapeMessage, autodiff: a, check, exact, numTol, ...(graph === undefined ? {} : { graph }) }, plan);
   });
   const report: VerifyReport = {
     ok: problems.length === 0 && reports.every((r) => r.ok),

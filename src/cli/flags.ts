@@ -33,7 +33,8 @@ export interface FlagSpec {
 /** One declared positional argument. */
 export interface PositionalSpec {
   readonly name: string;
-  readonly choices: readonly string[];
+  /** The values allowed; without it any value is (a file name). */
+  readonly choices?: readonly string[];
   readonly help?: string;
 }
 
@@ -146,7 +147,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     } else {
       const p = spec.positionals?.[positionals.length];
       if (p === undefined) throw new UsageError(`unexpected argument '${a}'`);
-      if (!p.choices.includes(a)) throw new UsageError(`unknown ${p.name} '${a}' (expected ${p.choices.join(', ')})`);
+      if (p.choices !== undefined && !p.choices.includes(a)) throw new UsageError(`unknown ${p.name} '${a}' (expected ${p.choices.join(', ')})`);
       positionals.push(a);
       continue;
     }
@@ -163,7 +164,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
   }
   if (!flags.has('help')) {
     const missing = spec.positionals?.[positionals.length];
-    if (missing !== undefined) throw new UsageError(`which ${missing.name}? (${missing.choices.join(', ')})`);
+    if (missing !== undefined) throw new UsageError(missing.choices === undefined ? `expected ${missing.name}` : `which ${missing.name}? (${missing.choices.join(', ')})`);
   }
   return { positionals, flags };
 }
@@ -183,7 +184,7 @@ function placeholder(f: FlagSpec): string {
  * ```
  */
 export function formatHelp(spec: CommandSpec): string {
-  const pos = (spec.positionals ?? []).map((p) => ` <${p.choices.join('|')}>`).join('');
+  const pos = (spec.positionals ?? []).map((p) => ` <${p.choices?.join('|') ?? p.name}>`).join('');
   const lines = [`usage: tapegrad ${spec.name}${pos} [flags]`, '', spec.summary];
   for (const p of spec.positionals ?? []) if (p.help !== undefined) lines.push('', p.help);
   const rows = [...spec.flags, HELP].map((f) => [`${f.short !== undefined ? `-${f.short}, ` : ''}--${f.name}${placeholder(f)}`, f.help] as const);

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { kernelInfo } from '../kernels/native.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> }> = {
+  check: { summary: 'check the tapegrad.verify lines of a numpy file: `check FILE.py [--json]`', load: () => import('./check.js') },
+  run: { summary: 'run a numpy lab as written: `run FILE.py [--out DIR]` (plots to DIR/*.svg)', load: () => import('./run.js') },
   verify: { summary: 'check every seed lab\'s hand-derived gradients three ways, and run the bug hunt', load: () => import('./verify.js') },
   train: { summary: 'train a seed network: `train mnist [flags]` or `train curve [flags]`', load: () => import('./train.js') },
   graph: { summary: 'draw a computational graph: `graph chain|curve|mlp --out FILE.svg|.png|.dot|.mmd`', load: () => import('./graph.js') },

@@ -1,104 +1,105 @@
-/** `tapegrad verify [--json]`: every seed lab's hand gradients checked three ways, then the bug hunt. */
-
-import type { BugCase, BugResult } from '../labs/bugs.js';
-import { bugCases, formatBug, runBug } from '../labs/bugs.js';
-import type { SeedCheck } from '../labs/checks.js';
-import { seedChecks } from '../labs/checks.js';
-import type { SeedCheckReport } from '../labs/report.js';
-import { HAND_VS_AUTODIFF_TOL } from '../labs/report.js';
+/**
+ * `tapegrad verify [--json]`: every lab file in examples/labs checked through the numpy interpreter,
+ * exactly as a user's file is, then the bug hunt (bug-hunt.json's planted one-line slips).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BugCase, BugVerdict } from '../numpy/check/bug-hunt.js';
+import { judgeBug } from '../numpy/check/bug-hunt.js';
+import type { CheckResult } from '../numpy/check/index.js';
+import { checkJson, checkNumpy, formatCheck } from '../numpy/check/index.js';
 import { runCommand, type CommandSpec } from './flags.js';
 
 /** `tapegrad verify`'s command line. */
 export const VERIFY_SPEC: CommandSpec = {
   name: 'verify',
-  summary: 'Check every seed lab\'s hand-derived gradients against autodiff and finite differences, then run the bug hunt\n' +
-    '(planted mistakes that must be flagged with the right parameter and diagnosis). Exit status 0 only when all is well.',
-  flags: [{ name: 'json', kind: 'boolean', help: 'print one JSON object instead of the tables' }],
+  summary: 'Check every lab file in examples/labs (hand gradients vs autodiff of its forward vs finite differences) through the\n' +
+    'numpy interpreter, then run the bug hunt (examples/labs/bug-hunt.json: planted one-line slips that must be named at\n' +
+    'their line with the right words). Exit status 0 only when all is well.',
+  flags: [{ name: 'json', kind: 'boolean', help: 'print one JSON object instead of the verdicts' }],
 };
 
-/** A seed check that threw instead of reporting (counts as a failure, never hides the others). */
-export interface Crash {
-  name: string;
-  error: string;
+/** examples/labs, from src/cli or dist/cli alike. */
+export const LABS_DIR = fileURLToPath(new URL('../../examples/labs/', import.meta.url));
+
+/** A lab file: its name and source. */
+export interface Lab {
+  readonly name: string;
+  readonly source: string;
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+/**
+ * The lab files and the bug hunt's table, read from `dir`.
+ * @example
+ * loadLabs().labs.map((l) => l.name); // ['seed000.py', …, 'seed004.py']
+ */
+export function loadLabs(dir: string = LABS_DIR): { labs: Lab[]; bugs: BugCase[] } {
+  const labs = readdirSync(dir).filter((f) => /^seed\d+\.py$/.test(f)).sort()
+    .map((name) => ({ name, source: readFileSync(`${dir}/${name}`, 'utf8') }));
+  const table = JSON.parse(readFileSync(`${dir}/bug-hunt.json`, 'utf8')) as { bugs: BugCase[] };
+  return { labs, bugs: table.bugs };
 }
 
-function seedJson(r: SeedCheckReport): object {
-  return {
-    name: r.name, title: r.title, ok: r.ok, maxHandVsAutodiff: r.maxHandVsAutodiff, seconds: r.seconds, notes: r.notes,
-    params: r.rows.map((row) => ({
-      name: row.param, shape: row.shape, handVsAutodiff: row.handVsAutodiff, verified: row.verified,
-      worst: row.worst ?? null, diagnosis: row.diagnosis ?? null,
-    })),
-  };
-}
-
-function bugJson(b: BugResult): object {
-  return {
-    id: b.id, seed: b.seed, title: b.title, caught: b.caught, flagged: b.flagged, reasons: b.reasons,
-    found: b.found.map((f) => ({ param: f.param, diagnosis: f.diagnosis ?? null, element: f.element ?? null })),
-  };
+/** One lab's outcome. */
+export interface LabOutcome {
+  readonly name: string;
+  readonly result: CheckResult;
 }
 
 /** Everything one verify run measured. */
 export interface VerifyOutcome {
-  ok: boolean;
-  seeds: SeedCheckReport[];
-  bugs: BugResult[];
-  crashes: Crash[];
-  seedsTotal: number;
-  bugsTotal: number;
-  seconds: number;
+  readonly ok: boolean;
+  readonly labs: LabOutcome[];
+  readonly bugs: BugVerdict[];
+  readonly seconds: number;
+}
+
+function bugLines(b: BugVerdict): string[] {
+  const mark = b.caught ? (b.flagged.length === 0 ? '✓ cleared' : '✓ caught') : '✗ missed';
+  const out = [`${mark}  [${b.lab}:${b.mutatedLine}] ${b.title}`];
+  if (b.firstWrongLine !== null) out.push(`    first wrong line ${b.firstWrongLine.line}: ${b.firstWrongLine.text}`, `      ${b.firstWrongLine.why}`);
+  for (const c of b.result.checks) for (const p of c.params) if (!p.ok || b.flagged.length === 0) if (p.diagnosis !== null) out.push(`    ${p.ok ? 'passed' : 'flagged'} ${p.name}: ${p.diagnosis}`);
+  for (const r of b.reasons) out.push(`    ! ${r}`);
+  return out;
 }
 
 /**
- * Runs the seed checks and the bug hunt (all of them by default), printing each table through `say`.
- * ok only when every seed's hand formula agrees with autodiff (≤ 1e-9 relative) and finite differences,
- * every planted bug is caught as expected, and nothing crashed.
+ * Checks every lab (each must agree three ways) and runs every planted bug (each must be caught as
+ * its table row says), printing through `say`.
  * @example
  * verifyAll({ say: () => {} }).ok; // true on a healthy tree
  */
-export function verifyAll(opts: { checks?: SeedCheck[]; bugs?: BugCase[]; say?: (line: string) => void } = {}): VerifyOutcome {
-  const checks = opts.checks ?? seedChecks();
-  const cases = opts.bugs ?? bugCases();
-  const say = opts.say ?? ((line: string) => console.log(line));
+export function verifyAll(opts: { labs?: Lab[]; bugs?: BugCase[]; say?: (line: string) => void } = {}): VerifyOutcome {
   const start = performance.now();
-  say('tapegrad verify — each seed lab\'s hand-derived gradients vs autodiff vs finite differences\n');
-  const seeds: SeedCheckReport[] = [];
-  const crashes: Crash[] = [];
-  for (const check of checks) {
-    try {
-      const r = check.run();
-      seeds.push(r);
-      say(r.toString() + '\n');
-    } catch (e) {
-      crashes.push({ name: check.name, error: message(e) });
-      say(`✗ ${check.name} — ${check.title}\n  crashed: ${message(e)}\n`);
-    }
-  }
-  say('bug hunt — planted mistakes, each must be flagged with the right parameter and diagnosis\n');
-  const bugs: BugResult[] = [];
-  for (const c of cases) {
-    try {
-      const b = runBug(c);
-      bugs.push(b);
-      say(formatBug(b));
-    } catch (e) {
-      crashes.push({ name: c.id, error: message(e) });
-      say(`✗ missed  [seed ${c.seed}] ${c.title}\n    crashed: ${message(e)}`);
-    }
-  }
-  const ok = crashes.length === 0 && seeds.length === checks.length && seeds.every((r) => r.ok)
-    && bugs.length === cases.length && bugs.every((b) => b.caught);
-  return { ok, seeds, bugs, crashes, seedsTotal: checks.length, bugsTotal: cases.length, seconds: (performance.now() - start) / 1000 };
+  const loaded = opts.labs === undefined || opts.bugs === undefined ? loadLabs() : null;
+  const labs = opts.labs ?? loaded!.labs;
+  const bugs = opts.bugs ?? loaded!.bugs;
+  const say = opts.say ?? ((line: string) => console.log(line));
+  say('tapegrad verify — each lab file\'s hand gradients vs autodiff of its forward vs finite differences\n');
+  const labOutcomes = labs.map((lab) => {
+    const result = checkNumpy(lab.source, { filename: lab.name });
+    say(`${result.ok ? '✓' : '✗'} ${lab.name}`);
+    for (const c of result.checks) say(formatCheck(c).split('\n').map((l) => `  ${l}`).join('\n'));
+    if (result.error !== null) say(`  cannot run: ${lab.name}:${result.error.line}:${result.error.column}: ${result.error.message}`);
+    say('');
+    return { name: lab.name, result };
+  });
+  say('bug hunt — planted slips, each must be named at its line with the right words\n');
+  const sources = new Map(labs.map((l) => [l.name, l.source]));
+  const verdicts = bugs.map((b) => {
+    const source = sources.get(b.lab);
+    if (source === undefined) throw new Error(`tapegrad verify: bug ${b.id} mutates ${b.lab}, which is not a lab file`);
+    const v = judgeBug(b, source);
+    for (const l of bugLines(v)) say(l);
+    return v;
+  });
+  const ok = labOutcomes.length > 0 && labOutcomes.every((l) => l.result.ok) && verdicts.every((v) => v.caught);
+  return { ok, labs: labOutcomes, bugs: verdicts, seconds: (performance.now() - start) / 1000 };
 }
 
 /**
- * `tapegrad verify [--json]`: exit status 0 only when {@link verifyAll} says ok. With `--json` the tables
- * are not printed; stdout is one JSON object.
+ * `tapegrad verify [--json]`: exit status 0 only when {@link verifyAll} says ok (1 otherwise, 2 on
+ * bad arguments). With `--json` nothing else is printed: stdout is one JSON object.
  * @example
  * await run(['--json']); // prints one JSON object, returns 0 or 1
  */
@@ -111,18 +112,19 @@ async function verify(json: boolean): Promise<number> {
     if (!json) console.log(line);
   };
   const r = verifyAll({ say });
-  const seedsOk = r.seeds.filter((s) => s.ok).length;
+  const labsOk = r.labs.filter((l) => l.result.ok).length;
   const bugsCaught = r.bugs.filter((b) => b.caught).length;
-  const worst = Math.max(0, ...r.seeds.map((s) => s.maxHandVsAutodiff));
+  const params = r.labs.flatMap((l) => l.result.checks.flatMap((c) => c.params));
+  const worst = Math.max(0, ...params.filter((p) => p.kind !== 'log-epsilon').map((p) => p.maxRelError));
   say('');
-  say(`seeds: ${seedsOk}/${r.seedsTotal} agree (worst hand vs autodiff ${worst.toExponential(2)}, tolerance ${HAND_VS_AUTODIFF_TOL}); ` +
-    `bug hunt: ${bugsCaught}/${r.bugsTotal} as expected; ${r.seconds.toFixed(1)} s`);
+  say(`labs: ${labsOk}/${r.labs.length} agree (worst hand vs autodiff ${worst.toExponential(2)} where no log guard is involved); bug hunt: ${bugsCaught}/${r.bugs.length} as expected; ${r.seconds.toFixed(1)} s`);
   say(r.ok ? 'verify: OK' : 'verify: FAILED');
   if (json) {
     console.log(JSON.stringify({
-      command: 'verify', ok: r.ok, tolerance: HAND_VS_AUTODIFF_TOL, seconds: r.seconds,
-      summary: { seedsOk, seedsTotal: r.seedsTotal, bugsCaught, bugsTotal: r.bugsTotal, worstHandVsAutodiff: worst },
-      seeds: r.seeds.map(seedJson), bugs: r.bugs.map(bugJson), crashes: r.crashes,
+      command: 'verify', ok: r.ok, seconds: r.seconds,
+      summary: { labsOk, labsTotal: r.labs.length, bugsCaught, bugsTotal: r.bugs.length, worstHandVsAutodiff: worst },
+      labs: r.labs.map((l) => ({ name: l.name, ...checkJson(l.result) })),
+      bugs: r.bugs.map((b) => ({ id: b.id, lab: b.lab, title: b.title, caught: b.caught, flagged: b.flagged, mutatedLine: b.mutatedLine, firstWrongLine: b.firstWrongLine, reasons: b.reasons })),
     }));
   }
   return r.ok ? 0 : 1;

@@ -1,0 +1,188 @@
+/**
+ * What the traced forward pass offers a backward line to be compared with: every quantity the loss
+ * computed (named by the statement that assigned it), d loss / d quantity for each (with and without
+ * the log guard), and the local derivatives of its elementwise steps (σ′(z1) = a1(1 − a1)).
+ */
+import { gradientsOf } from '../../engine/gradients.js';
+import { topologicalOrder } from '../../engine/node.js';
+import { withoutLogEpsilon, positionWord, short } from '../../check/loss-graph.js';
+import { mul } from '../../ops/arithmetic.js';
+import { sum } from '../../ops/reduce.js';
+import { Tensor } from '../../tensor.js';
+import type { Captured } from './capture.js';
+import { float64 } from './match.js';
+
+/** A forward quantity: a parameter, a named intermediate, or an unnamed one inside a line. */
+export interface Quantity {
+  readonly tensor: Tensor;
+  /** `Z1`, `W1`, or `an intermediate of line 14` for a value no statement named. */
+  readonly name: string;
+  readonly named: boolean;
+  readonly isParam: boolean;
+  readonly line: number;
+  readonly text: string;
+  /** Position in the forward pass (parameters first). */
+  readonly order: number;
+}
+
+/** d to / d from for an elementwise step `to = f(from)` of the forward pass, with the words for it. */
+export interface LocalEdge {
+  readonly from: Quantity;
+  readonly to: Quantity;
+  /** The elementwise derivative, in `to`'s layout. */
+  readonly value: Float64Array;
+  /** `σ′(z1) = a1(1 − a1)` */
+  readonly formula: string;
+  /** `the derivative of the inner sigmoid` */
+  readonly what: string;
+  readonly line: number;
+}
+
+const ACTIVATIONS: ReadonlyArray<{ re: RegExp; kind: string; formula: (to: string, from: string) => string }> = [
+  { re: /\b(sigmoid|sigma|logistic|expit)\s*\(/, kind: 'sigmoid', formula: (to, from) => `σ′(${from}) = ${to}(1 − ${to})` },
+  { re: /\btanh\s*\(/, kind: 'tanh', formula: (to, from) => `tanh′(${from}) = 1 − ${to}²` },
+  { re: /\b(relu|maximum)\s*\(/, kind: 'relu', formula: (_to, from) => `relu′(${from}) = 1(${from} > 0)` },
+  { re: /\bexp\s*\(/, kind: 'exp', formula: (to, from) => `exp′(${from}) = ${to}` },
+  { re: /\blog\s*\(/, kind: 'log', formula: (_to, from) => `log′(${from}) = 1/${from}` },
+];
+
+/** A tiny deterministic generator for the elementwise probe (no dependence on Math.random). */
+function probeValues(n: number): Float64Array {
+  const out = new Float64Array(n);
+  let s = 12345;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    out[i] = 0.5 + s / 2147483648;
+  }
+  return out;
+}
+
+/** The forward side of one `tapegrad.verify`. */
+export class ForwardFacts {
+  readonly quantities: Quantity[] = [];
+  readonly byTensor = new Map<Tensor, Quantity>();
+  readonly grads: Map<Tensor, Tensor>;
+  /** The gradients of the loss without its log guard, or null when it has none. */
+  readonly epsFree: Map<Tensor, Tensor> | null;
+  readonly epsPhrase: string;
+  readonly locals: LocalEdge[] = [];
+  /** Every size that appears in a forward shape: a factor equal to one may be the batch size. */
+  readonly dims = new Set<number>();
+  /** Every statement the loss ran, once per source line. */
+  readonly lines: { line: number; text: string }[] = [];
+
+  constructor(readonly root: Tensor, params: ReadonlyArray<{ name: string; tensor: Tensor }>, events: readonly Captured[]) {
+    let order = 0;
+    const add = (q: Omit<Quantity, 'order'>): void => {
+      if (this.byTensor.has(q.tensor)) return;
+      const full = { ...q, order: order++ };
+      this.quantities.push(full);
+      this.byTensor.set(q.tensor, full);
+      for (const d of q.tensor.shape) this.dims.add(d);
+    };
+    for (const p of params) add({ tensor: p.tensor, name: p.name, named: true, isParam: true, line: 0, text: '' });
+    // Names first, shallowest frame first: `A1` in forward() beats `x` inside tanh().
+    const assigned = events.flatMap((e) => e.assigned.map((a) => ({ e, a })))
+      .filter(({ a }) => a.tensor.requiresGrad && !a.target.startsWith('<return>'))
+      .sort((x, y) => x.e.depth - y.e.depth || x.e.seq - y.e.seq);
+    for (const { e, a } of assigned) add({ tensor: a.tensor, name: a.target, named: true, isParam: false, line: e.line, text: e.text });
+    for (const e of events) for (const r of e.reads) for (const d of r.tensor.shape) this.dims.add(d);
+    for (const e of events) if (!this.lines.some((l) => l.line === e.line)) this.lines.push({ line: e.line, text: e.text });
+    // Every recorded value inside a line is a quantity too (A2 = softmax(W2 @ A1 + b2) has W2 @ A1 + b2).
+    const seen = new Set<Tensor>();
+    for (const e of [...events].sort((x, y) => x.seq - y.seq)) {
+      for (const a of e.assigned) {
+        if (!a.tensor.requiresGrad) continue;
+        for (const n of topologicalOrder([a.tensor])) {
+          if (seen.has(n.output)) continue;
+          seen.add(n.output);
+          add({ tensor: n.output, name: `an intermediate of line ${e.line}`, named: false, isParam: false, line: e.line, text: e.text });
+        }
+      }
+    }
+    for (const n of topologicalOrder([root])) {
+      add({ tensor: n.output, name: 'an intermediate of the loss', named: false, isParam: false, line: 0, text: '' });
+    }
+    const targets = this.quantities.map((q) => q.tensor);
+    this.grads = gradientsOf(root, targets);
+    const without = withoutLogEpsilon(root, targets);
+    this.epsFree = without?.grads ?? null;
+    this.epsPhrase = without?.phrase ?? '';
+    this.findLocals(events);
+  }
+
+  /** d loss / d q (zero-free: absent when q does not reach the loss). */
+  gradOf(q: Quantity, epsFree = false): Tensor | undefined {
+    return (epsFree ? this.epsFree : this.grads)?.get(q.tensor);
+  }
+
+  /** Named quantities whose name pairs with a backward variable (`dZ1` ↔ `Z1`, `d_wo` ↔ `w_o`, `J_W3` ↔ `W3`). */
+  pairedWith(variable: string): Quantity[] {
+    const base = stripGradientPrefix(variable);
+    if (base === null) return [];
+    const exact = this.quantities.filter((q) => q.named && q.name === base);
+    if (exact.length > 0) return exact;
+    const norm = (s: string): string => s.replace(/_/g, '').toLowerCase();
+    return this.quantities.filter((q) => q.named && norm(q.name) === norm(base));
+  }
+
+  private findLocals(events: readonly Captured[]): void {
+    const found: { from: Quantity; to: Quantity; value: Float64Array; kind: string | null; line: number; text: string }[] = [];
+    for (const e of [...events].sort((x, y) => x.seq - y.seq)) {
+      for (const a of e.assigned) {
+        const to = this.byTensor.get(a.tensor);
+        if (to === undefined || !to.named || to.isParam || !a.tensor.requiresGrad || a.target.startsWith('<return>')) continue;
+        for (const r of e.reads) {
+          const from = this.byTensor.get(r.tensor);
+          if (from === undefined || from === to || !from.named || r.tensor.shape.join() !== a.tensor.shape.join()) continue;
+          const d = elementwiseDerivative(a.tensor, r.tensor);
+          if (d === null) continue;
+          const kind = ACTIVATIONS.find((x) => x.re.test(rhs(e.text)))?.kind ?? null;
+          found.push({ from, to, value: d, kind, line: e.line, text: e.text });
+        }
+      }
+    }
+    for (const f of found) {
+      const act = ACTIVATIONS.find((x) => x.kind === f.kind);
+      const same = found.filter((g) => g.kind !== null && g.kind === f.kind);
+      const pos = positionWord(same.indexOf(f), same.length);
+      const formula = act === undefined ? `∂${f.to.name}/∂${f.from.name}` : act.formula(f.to.name, f.from.name);
+      const what = act === undefined ? `the derivative of line ${f.line} (\`${f.text.trim()}\`)` : `the derivative of the ${pos}${act.kind}`;
+      this.locals.push({ from: f.from, to: f.to, value: f.value, formula: f.value.length === 1 ? `${formula} = ${short(f.value[0]!)}` : formula, what, line: f.line });
+    }
+  }
+}
+
+/** The right-hand side of an assignment's text (the whole text otherwise). */
+function rhs(text: string): string {
+  const m = /^[^=]*?[^=!<>]=(?!=)(.*)$/s.exec(text);
+  return m === null ? text : m[1]!;
+}
+
+/** `dZ1` → `Z1`, `d_wo` → `wo`, `J_W3` → `W3`, `grad_b1` → `b1`, `delta1` → null. */
+export function stripGradientPrefix(variable: string): string | null {
+  const key = /\[\s*['"]([^'"]+)['"]\s*\]\s*$/.exec(variable)?.[1] ?? /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(variable)?.[1] ?? variable;
+  const m = /^(?:grad_|J_|d_|d)(?=[A-Za-z])(.+)$/.exec(key);
+  return m === null ? null : m[1]!;
+}
+
+/**
+ * d out / d inp when out depends on inp elementwise (a diagonal Jacobian), else null: probed with
+ * two vector-Jacobian products, ones and a fixed positive vector r, which agree as r ⊙ d only then.
+ */
+export function elementwiseDerivative(out: Tensor, inp: Tensor): Float64Array | null {
+  if (!out.requiresGrad || !inp.requiresGrad || out.size !== inp.size) return null;
+  const ones = gradientsOf(sum(out), [inp]).get(inp);
+  if (ones === undefined) return null;
+  const d = Float64Array.from(float64(ones));
+  if (out.size === 1) return d[0] === 0 ? null : d;
+  const r = probeValues(out.size);
+  const probed = gradientsOf(sum(mul(out, new Tensor(r, out.shape))), [inp]).get(inp);
+  if (probed === undefined) return null;
+  const p = float64(probed);
+  let scale = 0;
+  for (let i = 0; i < d.length; i++) scale = Math.max(scale, Math.abs(d[i]!));
+  if (scale === 0) return null;
+  for (let i = 0; i < d.length; i++) if (Math.abs(p[i]! - r[i]! * d[i]!) > 1e-9 * scale) return null;
+  return d;
+}
