@@ -59,8 +59,8 @@ describe('the entry points use their own name in option errors', () => {
     expect(checkOp(cube, [x]).ok).toBe(true);
     const params = { w: tensor([0.3, 0.7]) };
     expect(() => verifyGradients({ params, loss: (p) => p.w!.sum(), manual: () => ({ w: [1, 1] }), eps: -1 }))
-      .toThrow('verifyGradients: eps must be positive, got -1');
+      .toThrow(/^verifyGradients: eps .*-1/);
     expect(() => verifyJacobian({ params, outputs: (p) => p.w!, manual: () => ({ J_w: [[1, 0], [0, 1]] }), eps: 0 }))
-      .toThrow('verifyJacobian: eps must be positive, got 0');
+      .toThrow(/^verifyJacobian: eps .*got 0/);
   });
 });
