@@ -488,6 +488,25 @@ const NOT_PROBED: Readonly<Record<string, string>> = {
   TapeNode: 'a tape record, created by applyOp (probed there)',
   toSvg: 'async: probed by the rejection test below',
   dotToSvg: 'async: probed by the rejection test below',
+  // The numpy interpreter: its errors are PyErrors located in the user's Python source (file:line:column),
+  // probed construct by construct in test/numpy-interp.test.ts; the host helpers accept any Python value.
+  runNumpy: 'errors are PyErrors at file:line:column of the Python source (test/numpy-interp.test.ts)',
+  PyError: 'the error class itself',
+  isNdArray: 'accepts any value (answers false)',
+  isPyError: 'accepts any value (answers false)',
+  asTensor: 'accepts any Python value (answers null)',
+  fromPy: 'accepts any Python value',
+  dictEntries: 'accepts any Python value (answers null)',
+  listItems: 'accepts any Python value (answers null)',
+  pyRepr: 'accepts any Python value',
+  pyStr: 'accepts any Python value',
+  toPy: 'accepts any JS value',
+  pyFloat: 'a number in, a Python float out',
+  pyTuple: 'accepts any values',
+  makeNdArray: 'wraps a Tensor (host code, typed)',
+  makeNdScalar: 'wraps a number (host code, typed)',
+  hostFunction: 'wraps a host implementation (typed)',
+  defineModule: 'wraps a name and attributes (typed)',
 };
 
 function outcome(run: () => unknown): unknown {
