@@ -9,3 +9,4 @@ export type {
   PyValue, NdArrayView, NpDtype, CallContext, StatementEvent, HostFunction, HostModule, Figure as NumpyFigure,
   RunOptions as NumpyRunOptions, RunResult as NumpyRunResult,
 } from './host.js';
+export type { TraceFrame } from './errors.js';
