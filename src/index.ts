@@ -57,7 +57,7 @@ export { tape } from './engine/tape.js';
 export type { TapeRecord, TapeEntry } from './engine/tape.js';
 export { applyOpChecked as applyOp } from './engine/op.js';
 export { kernelInfo, configureKernels } from './kernels/native.js';
-export type { KernelInfo, NativeOptions } from './kernels/native.js';
+export type { KernelInfo, KernelStep, NativeOptions } from './kernels/native.js';
 export type { OpDef, VjpContext } from './engine/op.js';
 export { TapeNode } from './engine/node.js';
 
@@ -77,3 +77,13 @@ export * from './viz/index.js';
 // Checking gradients: the product's heart.
 export * from './check/index.js';
 export * from './explain/index.js';
+
+// Numpy files as written: run them, and check their tapegrad.verify lines (browser-safe).
+export { runNumpy } from './numpy/run.js';
+export type { RunHooks } from './numpy/run.js';
+export { defineModule, hostFunction, toPy, pyFloat } from './numpy/host.js';
+export type { RunOptions as NumpyRunOptions, RunResult as NumpyRunResult, Figure as NumpyFigure, HostModule, HostFunction, CallContext, StatementEvent, PyValue } from './numpy/host.js';
+export { checkNumpy, checkJson, formatCheck, tapegradModule } from './numpy/check/index.js';
+export type {
+  CheckNumpyOptions, CheckResult, CheckError, CheckSink, VerifyCheck, ParamVerdict, WrongLine, Convention,
+} from './numpy/check/index.js';
