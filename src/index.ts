@@ -78,5 +78,10 @@ export * from './viz/index.js';
 export * from './check/index.js';
 export * from './explain/index.js';
 
-// The numpy dialect interpreter: run a student's numpy lab code on tapegrad tensors (browser-safe).
+// The numpy dialect interpreter: run a student's numpy lab code on tapegrad tensors, and check its
+// tapegrad.verify lines (browser-safe).
 export * from './numpy/index.js';
+export { checkNumpy, checkJson, formatCheck, tapegradModule } from './numpy/check/index.js';
+export type {
+  CheckNumpyOptions, CheckResult, CheckError, CheckSink, VerifyCheck, ParamVerdict, WrongLine, Convention,
+} from './numpy/check/index.js';

@@ -16,3 +16,5 @@ export { defineOp, checkOp } from './define-op.js';
 export type { CustomOp, CustomOpSpec, BackwardContext, GradientValue } from './define-op.js';
 export { verifyJacobian, JACOBIAN_LAYOUT } from './jacobian.js';
 export type { VerifyJacobianOptions } from './jacobian.js';
+export { localFactors, withoutLogEpsilon } from './loss-graph.js';
+export type { LocalFactor, WithoutEpsilon } from './loss-graph.js';
