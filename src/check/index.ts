@@ -6,7 +6,6 @@ export type { VerifyOptions, VerifyReport, ParamReport, Agreement, PairErrors } 
 export type { ManualValue } from './manual.js';
 export { diagnose } from './diagnose.js';
 export type { Diagnosis, DiagnosisKind, DiagnoseContext } from './diagnose.js';
-export type { LocalFactor } from './loss-graph.js';
 export type { DirectionStatus } from './numeric.js';
 export { DEFAULT_EPS, FLOAT64_TOLERANCE, FLOAT32_TOLERANCE, EXACT_TOLERANCE } from './tolerance.js';
 export type { Tolerance } from './tolerance.js';
