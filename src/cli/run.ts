@@ -1,7 +1,9 @@
 /** `tapegrad run FILE.py [--out DIR]`: runs a numpy lab as written (prints; plots to DIR/*.svg). */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PyError } from '../numpy/host.js';
-import { runNumpy } from '../numpy/run.js';
+// The Node entry writes figures into outDir and serves keras' mnist from the bundled files.
+import { runNumpyFile } from '../numpy/node.js';
 import { tapegradModule } from '../numpy/check/index.js';
 import type { VerifyCheck } from '../numpy/check/index.js';
 import { runCommand, type CommandSpec } from './flags.js';
@@ -26,9 +28,8 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function runFile(file: string, outDir: string): Promise<number> {
-  let source: string;
   try {
-    source = readFileSync(file, 'utf8');
+    readFileSync(file, 'utf8');
   } catch (e) {
     console.error(`tapegrad run: cannot read ${file}: ${(e as Error).message}`);
     return 2;
@@ -38,8 +39,8 @@ async function runFile(file: string, outDir: string): Promise<number> {
     process.stdout.write(t);
   };
   try {
-    const r = runNumpy(source, { filename: file, stdout: say, outDir, modules: [tapegradModule({ checks, say })] });
-    for (const f of r.figures) console.error(`wrote ${outDir}/${f.name}.svg`);
+    const r = runNumpyFile(file, { filename: file, stdout: say, outDir, modules: [tapegradModule({ checks, say })] });
+    for (const f of r.figures) console.error(`wrote ${join(outDir, f.name)}`);
   } catch (e) {
     if (e instanceof PyError) {
       console.error(`${file}:${e.line}:${e.column}: ${e.pyType}: ${e.message}`);
