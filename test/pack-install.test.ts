@@ -60,7 +60,7 @@ beforeAll(() => {
 // Generous limits: on a loaded 2-core machine a tsc run or an addon build can take minutes.
 describe('the packed tarball', () => {
   it('holds dist/, bin/, the native sources, binding.gyp, the prebuilt addon, README and LICENSE, nothing else', () => {
-    const allowed = /^(dist\/.*\.(js|d\.ts)|bin\/tapegrad\.js|native\/[\w-]+\.(cc|h|inc)|native\/setup\.js|binding\.gyp|prebuilds\/[\w-]+\/tapegrad\.napi(\.glibc|\.musl)?\.node|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(dist\/.*\.(js|d\.ts)|bin\/tapegrad\.js|native\/[\w-]+\.(cc|h|inc)|native\/setup\.js|binding\.gyp|examples\/labs\/([\w-]+\.py|bug-hunt\.json)|prebuilds\/[\w-]+\/tapegrad\.napi(\.glibc|\.musl)?\.node|README\.md|LICENSE|package\.json)$/;
     expect(packed.filter((f) => !allowed.test(f))).toEqual([]);
     for (const must of ['dist/index.js', 'dist/index.d.ts', 'dist/node.js', 'dist/cli/main.js', 'bin/tapegrad.js', 'binding.gyp', 'LICENSE', 'README.md']) {
       expect(packed).toContain(must);

@@ -90,7 +90,7 @@ describe('installing', () => {
 
   it('package.json ships dist/, bin/, the native sources, the prebuilt addon, README and LICENSE only', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[]; license: string; scripts: Record<string, string> };
-    expect(pkg.files).toEqual(['dist/', '!dist/**/*.map', 'bin/', 'native/*.cc', 'native/*.h', 'native/*.inc', 'native/setup.js', '!native/README.md', 'binding.gyp', 'prebuilds/', 'README.md', 'LICENSE']);
+    expect(pkg.files).toEqual(['dist/', '!dist/**/*.map', 'bin/', 'native/*.cc', 'native/*.h', 'native/*.inc', 'native/setup.js', '!native/README.md', 'binding.gyp', 'prebuilds/', 'examples/labs/*.py', 'examples/labs/bug-hunt.json', 'README.md', 'LICENSE']);
     expect(pkg.scripts['prepack']).toMatch(/native\/setup\.js prebuild/);
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
     expect(pkg.license).toBe('MIT');
