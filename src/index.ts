@@ -54,6 +54,8 @@ export type { JvpResult, JvpResults, HessianOptions } from './engine/jvp.js';
 export type { JvpContext } from './engine/forward.js';
 export { noGrad, isGradEnabled } from './engine/mode.js';
 export { tape } from './engine/tape.js';
+export { gradientsOf } from './engine/gradients.js';
+export { replay } from './engine/replay.js';
 export type { TapeRecord, TapeEntry } from './engine/tape.js';
 export { applyOpChecked as applyOp } from './engine/op.js';
 export { kernelInfo, configureKernels } from './kernels/native.js';

@@ -473,6 +473,17 @@ const PROBES: readonly Probe[] = [
   ['configureKernels', () => T.configureKernels({ variant: 'avx9000' } as never), 'avx9000'],
   ['configureKernels', () => T.configureKernels({ smallWork: -1 } as never), '-1'],
   ['configureKernels', () => T.configureKernels(null as never), 'null'],
+  ['gradientsOf', () => T.gradientsOf('x' as never, []), '"x"'],
+  ['gradientsOf', () => T.gradientsOf(v3.mul(2).sum(), [5] as never), 'an array [5]'],
+  ['gradientsOf', () => T.gradientsOf(T.tensor(1), []), 'does not require grad'],
+  ['replay', () => T.replay(7 as never, () => undefined), '7'],
+  ['replay', () => T.replay(T.tensor(1), 'f' as never), '"f"'],
+  ['localFactors', () => T.localFactors('x' as never), '"x"'],
+  ['withoutLogEpsilon', () => T.withoutLogEpsilon(3 as never, []), '3'],
+  ['checkNumpy', () => T.checkNumpy(5 as never), '5'],
+  ['checkJson', () => T.checkJson('ok' as never), '"ok"'],
+  ['formatCheck', () => T.formatCheck(null as never), 'null'],
+  ['tapegradModule', () => T.tapegradModule({} as never), 'an object'],
 ];
 
 /** Exports that take no user input, or are not functions a user calls with data. */

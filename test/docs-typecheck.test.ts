@@ -15,7 +15,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 it('every guide code block type-checks', () => {
   const files: string[] = [];
   const origin = new Map<string, string>();
-  for (const guide of readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md'))) {
+  // api-contract.md lists signatures (`tensor(values, options?): Tensor`), not code to run.
+  for (const guide of readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md') && f !== 'api-contract.md')) {
     const lines = readFileSync(join(ROOT, 'docs', guide), 'utf8').split('\n');
     for (let i = 0; i < lines.length; i++) {
       if (!/^```(ts|typescript)\s*$/.test(lines[i]!)) continue;

@@ -10,6 +10,7 @@ import { topologicalOrder } from '../engine/node.js';
 import { replay } from '../engine/replay.js';
 import { Tensor } from '../tensor.js';
 import { allocate } from '../dtype.js';
+import { show } from '../validate.js';
 
 /** The largest constant still read as a guard against log(0) rather than part of the model. */
 export const LOG_EPSILON_MAX = 1e-3;
@@ -65,6 +66,7 @@ export interface WithoutEpsilon {
  * withoutLogEpsilon(loss, [p])!.grads.get(p)!.toArray(); // [-5, -1.25] exactly
  */
 export function withoutLogEpsilon(root: Tensor, targets: readonly Tensor[]): WithoutEpsilon | null {
+  if (!(root instanceof Tensor)) throw new Error(`withoutLogEpsilon: root must be a Tensor, got ${show(root)}`);
   const guards = logEpsilonNodes(root);
   if (guards.length === 0) return null;
   const skip = new Set(guards.map((g) => g.node));
@@ -123,6 +125,7 @@ export function positionWord(i: number, n: number): string {
  * // ['σ′ = 0.1966, the derivative of the inner sigmoid', 'σ′ = …, the derivative of the outer sigmoid']
  */
 export function localFactors(root: Tensor): LocalFactor[] {
+  if (!(root instanceof Tensor)) throw new Error(`localFactors: root must be a Tensor, got ${show(root)}`);
   const nodes = topologicalOrder([root]).filter((n) => n.output.size === 1 && NAMED[n.op] !== undefined && !n.released);
   const out: LocalFactor[] = [];
   for (const [op, { symbol, what }] of Object.entries(NAMED)) {

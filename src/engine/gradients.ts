@@ -6,6 +6,7 @@
 import { allocate } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { show } from '../validate.js';
 import { runBackward } from './backward.js';
 
 /**
@@ -45,6 +46,10 @@ class TargetList extends Array<Tensor> {
  * x.grad;                        // null: no leaf was touched
  */
 export function gradientsOf(root: Tensor, tensors: readonly Tensor[]): Map<Tensor, Tensor> {
+  if (!(root instanceof Tensor)) throw new Error(`gradientsOf: root must be a Tensor, got ${show(root)}`);
+  if (!Array.isArray(tensors) || !tensors.every((t) => t instanceof Tensor)) {
+    throw new Error(`gradientsOf: tensors must be an array of Tensors, got ${show(tensors)}`);
+  }
   if (!root.requiresGrad) throw new Error('gradientsOf: the root does not require grad (no recorded op leads to it)');
   if (root.size !== 1) throw new Error(`gradientsOf: the root must be a scalar, got shape ${formatShape(root.shape)}`);
   const targets = new TargetList(tensors.filter((t) => t.requiresGrad));

@@ -3,7 +3,8 @@
  * order, to the replayed versions of its inputs. The numpy checker uses it to ask "what is the
  * gradient of this loss without the 1e-8 inside its log?" without re-running the user's program.
  */
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { expectFunction, show } from '../validate.js';
 import { applyOp } from './op.js';
 import type { TapeNode } from './node.js';
 import { topologicalOrder } from './node.js';
@@ -23,6 +24,8 @@ export function replay(
   root: Tensor,
   substitute: (node: TapeNode, inputs: readonly Tensor[]) => Tensor | undefined,
 ): { root: Tensor; map: Map<Tensor, Tensor> } {
+  if (!(root instanceof Tensor)) throw new Error(`replay: root must be a Tensor, got ${show(root)}`);
+  expectFunction('replay', 'substitute', substitute);
   const map = new Map<Tensor, Tensor>();
   for (const node of topologicalOrder([root])) {
     const inputs = node.inputs.map((t) => map.get(t) ?? t);

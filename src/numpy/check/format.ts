@@ -1,5 +1,6 @@
 /** The words a student reads after `tapegrad.verify`: a one-line verdict, then what to fix. */
 import type { VerifyCheck } from './verify.js';
+import { show } from '../../validate.js';
 
 /**
  * The compact verdict printed by `tapegrad.verify`: ✓/✗ per parameter, the first wrong line with
@@ -9,6 +10,9 @@ import type { VerifyCheck } from './verify.js';
  * // tapegrad.verify (line 91): ✓ W1, b1, W2, b2 agree three ways (hand, autodiff, finite differences)
  */
 export function formatCheck(c: VerifyCheck): string {
+  if (typeof c !== 'object' || c === null || !Array.isArray((c as Partial<VerifyCheck>).params)) {
+    throw new Error(`formatCheck: expected one tapegrad.verify result (a VerifyCheck), got ${show(c)}`);
+  }
   const good = c.params.filter((p) => p.ok).map((p) => p.name);
   const bad = c.params.filter((p) => !p.ok).map((p) => p.name);
   const lines: string[] = [];

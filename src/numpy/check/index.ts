@@ -6,6 +6,7 @@
 import type { HostModule, RunResult } from '../host.js';
 import { PyError } from '../host.js';
 import { runNumpy } from '../run.js';
+import { show } from '../../validate.js';
 import { tapegradModule } from './module.js';
 import type { VerifyCheck } from './verify.js';
 
@@ -62,6 +63,7 @@ export interface CheckResult {
  * r.exitCode; // 0
  */
 export function checkNumpy(source: string, options: CheckNumpyOptions = {}): CheckResult {
+  if (typeof source !== 'string') throw new Error(`checkNumpy: source must be the Python text (a string), got ${show(source)}`);
   let stdout = '';
   const say = (t: string): void => {
     stdout += t;
@@ -98,6 +100,9 @@ export function checkNumpy(source: string, options: CheckNumpyOptions = {}): Che
  * JSON.stringify(checkJson(checkNumpy(source)));
  */
 export function checkJson(r: CheckResult): object {
+  if (typeof r !== 'object' || r === null || !Array.isArray((r as Partial<CheckResult>).checks)) {
+    throw new Error(`checkJson: expected checkNumpy's result, got ${show(r)}`);
+  }
   if (r.error !== null) return { ok: false, error: r.error, checks: r.checks.map(checkEntry) };
   return { ok: r.ok, checks: r.checks.map(checkEntry) };
 }

@@ -2,6 +2,7 @@
 import type { HostModule } from '../host.js';
 import { defineModule, hostFunction, toPy } from '../host.js';
 import { formatCheck } from './format.js';
+import { show } from '../../validate.js';
 import type { VerifyCheck } from './verify.js';
 import { runVerify } from './verify.js';
 
@@ -22,6 +23,9 @@ export interface CheckSink {
  * sink.checks.every((c) => c.ok);
  */
 export function tapegradModule(sink: CheckSink): HostModule {
+  if (typeof sink !== 'object' || sink === null || !Array.isArray(sink.checks) || typeof sink.say !== 'function') {
+    throw new Error(`tapegradModule: sink must be { checks: [], say(text) }, got ${show(sink)}`);
+  }
   return defineModule('tapegrad', {
     verify: hostFunction('verify', (args, kwargs, ctx) => {
       const check = runVerify(args, kwargs, ctx);
