@@ -248,7 +248,7 @@ export function formatReport(res: BenchResults): string {
 
   if (res.checks.length > 0) out.push('', 'Same result (systems that did the same steps from the same initial weights):', ...res.checks.map((c) => `  ${c.text}`));
   const goalRows = res.goals.map((g) => [g.goal, g.ratio === null ? '—' : `×${fmtNum(g.ratio)}`, g.against ?? '', g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met']);
-  out.push('', 'Goals (issue 11):');
+  out.push('', 'Goals:');
   out.push(table(['goal', 'ratio', 'against', ''], goalRows));
 
   const noteLines = systems.flatMap((s) => Object.entries(res.notes[s] ?? {})

@@ -37,7 +37,7 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [flags]   (or: npx tsx bench/run.ts [flags], npx tapegrad bench [flags])
   --quick               short smoke run (few steps, small sizes; 1 process unless --repeat)
-  --full                no caps: tfjs cpu/wasm run every step issue 5 specifies (takes many minutes)
+  --full                no caps: tfjs cpu/wasm run every step the workloads specify (takes many minutes)
   --repeat N            processes per system × workload, median taken (default 3)
   --only W1,W3          workloads to run (default all: ${WORKLOADS.join(',')})
   --systems a,b         systems to run (default ${DEFAULT_SYSTEMS.join(',')}; also tfjs-cpu).
