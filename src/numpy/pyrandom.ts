@@ -4,87 +4,32 @@
  * and the same algorithms for uniform, randint, choice, shuffle, sample and gauss.
  */
 import { PyRaise } from './errors.js';
+import { MT19937 } from './random/mt19937.js';
 import { float, intOf, numberOf, toArray } from './pyops.js';
 import { HostFn, PyFloat, PyList, PyModule, PyTuple, type Value } from './values.js';
 
-/** The MT19937 generator with CPython's seeding. */
+/**
+ * CPython's generator: the same MT19937 as numpy's (seeded by init_by_array, as random.seed(int)
+ * does), plus CPython's own conversions, which numpy's differ from.
+ */
 export class MersenneTwister {
-  private readonly mt = new Uint32Array(624);
-  private index = 625;
-
-  /** init_genrand(s). */
-  initGenrand(s: number): void {
-    const mt = this.mt;
-    mt[0] = s >>> 0;
-    for (let i = 1; i < 624; i++) {
-      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
-      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
-    }
-    this.index = 624;
-  }
+  private readonly mt = new MT19937();
 
   /** init_by_array(key), as CPython's random.seed(int) uses it. */
   initByArray(key: readonly number[]): void {
-    this.initGenrand(19650218);
-    const mt = this.mt;
-    let i = 1;
-    let j = 0;
-    const n = 624;
-    for (let k = Math.max(n, key.length); k > 0; k--) {
-      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
-      mt[i] = ((mt[i]! ^ Math.imul(prev, 1664525)) + key[j]! + j) >>> 0;
-      i++;
-      j++;
-      if (i >= n) {
-        mt[0] = mt[n - 1]!;
-        i = 1;
-      }
-      if (j >= key.length) j = 0;
-    }
-    for (let k = n - 1; k > 0; k--) {
-      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
-      mt[i] = ((mt[i]! ^ Math.imul(prev, 1566083941)) - i) >>> 0;
-      i++;
-      if (i >= n) {
-        mt[0] = mt[n - 1]!;
-        i = 1;
-      }
-    }
-    mt[0] = 0x80000000;
-    this.index = 624;
+    this.mt.seedByArray(key);
   }
 
-  /** genrand_uint32. */
-  next(): number {
-    const mt = this.mt;
-    if (this.index >= 624) {
-      if (this.index === 625) this.initGenrand(5489);
-      for (let k = 0; k < 624; k++) {
-        const y = (mt[k]! & 0x80000000) | (mt[(k + 1) % 624]! & 0x7fffffff);
-        mt[k] = mt[(k + 397) % 624]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      }
-      this.index = 0;
-    }
-    let y = mt[this.index++]!;
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
-  }
-
-  /** random(): 53-bit float in [0, 1). */
+  /** random(): 53-bit float in [0, 1) (the same construction as numpy's). */
   random(): number {
-    const a = this.next() >>> 5;
-    const b = this.next() >>> 6;
-    return (a * 67108864 + b) / 9007199254740992;
+    return this.mt.nextDouble();
   }
 
   /** getrandbits(k) for k ≤ 53 (as a JS number). */
   getrandbits(k: number): number {
-    if (k <= 32) return this.next() >>> (32 - k);
-    const lo = this.next();
-    const hi = this.next() >>> (64 - k);
+    if (k <= 32) return this.mt.nextUint32() >>> (32 - k);
+    const lo = this.mt.nextUint32();
+    const hi = this.mt.nextUint32() >>> (64 - k);
     return hi * 4294967296 + lo;
   }
 
