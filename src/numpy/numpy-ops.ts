@@ -13,7 +13,7 @@ import { broadcastTo, cast, reshape } from '../ops/shape-ops.js';
 import { abs as tabs, exp, log, neg, sqrt } from '../ops/unary.js';
 import { square } from '../ops/unary-extra.js';
 import { maximum, minimum } from '../ops/minmax.js';
-import { shapeSize, stridesOf } from '../shape.js';
+import { broadcastShapes, shapeSize, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { PyRaise } from './errors.js';
 import { scatterAdd } from './gather.js';
@@ -74,19 +74,13 @@ function weakPromote(arr: NpDtype, scalar: NpDtype): NpDtype {
   return arr;
 }
 
-/** numpy broadcasting of two shapes, with numpy's error message. */
+/** numpy broadcasting of two shapes (tapegrad's rule, src/shape.ts), with numpy's error message. */
 export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new PyRaise('ValueError', `operands could not be broadcast together with shapes ${shapeStr(a)} ${shapeStr(b)} `);
-    }
-    out[i] = da === 1 ? db : da;
+  try {
+    return broadcastShapes('broadcast', a, b);
+  } catch {
+    throw new PyRaise('ValueError', `operands could not be broadcast together with shapes ${shapeStr(a)} ${shapeStr(b)} `);
   }
-  return out;
 }
 
 /** The tensor of an operand in a compute dtype (float32 only when the result is float32). */
