@@ -5,7 +5,7 @@
  */
 import { allocate } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
-import type { OpDef } from '../engine/op.js';
+import type { OpDef, VjpContext } from '../engine/op.js';
 import { axisView, softmaxAlong } from '../kernels/softmax.js';
 import { formatShape, normalizeAxis, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -83,30 +83,43 @@ export interface CrossEntropyAttrs {
   scale: number;
 }
 
+/** log softmax(z) along the class axis, in float64: both cross-entropy records compute and save it. */
+function logProbs(z: Tensor, axis: number): { view: ReturnType<typeof axisView>; logp: Float64Array } {
+  const view = axisView(z.shape, axis);
+  const logp = new Float64Array(z.size);
+  softmaxAlong(z.storage, view, logp, true);
+  return { view, logp };
+}
+
+/**
+ * The VJPs of both cross-entropy records, given the output gradient already scaled and shaped to
+ * broadcast against z: ∂/∂z = g·(softmax(z)·Σt − t), ∂/∂t = −g·logSoftmax(z).
+ */
+function crossEntropyVjp(ctx: VjpContext<{ readonly axis: number }>, g: Tensor): (Tensor | null)[] {
+  const [z, t] = ctx.inputs as [Tensor, Tensor];
+  const { axis } = ctx.attrs;
+  let gz: Tensor | null = null;
+  if (ctx.needsGrad[0]) {
+    // Recorded pass: softmax(z) must be a recorded op; otherwise the saved log-probs are exact.
+    const p = ctx.createGraph ? softmax(z, axis) : savedProbs(ctx.saved as Float64Array, z);
+    gz = mul(sub(mul(p, sum(t, axis, true)), t), g);
+  }
+  const gt = ctx.needsGrad[1] ? mul(neg(logSoftmax(z, axis)), g) : null;
+  return [gz, gt];
+}
+
 const softmaxCrossEntropyOp: OpDef<CrossEntropyAttrs> = {
   name: 'softmaxCrossEntropy',
   formulas: ['g · scale · (softmax(z) · Σt − t)', '−g · scale · logSoftmax(z)'],
   forward([z, t], { axis, scale }) {
-    const view = axisView(z!.shape, axis);
-    const logp = new Float64Array(z!.size);
-    softmaxAlong(z!.storage, view, logp, true);
+    const { logp } = logProbs(z!, axis);
     let loss = 0;
     const ts = t!.storage;
     for (let i = 0; i < logp.length; i++) if (ts[i] !== 0) loss -= ts[i]! * logp[i]!;
     return { output: scalarTensor(loss * scale, z!.dtype), saved: logp };
   },
   vjp(ctx, g) {
-    const [z, t] = ctx.inputs as [Tensor, Tensor];
-    const { axis, scale } = ctx.attrs;
-    const gs = mul(g, scale);
-    let gz: Tensor | null = null;
-    if (ctx.needsGrad[0]) {
-      // Recorded pass: softmax(z) must be a recorded op; otherwise the saved log-probs are exact.
-      const p = ctx.createGraph ? softmax(z, axis) : savedProbs(ctx.saved as Float64Array, z);
-      gz = mul(sub(mul(p, sum(t, axis, true)), t), gs);
-    }
-    const gt = ctx.needsGrad[1] ? mul(neg(logSoftmax(z, axis)), gs) : null;
-    return [gz, gt];
+    return crossEntropyVjp(ctx, mul(g, ctx.attrs.scale));
   },
   // A scalar: ⟨∂loss/∂z, t_z⟩ + ⟨∂loss/∂t, t_t⟩, from softmax(z) recorded (no saved constants).
   jvp(ctx, [tz, tt]) {
@@ -129,9 +142,7 @@ const softmaxCrossEntropyRowsOp: OpDef<CrossEntropyRowsAttrs> = {
   name: 'softmaxCrossEntropyRows',
   formulas: ['g · (softmax(z) · Σt − t)', '−g · logSoftmax(z)'],
   forward([z, t], { axis }) {
-    const view = axisView(z!.shape, axis);
-    const logp = new Float64Array(z!.size);
-    softmaxAlong(z!.storage, view, logp, true);
+    const { view, logp } = logProbs(z!, axis);
     const { outer, len, inner } = view;
     const out = allocate(z!.dtype, outer * inner);
     const ts = t!.storage;
@@ -148,16 +159,9 @@ const softmaxCrossEntropyRowsOp: OpDef<CrossEntropyRowsAttrs> = {
     return { output: new Tensor(out, z!.shape.filter((_, d) => d !== axis)), saved: logp };
   },
   vjp(ctx, g) {
-    const [z, t] = ctx.inputs as [Tensor, Tensor];
+    // The per-row gradient gets its class axis back (size 1) to broadcast over the classes.
     const { axis } = ctx.attrs;
-    const gk = reshape(g, z.shape.map((d, i) => (i === axis ? 1 : d)));
-    let gz: Tensor | null = null;
-    if (ctx.needsGrad[0]) {
-      const p = ctx.createGraph ? softmax(z, axis) : savedProbs(ctx.saved as Float64Array, z);
-      gz = mul(sub(mul(p, sum(t, axis, true)), t), gk);
-    }
-    const gt = ctx.needsGrad[1] ? mul(neg(logSoftmax(z, axis)), gk) : null;
-    return [gz, gt];
+    return crossEntropyVjp(ctx, reshape(g, ctx.inputs[0]!.shape.map((d, i) => (i === axis ? 1 : d))));
   },
   // One value per row: Σ over the class axis of ∂loss/∂z·t_z + ∂loss/∂t·t_t (softmax recorded).
   jvp(ctx, [tz, tt]) {
