@@ -171,6 +171,7 @@ void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const 
   const long units = (len + unit - 1) / unit;
   const long per = (units + long(want) - 1) / long(want);
   s.step = (per < 1 ? 1 : per) * unit;
+  if (rowsInPlace && s.step > 60) s.step = 60;  // a slab of more than 64 rows would pack B again
   s.count = int((len + s.step - 1) / s.step);
   if (s.count < 2) {
     Job<T>::run(&s.whole);
