@@ -31,9 +31,9 @@ export interface WasmKernels {
   memoryBytes(): number;
 }
 
-// Measured with `npx tsx wasm/measure.ts` (Node 20, V8 11.3; see wasm/README.md): under M·N·K = 512
+// Measured with `npx tsx wasm/measure.ts` (Node 20, V8 11.3; see wasm/README.md): under M·N·K ≈ 128
 // products the copies in and out, and the call, cost more than gemmJs's loops.
-export const WASM_SMALL_WORK = 512;
+export const WASM_SMALL_WORK = 128;
 // float32 exp/tanh/sigmoid: the copy is cheap next to Math.exp (~10-30 ns a value); 16 values and up win.
 export const WASM_SMALL_UNARY = 16;
 
@@ -111,6 +111,19 @@ export function loadWasmKernels(smallWork = WASM_SMALL_WORK): WasmKernels {
     ex.activation32(kind, 0, 0, n);
     out.set(f32.subarray(0, n));
   }
+
+  // V8 runs a new module on its baseline compiler (Liftoff, whose SIMD code is ~30× slower here) and
+  // compiles a function with the optimizing one in the background once it has run enough; it does not
+  // swap code inside a running call. A few ms of small products and activations now start that
+  // compile, so the first real product, a millisecond later, already runs optimized: measured with
+  // 50×784×128 after loading, the first call took 20 ms without this and 0.9 ms with it.
+  const warm = 64;
+  for (const T of [Float32Array, Float64Array]) {
+    const a = new T(warm * warm);
+    for (const t of [false, true]) gemm(t, t, warm, warm, warm, a, a, a.slice());
+  }
+  const x = new Float32Array(8192);
+  for (let kind = 0; kind < 3; kind++) activation(kind, x, x);
 
   return { gemm, activation, memoryBytes: () => memory.buffer.byteLength };
 }
