@@ -52,7 +52,14 @@ const align = (n: number): number => (n + 15) & ~15;
 
 /**
  * Compiles and instantiates the module; throws with the engine's reason (no WebAssembly, no SIMD,
- * synchronous compilation refused) when it cannot.
+ * synchronous compilation refused) when it cannot. Products with M·N·K below `smallWork` run gemmJs.
+ *
+ * @example
+ * ```ts
+ * const kernels = loadWasmKernels();
+ * const C = new Float64Array(4);
+ * kernels.gemm(false, false, 2, 2, 1, Float64Array.of(1, 2), Float64Array.of(3, 4), C); // C = [3, 4, 6, 8]
+ * ```
  */
 export function loadWasmKernels(smallWork = WASM_SMALL_WORK): WasmKernels {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') {
