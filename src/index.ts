@@ -56,6 +56,8 @@ export { noGrad, isGradEnabled } from './engine/mode.js';
 export { tape } from './engine/tape.js';
 export { gradientsOf } from './engine/gradients.js';
 export { replay } from './engine/replay.js';
+export { compile } from './engine/compile.js';
+export type { CompiledStep, CompiledInfo, StepResult } from './engine/compile.js';
 export type { TapeRecord, TapeEntry } from './engine/tape.js';
 export { applyOpChecked as applyOp } from './engine/op.js';
 export { kernelInfo, configureKernels } from './kernels/native.js';

@@ -478,6 +478,8 @@ const PROBES: readonly Probe[] = [
   ['gradientsOf', () => T.gradientsOf(T.tensor(1), []), 'does not require grad'],
   ['replay', () => T.replay(7 as never, () => undefined), '7'],
   ['replay', () => T.replay(T.tensor(1), 'f' as never), '"f"'],
+  ['compile', () => T.compile(7 as never), '7'],
+  ['compile', () => T.compile((x: T.Tensor) => x)([1, 2] as never), '[1,2]'],
   ['localFactors', () => T.localFactors('x' as never), '"x"'],
   ['withoutLogEpsilon', () => T.withoutLogEpsilon(3 as never, []), '3'],
   ['checkNumpy', () => T.checkNumpy(5 as never), '5'],

@@ -226,6 +226,19 @@ export const OP_SPECS = {
         };
       }),
   },
+  oneHotLabels: {
+    cases: fc.record({ shape: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), seed: seedArb }).map(({ shape, seed }) => {
+      const rng = seedrandom(String(seed));
+      const axis = Math.floor(rng() * shape.length);
+      const rows = shape.filter((_, i) => i !== axis);
+      const labels = filled(rows, (u) => Math.floor(u * shape[axis]!), rng);
+      return {
+        inputs: [labels], label: `oneHotLabels ${JSON.stringify(shape)} axis ${axis}`,
+        apply: (t: Tensor) => T.applyOp(T.PRIMITIVES.oneHotLabels, [t], { shape, axis, dtype: 'float64' }),
+      };
+    }),
+    differentiable: false,
+  },
   softmaxCrossEntropyRows: {
     cases: fc.record({ shape: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), seed: seedArb }).map(({ shape, seed }) => {
       const rng = seedrandom(String(seed));
