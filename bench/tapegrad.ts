@@ -1,5 +1,5 @@
 /** W1–W5 written with tapegrad's public API only (as a user would), in float32 or float64. */
-import { SGD, add, compile, div, matmul, mul, noGrad, sigmoid, softmaxCrossEntropy, sub, sum, tanh, tensor } from '../src/index.js';
+import { SGD, add, compile, div, linear, matmul, mul, noGrad, sigmoid, softmaxCrossEntropy, sub, sum, tanh, tensor } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import {
   W1_BATCH, W1_EPOCH_STEPS, W5_DEPTH, W5_WARMUP, WARMUP_STEPS, curveData, digits, initW1, initW2, initW3, normals, now, peakRssMB,
@@ -33,7 +33,9 @@ function update(opt: SGD): void {
 
 /**
  * W1–W3 run their fixed-shape step through `compile` (traced on the first call, replayed over
- * preallocated buffers after), as a user would; TAPEGRAD_BENCH_EAGER=1 runs the plain eager step.
+ * preallocated buffers after) and their layers through the fused `linear` op, as a user would;
+ * TAPEGRAD_BENCH_EAGER=1 runs the step eagerly with matmul, add and the activation written out
+ * (the code of the first bench, for A/B comparisons).
  */
 const EAGER = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['TAPEGRAD_BENCH_EAGER'] === '1';
 
@@ -47,16 +49,21 @@ function gatherRows(src: Float32Array, rows: ArrayLike<number>, width: number, o
   for (let r = 0; r < rows.length; r++) out.set(src.subarray(rows[r]! * width, (rows[r]! + 1) * width), r * width);
 }
 
+/** A dense layer: the fused op, or (TAPEGRAD_BENCH_EAGER=1) matmul, add and the activation as three ops. */
+function dense(x: Tensor, l: Layer, activation: 'tanh' | 'sigmoid' | 'identity'): Tensor {
+  if (!EAGER) return linear(x, l.w, l.b, activation);
+  const z = add(matmul(x, l.w), l.b);
+  return activation === 'tanh' ? tanh(z) : activation === 'sigmoid' ? sigmoid(z) : z;
+}
+
 function mlpW1(layers: Layer[], x: Tensor): Tensor {
   const [l1, l2] = layers as [Layer, Layer];
-  return add(matmul(tanh(add(matmul(x, l1.w), l1.b)), l2.w), l2.b);
+  return dense(dense(x, l1, 'tanh'), l2, 'identity');
 }
 
 function mlpW2(layers: Layer[], x: Tensor): Tensor {
   const [l1, l2, l3] = layers as [Layer, Layer, Layer];
-  const a1 = sigmoid(add(matmul(x, l1.w), l1.b));
-  const a2 = sigmoid(add(matmul(a1, l2.w), l2.b));
-  return add(matmul(a2, l3.w), l3.b);
+  return dense(dense(dense(x, l1, 'sigmoid'), l2, 'sigmoid'), l3, 'identity');
 }
 
 /** Share of the first `count` test images whose largest logit is their label. */
@@ -160,7 +167,7 @@ function w3(plan: Plan, dtype: DType): Measured {
   const ys = tensor(y, { shape: [n, 2], dtype });
   const cost = (layers: Layer[]): Tensor => {
     let a = xs;
-    for (const l of layers) a = sigmoid(add(matmul(a, l.w), l.b));
+    for (const l of layers) a = dense(a, l, 'sigmoid');
     const d = sub(a, ys);
     return div(sum(mul(d, d)), n);
   };

@@ -23,6 +23,8 @@ export { reshape, transpose, broadcastTo, sumTo, cast } from './ops/shape-ops.js
 export { matmul, matmulNT, matmulTN } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export { dot, outer } from './ops/products.js';
+export { linear } from './ops/linear.js';
+export type { LinearActivation, LinearAttrs } from './ops/linear.js';
 export { softmax, logSoftmax, softmaxCrossEntropy } from './ops/softmax.js';
 export type { CrossEntropyOptions, AxisAttrs, CrossEntropyAttrs, CrossEntropyRowsAttrs } from './ops/softmax.js';
 export type { MatmulAttrs } from './ops/matmul.js';

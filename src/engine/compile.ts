@@ -17,13 +17,29 @@ import type { OpDef, VjpContext } from './op.js';
 import { traceHooks } from './trace-hooks.js';
 import type { TraceRecorder } from './trace-hooks.js';
 
-/** One buffer an op or VJP asked for while traced; `fresh` ones are new on every replay (they escape). */
+/**
+ * One buffer an op or VJP asked for while traced; `fresh` ones are new on every replay (they
+ * escape), `zero` ones are cleared before reuse (the op that asked may rely on allocate's zeros).
+ */
 interface Alloc {
   readonly dtype: DType;
   readonly size: number;
   readonly buffer: FloatArray;
+  readonly zero: boolean;
   fresh: boolean;
 }
+
+/**
+ * Ops whose forward writes every element of every buffer it allocates (each kernel assigns, none
+ * accumulates into allocate's zeros): their reused buffers need no clearing, which matters for a
+ * large weight gradient (clearing 784×128 floats costs as much as a small product). Any other
+ * allocation, and one made outside an op, is cleared.
+ */
+const OVERWRITES = new Set([
+  'matmul', 'batchMatmul', 'add', 'sub', 'mul', 'div', 'pow', 'neg', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid',
+  'relu', 'tanhBackward', 'sigmoidBackward', 'reluBackward', 'sum', 'softmax', 'logSoftmax', 'softmaxCrossEntropy',
+  'softmaxCrossEntropyRows', 'broadcastTo', 'transpose',
+]);
 
 interface OpEvent {
   readonly kind: 'op';
@@ -118,20 +134,35 @@ class Recorder implements TraceRecorder {
     return this.slotOf.get(t) ?? this.define(t);
   }
 
+  /** The op whose forward is running (null: a VJP's own code, outside any op). */
+  private running: OpDef<any> | null = null;
+
   /** Runs `run` one level down, with every buffer it allocates noted in `allocs`. */
-  private below<T>(allocs: Alloc[], run: () => T): T {
+  private below<T>(allocs: Alloc[], def: OpDef<any> | null, run: () => T): T {
     const before = traceHooks.alloc;
     traceHooks.alloc = (dtype, size) => {
       const buffer = newBuffer(dtype, size);
-      allocs.push({ dtype, size, buffer, fresh: false });
+      allocs.push({ dtype, size, buffer, zero: this.running === null || !OVERWRITES.has(this.running.name), fresh: false });
       return buffer;
     };
     traceHooks.depth++;
+    this.running = def;
     try {
       return run();
     } finally {
+      this.running = null;
       traceHooks.depth--;
       traceHooks.alloc = before;
+    }
+  }
+
+  nested(def: OpDef<any>, run: () => Tensor): Tensor {
+    const outer = this.running;
+    this.running = def;
+    try {
+      return run();
+    } finally {
+      this.running = outer;
     }
   }
 
@@ -139,7 +170,7 @@ class Recorder implements TraceRecorder {
     if (forwardMode.depth !== 0) this.refuse('runs forward mode (jvp)');
     const slots = inputs.map((t) => this.slot(t));
     const allocs: Alloc[] = [];
-    const output = this.below(allocs, run);
+    const output = this.below(allocs, def, run);
     const event: OpEvent = { kind: 'op', def, attrs, inputs: slots, ins: new Array<Tensor>(slots.length), out: this.define(output), allocs, saved: undefined };
     this.producer.set(output, event);
     this.events.push(event);
@@ -151,7 +182,7 @@ class Recorder implements TraceRecorder {
     if (forward === undefined) this.refuse(`goes backward through op '${node.op}', recorded before the step began`);
     const gSlot = this.slot(g);
     const allocs: Alloc[] = [];
-    const result = this.below(allocs, run);
+    const result = this.below(allocs, null, run);
     const outs = Array.isArray(result) ? result.map((r) => (r instanceof Tensor ? this.define(r) : -1)) : [];
     this.events.push({ kind: 'vjp', forward, g: gSlot, needsGrad: needsGrad.slice(), outs, allocs });
     return result;
@@ -262,7 +293,7 @@ export function compile<A extends Tensor[], R extends StepResult>(step: (...args
     if (a === undefined) return diverged('asked for more buffers');
     if (a.dtype !== dtype || a.size !== size) return diverged(`asked for a ${dtype}[${size}] buffer where the trace had ${a.dtype}[${a.size}]`);
     if (a.fresh) return newBuffer(dtype, size);
-    a.buffer.fill(0); // allocate() promises zeros
+    if (a.zero) a.buffer.fill(0); // allocate() promises zeros
     return a.buffer;
   };
 

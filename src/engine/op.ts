@@ -51,7 +51,10 @@ export interface OpDef<A = undefined> {
  */
 export function applyOp<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
   const recorder = traceHooks.recorder;
-  if (recorder !== null && traceHooks.depth === 0) return recorder.op(def, inputs, attrs, () => applyNow(def, inputs, attrs));
+  if (recorder !== null) {
+    const run = (): Tensor => applyNow(def, inputs, attrs);
+    return traceHooks.depth === 0 ? recorder.op(def, inputs, attrs, run) : recorder.nested(def, run);
+  }
   return applyNow(def, inputs, attrs);
 }
 
