@@ -118,9 +118,13 @@ function callVjp(node: TapeNode, g: Tensor, pass: Pass, relevant: Set<TapeNode> 
     );
   }
   checkVersions(node, pass.caller ?? 'backward');
-  const needsGrad = node.inputs.map(
-    (t) => t.requiresGrad && (relevant === null || t.node === null || relevant.has(t.node)),
-  );
+  // A plain loop (no closure per call): this runs once per node of every backward pass.
+  const inputs = node.inputs;
+  const needsGrad = new Array<boolean>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]!;
+    needsGrad[i] = t.requiresGrad && (relevant === null || t.node === null || relevant.has(t.node));
+  }
   // Inside jvp (forward over reverse) tangents flow through the VJP's ops: saved constants must
   // not replace them, exactly as when the backward is recorded.
   const ctx = { inputs: node.inputs, output: node.output, attrs: node.attrs, saved: node.saved, needsGrad, createGraph: createGraph || forwardMode.depth !== 0 };
