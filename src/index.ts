@@ -26,7 +26,7 @@ export { dot, outer } from './ops/products.js';
 export { linear } from './ops/linear.js';
 export type { LinearActivation, LinearAttrs } from './ops/linear.js';
 export { softmax, logSoftmax, softmaxCrossEntropy } from './ops/softmax.js';
-export type { CrossEntropyOptions, AxisAttrs, CrossEntropyAttrs, CrossEntropyRowsAttrs } from './ops/softmax.js';
+export type { CrossEntropyOptions, AxisAttrs, CrossEntropyAttrs, CrossEntropyRowsAttrs, OneHotLabelsAttrs } from './ops/softmax.js';
 export type { MatmulAttrs } from './ops/matmul.js';
 export { mseLoss } from './ops/loss.js';
 export { binaryCrossEntropyWithLogits } from './ops/loss-bce.js';
