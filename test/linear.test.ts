@@ -23,6 +23,7 @@ describe('linear: fused = unfused, bit for bit', () => {
         const fused = linear(x1, w1, b1, activation);
         const plain = ACT[activation](add(matmul(x2, w2), b2));
         expect(bits(fused)).toEqual(bits(plain));
+        expect(bits(x1.detach().linear(w1.detach(), b1.detach(), activation))).toEqual(bits(fused)); // the method form
         sum(fused.mul(weights)).backward();
         sum(plain.mul(weights)).backward();
         expect(bits(x1.grad)).toEqual(bits(x2.grad));
