@@ -6,6 +6,7 @@ import { expectFinite, expectFlag, expectOptions, show } from './validate.js';
 import { checkShape, formatShape, shapeSize } from './shape.js';
 import type { NestedArray } from './tensor.js';
 import { Tensor } from './tensor.js';
+import { traceHooks } from './engine/trace-hooks.js';
 import { axisView } from './kernels/softmax.js';
 import { labelsToArray, oneHotStorage } from './ops/labels.js';
 import type { ClassLabels } from './ops/labels.js';
@@ -33,6 +34,7 @@ export function tensor(values: NestedArray | FloatArray | readonly NestedArray[]
   let storage: FloatArray;
   let shape: number[];
   if (values instanceof Float64Array || values instanceof Float32Array) {
+    refuseInTrace('makes a tensor from a typed array with tensor() (a replay would reuse the values of the first call: pass the data as an argument of the compiled function)');
     const dtype = options.dtype === undefined ? (values instanceof Float32Array ? 'float32' : 'float64') : checkDType('tensor', options.dtype);
     const sameType = (dtype === 'float32') === values instanceof Float32Array;
     // The typed-array constructors copy several times faster than TypedArray.from.
@@ -52,6 +54,11 @@ export function tensor(values: NestedArray | FloatArray | readonly NestedArray[]
     throw new Error(`tensor: shape ${formatShape(shape)} needs ${shapeSize(shape)} values but ${storage.length} were given`);
   }
   return finish(new Tensor(storage, shape), options);
+}
+
+/** Data made inside a step that compile is tracing would be frozen into every replay: refused. */
+function refuseInTrace(what: string): void {
+  if (traceHooks.recorder !== null && traceHooks.depth === 0) traceHooks.recorder.refuse(what);
 }
 
 /** numpy 2's limit; it also keeps the recursive flatten far from the stack's depth. */
@@ -167,6 +174,7 @@ export interface RandomOptions extends CreateOptions {
  * @example randn([2, 3], { seed: 1, std: 0.3 }).shape // [2, 3]
  */
 export function randn(shape: readonly number[], options: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  refuseInTrace('draws random numbers with randn() (a replay would repeat the first draw: pass them as an argument of the compiled function)');
   checkCreateOptions('randn', options, ['dtype', 'requiresGrad', 'name', 'seed', 'mean', 'std']);
   const s = checkShape('randn', shape);
   const std = options.std ?? 1;
@@ -185,6 +193,7 @@ export function randn(shape: readonly number[], options: RandomOptions & { mean?
  * @example rand([3], { seed: 'a', low: -1, high: 1 }).shape // [3]
  */
 export function rand(shape: readonly number[], options: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  refuseInTrace('draws random numbers with rand() (a replay would repeat the first draw: pass them as an argument of the compiled function)');
   checkCreateOptions('rand', options, ['dtype', 'requiresGrad', 'name', 'seed', 'low', 'high']);
   const s = checkShape('rand', shape);
   const low = expectFinite('rand', 'low', options.low ?? 0);

@@ -1,4 +1,5 @@
 /** Element types: float64 by default (exact gradient checks), float32 opt-in for speed. */
+import { traceHooks } from './engine/trace-hooks.js';
 
 /** Element type of a tensor: 'float64' (default) or 'float32'. */
 export type DType = 'float64' | 'float32';
@@ -11,7 +12,15 @@ export function checkDType(op: string, dtype: unknown): DType {
   throw new Error(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float64' or 'float32')`);
 }
 
+/** A zero-filled buffer for an op's result (a compiled step's replay hands out its preallocated ones). */
 export function allocate(dtype: DType, size: number): FloatArray {
+  const hook = traceHooks.alloc;
+  if (hook !== null) return hook(dtype, size);
+  return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+}
+
+/** A new zero-filled buffer, never a pooled one. */
+export function newBuffer(dtype: DType, size: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
 }
 

@@ -5,6 +5,12 @@ import type { Shape } from './shape.js';
 import { formatShape, shapeSize } from './shape.js';
 import type { TapeNode } from './engine/node.js';
 import { show } from './validate.js';
+import { traceHooks } from './engine/trace-hooks.js';
+
+/** A value read while a step is traced by compile: the replay could not follow a branch on it. */
+function refuseRead(what: string): void {
+  if (traceHooks.recorder !== null && traceHooks.depth === 0) traceHooks.recorder.refuse(`reads a tensor's values with ${what}`);
+}
 
 /** A number, or arrays of numbers nested as deep as the tensor has axes. */
 export type NestedArray = number | NestedArray[];
@@ -123,9 +129,15 @@ export class Tensor {
    * w.version; // 1; loss.backward() now throws "... w is at version 1; expected version 0 (saved by mul)"
    */
   markModified(): this {
+    const recorder = traceHooks.recorder;
+    if (recorder !== null && traceHooks.depth === 0) recorder.effect(() => this.bumpVersion(), []);
+    else this.bumpVersion();
+    return this;
+  }
+
+  private bumpVersion(): void {
     if (this.versionCell === null) this.versionCell = { value: 0 };
     this.versionCell.value++;
-    return this;
   }
 
   /** @internal Makes `view`, which shares this tensor's buffer, share its version counter too. */
@@ -142,11 +154,13 @@ export class Tensor {
 
   /** A copy of the values as a flat typed array, never a live view into the tape. */
   data(): FloatArray {
+    refuseRead('data()');
     return this.storage.slice();
   }
 
   /** The value of a one-element tensor. */
   item(): number {
+    refuseRead('item()');
     if (this.size !== 1) {
       throw new Error(`item: only a one-element tensor has an item, this one has shape ${formatShape(this.shape)}`);
     }
@@ -155,6 +169,7 @@ export class Tensor {
 
   /** The values as nested arrays with exactly the tensor's shape (a number for 0-d). */
   toArray(): NestedArray {
+    refuseRead('toArray()');
     const { storage, shape } = this;
     if (shape.length === 0) return storage[0]!;
     const build = (axis: number, offset: number, stride: number): NestedArray[] => {
@@ -171,7 +186,9 @@ export class Tensor {
 
   /** Resets `.grad` to null (a new gradient is never written into the old one). */
   zeroGrad(): void {
-    this.grad = null;
+    const recorder = traceHooks.recorder;
+    if (recorder !== null && traceHooks.depth === 0) recorder.effect(() => { this.grad = null; }, [], this);
+    else this.grad = null;
   }
 
   /** The same values, cut from the tape: a new leaf sharing storage (and version), with requiresGrad false. */

@@ -8,6 +8,7 @@ import { Tensor } from '../tensor.js';
 import { add } from '../ops/arithmetic.js';
 import { forwardMode } from './forward.js';
 import { withGradMode } from './mode.js';
+import { traceHooks } from './trace-hooks.js';
 import { expectFlag, expectOptions, show } from '../validate.js';
 import type { TapeNode } from './node.js';
 import { topologicalOrder } from './node.js';
@@ -69,16 +70,24 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       }
     }
     if (pass.targets === null) {
+      const recorder = traceHooks.recorder;
       for (const [leaf, g0] of leafGrads) {
-        // A tracked seed can reach a leaf unchanged (through add, or a leaf root): without
-        // createGraph, .grad holds values only, never a piece of the seed's graph.
-        const g = !pass.createGraph && g0.requiresGrad ? g0.detach() : g0;
-        leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
+        // Setting .grad is a side effect a compiled step repeats on every replay.
+        if (recorder !== null && traceHooks.depth === 0) recorder.effect(([g]) => setLeafGrad(leaf, g!, false), [g0], leaf);
+        else setLeafGrad(leaf, g0, pass.createGraph);
       }
     }
   });
   for (const [leaf, g] of leafGrads) grads.set(leaf, g);
   return grads;
+}
+
+/** leaf.grad ← g (or leaf.grad + g when it already holds one). */
+function setLeafGrad(leaf: Tensor, g0: Tensor, createGraph: boolean): void {
+  // A tracked seed can reach a leaf unchanged (through add, or a leaf root): without
+  // createGraph, .grad holds values only, never a piece of the seed's graph.
+  const g = !createGraph && g0.requiresGrad ? g0.detach() : g0;
+  leaf.grad = leaf.grad === null ? g : add(leaf.grad, g);
 }
 
 function accumulate(map: Map<Tensor, Tensor>, key: Tensor, g: Tensor): void {
@@ -109,15 +118,20 @@ function callVjp(node: TapeNode, g: Tensor, pass: Pass, relevant: Set<TapeNode> 
     );
   }
   checkVersions(node, pass.caller ?? 'backward');
-  const needsGrad = node.inputs.map(
-    (t) => t.requiresGrad && (relevant === null || t.node === null || relevant.has(t.node)),
-  );
+  // A plain loop (no closure per call): this runs once per node of every backward pass.
+  const inputs = node.inputs;
+  const needsGrad = new Array<boolean>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]!;
+    needsGrad[i] = t.requiresGrad && (relevant === null || t.node === null || relevant.has(t.node));
+  }
   // Inside jvp (forward over reverse) tangents flow through the VJP's ops: saved constants must
   // not replace them, exactly as when the backward is recorded.
-  const result = node.def.vjp(
-    { inputs: node.inputs, output: node.output, attrs: node.attrs, saved: node.saved, needsGrad, createGraph: createGraph || forwardMode.depth !== 0 },
-    g,
-  );
+  const ctx = { inputs: node.inputs, output: node.output, attrs: node.attrs, saved: node.saved, needsGrad, createGraph: createGraph || forwardMode.depth !== 0 };
+  const recorder = traceHooks.recorder;
+  const result = recorder !== null && traceHooks.depth === 0
+    ? recorder.vjp(node, g, needsGrad, () => node.def.vjp(ctx, g))
+    : node.def.vjp(ctx, g);
   checkVjpResult(node, result);
   return result;
 }
@@ -214,5 +228,6 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
     seed = gradient.dtype === root.dtype ? gradient : new Tensor(convertStorage(gradient.storage, root.dtype), root.shape);
   }
   const createGraph = options.createGraph ?? false;
+  if (createGraph && traceHooks.recorder !== null) traceHooks.recorder.refuse('backward({ createGraph: true })');
   runBackward([root], [seed], { createGraph, retainGraph: options.retainGraph ?? createGraph, targets: null });
 }

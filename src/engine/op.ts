@@ -3,6 +3,7 @@ import { Tensor } from '../tensor.js';
 import { forwardMode, propagateTangents, type JvpContext } from './forward.js';
 import { gradMode } from './mode.js';
 import { TapeNode } from './node.js';
+import { traceHooks } from './trace-hooks.js';
 import { show } from '../validate.js';
 
 /** What a VJP rule sees: the op's inputs, output, attributes and saved values. */
@@ -49,6 +50,16 @@ export interface OpDef<A = undefined> {
  * x.grad!.toArray(); // [2, 2]
  */
 export function applyOp<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const recorder = traceHooks.recorder;
+  if (recorder !== null) {
+    const run = (): Tensor => applyNow(def, inputs, attrs);
+    return traceHooks.depth === 0 ? recorder.op(def, inputs, attrs, run) : recorder.nested(def, run);
+  }
+  return applyNow(def, inputs, attrs);
+}
+
+/** applyOp itself, without the tracing check. */
+function applyNow<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
   let record = false;
   let result: Tensor | { output: Tensor; saved: unknown };
   if (gradMode.enabled) {

@@ -28,6 +28,10 @@ export function reduceSum(x: FloatArray, shape: readonly number[], axes: readonl
     }
     return;
   }
+  if (isLeading(axes)) {
+    sumLeading(x, out);
+    return;
+  }
   const acc = new Float64Array(out.length);
   if (n > 0) {
     const ostr = outputStrides(shape, axes);
@@ -47,6 +51,28 @@ export function reduceSum(x: FloatArray, shape: readonly number[], axes: readonl
     }
   }
   out.set(acc);
+}
+
+/** Whether `axes` (sorted, as normalizeAxes gives them) are 0, 1, …, k−1: a block of leading axes. */
+function isLeading(axes: readonly number[]): boolean {
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return false;
+  return true;
+}
+
+let scratch = new Float64Array(64);
+
+/**
+ * Sum over a block of leading axes (a bias gradient: [rows, n] → [n]): row after row into a float64
+ * accumulator, the same additions in the same order as the general loop, without its index counter.
+ */
+function sumLeading(x: FloatArray, out: FloatArray): void {
+  const m = out.length;
+  if (m === 0) return;
+  if (scratch.length < m) scratch = new Float64Array(m);
+  const acc = out instanceof Float64Array ? out : scratch;
+  acc.fill(0, 0, m);
+  for (let o = 0; o < x.length; o += m) for (let j = 0; j < m; j++) acc[j] = acc[j]! + x[o + j]!;
+  if (acc !== out) for (let j = 0; j < m; j++) out[j] = acc[j]!;
 }
 
 /** Maximum over axes; NaN anywhere in a slot makes that slot NaN (numpy's rule). */

@@ -7,6 +7,7 @@ import type { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { add } from '../ops/arithmetic.js';
 import { matmul } from '../ops/matmul.js';
+import { linear, type LinearActivation } from '../ops/linear.js';
 import { relu, sigmoid, tanh } from '../ops/unary.js';
 import { formatInit, initBias, initWeight, parseInit, type InitScheme } from './init.js';
 import type { Layout } from '../data/batches.js';
@@ -98,8 +99,18 @@ export class Linear extends Module {
 
   /** The module applied to `x` (recorded on the tape like any op). */
   forward(x: Tensor): Tensor {
+    if (this.fuses(x)) return linear(x, this.weight, this.bias!);
     const z = this.layout === 'row' ? matmul(x, this.weight) : matmul(this.weight, x);
     return this.bias === null ? z : add(z, this.bias);
+  }
+
+  /**
+   * @internal Whether `x` can go through the fused `linear` op (row layout with a bias, a 2-d
+   * input of the weight's dtype): the same numbers as matmul then add, in one op.
+   */
+  fuses(x: Tensor): boolean {
+    return this.layout === 'row' && this.bias !== null && x instanceof Tensor && x.ndim === 2 &&
+      x.shape[1] === this.inFeatures && x.dtype === this.weight.dtype;
   }
 
   namedParameters(): [string, Tensor][] {
@@ -182,7 +193,20 @@ export class Sequential extends Module {
   /** The module applied to `x` (recorded on the tape like any op). */
   forward(x: Tensor): Tensor {
     let h = x;
-    for (const layer of this.layers) h = layer.forward(h);
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      const next = layers[i + 1];
+      // A plain Linear followed by a plain tanh/sigmoid/relu runs as one fused op (same numbers).
+      if (layer.constructor === Linear && next !== undefined && next.constructor === Activation && (next as Activation).name !== 'identity' &&
+        (layer as Linear).fuses(h)) {
+        const l = layer as Linear;
+        h = linear(h, l.weight, l.bias!, (next as Activation).name as LinearActivation);
+        i++;
+      } else {
+        h = layer.forward(h);
+      }
+    }
     return h;
   }
   namedParameters(): [string, Tensor][] {

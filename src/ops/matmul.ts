@@ -51,7 +51,7 @@ const matmulOp: OpDef<MatmulAttrs> = {
 };
 
 /** op(a)·op(b) as a recorded primitive (a and b 2-d, same dtype). */
-function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+export function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   return applyOp(matmulOp, [a, b], { transA, transB });
 }
 

@@ -11,6 +11,8 @@ import { mseLoss } from './loss.js';
 import { binaryCrossEntropyWithLogits } from './loss-bce.js';
 import type { BceOptions } from './loss-bce.js';
 import { matmul } from './matmul.js';
+import { linear } from './linear.js';
+import type { LinearActivation } from './linear.js';
 import type { Operand } from './operand.js';
 import type { Axis } from './reduce.js';
 import { max, mean, sum } from './reduce.js';
@@ -61,6 +63,8 @@ declare module '../tensor.js' {
     relu(): Tensor;
     /** Method form of {@link matmul}: numpy's matmul rules (1-d operands, batches on both sides). */
     matmul(b: Tensor, options?: MatmulOptions): Tensor;
+    /** Method form of {@link linear}: act(this·w + b) as one fused op. */
+    linear(w: Tensor, b: Tensor, activation?: LinearActivation): Tensor;
     /** Method form of {@link sum}: over `axis` (all when omitted). */
     sum(axis?: Axis, keepDims?: boolean): Tensor;
     /** Method form of {@link mean}: over `axis` (all when omitted). */
@@ -172,6 +176,7 @@ P.tanh = function () { return U.tanh(this); };
 P.sigmoid = function () { return U.sigmoid(this); };
 P.relu = function () { return U.relu(this); };
 P.matmul = function (b, options) { return matmul(this, b, options); };
+P.linear = function (w, b, activation) { return linear(this, w, b, activation); };
 P.sum = function (axis, keepDims) { return sum(this, axis, keepDims); };
 P.mean = function (axis, keepDims) { return mean(this, axis, keepDims); };
 P.max = function (axis, keepDims) { return max(this, axis, keepDims); };

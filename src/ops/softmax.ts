@@ -4,6 +4,7 @@
  * tensor ops and tested equal to the composite's, so second derivatives still work.
  */
 import { allocate } from '../dtype.js';
+import type { DType } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
 import type { OpDef, VjpContext } from '../engine/op.js';
 import { axisView, softmaxAlong } from '../kernels/softmax.js';
@@ -86,7 +87,7 @@ export interface CrossEntropyAttrs {
 /** log softmax(z) along the class axis, in float64: both cross-entropy records compute and save it. */
 function logProbs(z: Tensor, axis: number): { view: ReturnType<typeof axisView>; logp: Float64Array } {
   const view = axisView(z.shape, axis);
-  const logp = new Float64Array(z.size);
+  const logp = allocate('float64', z.size) as Float64Array;
   softmaxAlong(z.storage, view, logp, true);
   return { view, logp };
 }
@@ -254,9 +255,29 @@ function targetTensor(logits: Tensor, target: Tensor | ClassLabels, axis: number
         `one-hot ${formatShape(logits.shape)} or class indices ${formatShape(indexShape)}`,
     );
   }
+  // A tensor of labels goes through an op, so that a compiled step replays it on each call's labels.
+  if (target instanceof Tensor) return applyOp(oneHotLabelsOp, [target], { shape: logits.shape, axis, dtype: logits.dtype });
   const labels = labelsToArray(op, target);
   return new Tensor(oneHotStorage(op, labels, logits.shape[axis]!, logits.dtype, axisView(logits.shape, axis)), logits.shape);
 }
+
+/** Attributes of oneHotLabels records: the one-hot shape, its class axis and dtype. */
+export interface OneHotLabelsAttrs {
+  shape: readonly number[];
+  axis: number;
+  dtype: DType;
+}
+
+const oneHotLabelsOp: OpDef<OneHotLabelsAttrs> = {
+  // Class indices (the class axis removed) → one-hot rows along `axis`; labels have no gradient.
+  name: 'oneHotLabels',
+  formulas: ['0'],
+  differentiable: false,
+  forward([labels], { shape, axis, dtype }) {
+    return new Tensor(oneHotStorage('softmaxCrossEntropy', labels!.storage, shape[axis]!, dtype, axisView(shape, axis)), shape.slice());
+  },
+  vjp: () => [null],
+};
 
 function labelsLength(labels: ClassLabels): number {
   if (Array.isArray(labels) || labels instanceof Int32Array) return labels.length;
@@ -265,5 +286,5 @@ function labelsLength(labels: ClassLabels): number {
 
 export const SOFTMAX_OPS = {
   softmax: softmaxOp, logSoftmax: logSoftmaxOp, softmaxCrossEntropy: softmaxCrossEntropyOp,
-  softmaxCrossEntropyRows: softmaxCrossEntropyRowsOp,
+  softmaxCrossEntropyRows: softmaxCrossEntropyRowsOp, oneHotLabels: oneHotLabelsOp,
 };

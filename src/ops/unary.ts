@@ -10,6 +10,7 @@
  * symmetric, so its JVP is its VJP line applied to the tangent (J·t = Jᵀ·t).
  */
 import { allocate } from '../dtype.js';
+import type { FloatArray } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
 import type { OpDef, VjpContext } from '../engine/op.js';
 import { float32Unary, unaryKernel } from '../kernels/elementwise.js';
@@ -30,9 +31,15 @@ export interface UnarySpec {
 const FAST_MIN = 16;
 
 /** Declares a unary element-wise op: the kernel from a one-line body, its VJP and formula. */
-export function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Tensor) => Tensor } {
+export function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Tensor) => Tensor; inPlace: (x: FloatArray) => void } {
   const kernel = unaryKernel(spec.body);
   const name = spec.name as FastUnaryName;
+  // The forward's loop over a buffer in place (each element is read before it is written).
+  const inPlace = (x: FloatArray): void => {
+    const fast = x.length >= FAST_MIN && x instanceof Float32Array ? float32Unary[name] : undefined;
+    if (fast !== undefined) fast(x as Float32Array, x as Float32Array);
+    else kernel(x, x);
+  };
   const def: OpDef<undefined> = {
     name: spec.name,
     formulas: [spec.formula],
@@ -55,7 +62,7 @@ export function unaryOp(spec: UnarySpec): { def: OpDef<undefined>; apply: (x: Te
       return spec.vjp!(t, ctx.inputs[0]!, ctx.output, { ...ctx, needsGrad: [true], createGraph: true });
     },
   };
-  return { def, apply: (x) => applyOp(def, [expectTensor(spec.name, x)], undefined) };
+  return { def, apply: (x) => applyOp(def, [expectTensor(spec.name, x)], undefined), inPlace };
 }
 
 const negOp = unaryOp({ name: 'neg', body: 'r = -x;', formula: '−g', vjp: (g) => neg(g) });
@@ -109,6 +116,9 @@ export const sigmoid = sigmoidOp.apply;
 export const relu = reluOp.apply;
 /** −1, 0 or 1 by the sign of x (no gradient). @example sign(tensor([-2, 0, 5])).toArray() // [-1, 0, 1] */
 export const sign = signOp.apply;
+
+/** The activations' forward loops, in place: what the fused linear op (linear.ts) applies after its product. */
+export const ACTIVATE_IN_PLACE = { tanh: tanhOp.inPlace, sigmoid: sigmoidOp.inPlace, relu: reluOp.inPlace };
 
 export const UNARY_OPS = {
   neg: negOp.def, exp: expOp.def, log: logOp.def, sqrt: sqrtOp.def, abs: absOp.def,

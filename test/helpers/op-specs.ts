@@ -226,6 +226,44 @@ export const OP_SPECS = {
         };
       }),
   },
+  linear: {
+    cases: fc.record({
+      m: fc.integer({ min: 1, max: 4 }), k: fc.integer({ min: 1, max: 4 }), n: fc.integer({ min: 1, max: 4 }), seed: seedArb,
+      activation: fc.constantFrom<T.LinearActivation>('identity', 'tanh', 'sigmoid', 'relu'),
+    }).map(({ m, k, n, seed, activation }) => {
+      const rng = seedrandom(String(seed));
+      const relu = activation === 'relu';
+      const x = filled([m, k], relu ? positive : anyReal, rng);
+      const w = filled([k, n], relu ? positive : anyReal, rng);
+      const b = filled([n], anyReal, rng);
+      if (relu) {
+        // relu's kink: each column's bias puts all its pre-activations ≥ 0.5 above 0 or below it.
+        for (let j = 0; j < n; j++) {
+          let top = 0;
+          for (let i = 0; i < m; i++) {
+            let z = 0;
+            for (let p = 0; p < k; p++) z += x.storage[i * k + p]! * w.storage[p * n + j]!;
+            top = Math.max(top, z);
+          }
+          b.storage[j] = rng() < 0.5 ? 0.5 : -(top + 0.5);
+        }
+      }
+      return { inputs: [x, w, b], apply: (a: Tensor, c: Tensor, d: Tensor) => T.linear(a, c, d, activation), label: `linear ${m}x${k}x${n} ${activation}` };
+    }),
+  },
+  oneHotLabels: {
+    cases: fc.record({ shape: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), seed: seedArb }).map(({ shape, seed }) => {
+      const rng = seedrandom(String(seed));
+      const axis = Math.floor(rng() * shape.length);
+      const rows = shape.filter((_, i) => i !== axis);
+      const labels = filled(rows, (u) => Math.floor(u * shape[axis]!), rng);
+      return {
+        inputs: [labels], label: `oneHotLabels ${JSON.stringify(shape)} axis ${axis}`,
+        apply: (t: Tensor) => T.applyOp(T.PRIMITIVES.oneHotLabels, [t], { shape, axis, dtype: 'float64' }),
+      };
+    }),
+    differentiable: false,
+  },
   softmaxCrossEntropyRows: {
     cases: fc.record({ shape: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), seed: seedArb }).map(({ shape, seed }) => {
       const rng = seedrandom(String(seed));
