@@ -265,6 +265,12 @@ export interface RunOptions {
   outDir?: string | null;
   /** sys.argv for the script. */
   argv?: string[];
+  /**
+   * Serve only the first N images (and labels) of each MNIST split from keras'
+   * `mnist.load_data()`: a lab's code runs unchanged on a subset (tests, quick checks). A positive
+   * integer; absent or null: the whole 60 000 / 10 000.
+   */
+  mnistLimit?: number | null;
 }
 
 /** What a run produced. */

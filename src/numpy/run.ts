@@ -26,6 +26,10 @@ export interface RunHooks {
  */
 export function runNumpy(source: string, options: RunOptions = {}, hooks: RunHooks = {}): RunResult {
   const filename = options.filename ?? '<input>';
+  const mnistLimit = options.mnistLimit ?? null;
+  if (mnistLimit !== null && (!Number.isInteger(mnistLimit) || mnistLimit < 1)) {
+    throw new Error(`runNumpy: mnistLimit must be a positive integer (or null for all of MNIST), got ${String(mnistLimit)}`);
+  }
   const module = parseModule(source, filename);
   const file: FileInfo = { filename, source, lineStarts: module.lineStarts };
   let stdout = '';
@@ -45,6 +49,7 @@ export function runNumpy(source: string, options: RunOptions = {}, hooks: RunHoo
     write,
     atExit: (fn) => exits.push(fn),
     load: (name) => load(name),
+    mnistLimit,
   };
   const load = (name: string): PyModule | null => {
     const hit = cache.get(name);
