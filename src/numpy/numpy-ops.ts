@@ -16,8 +16,8 @@ import { maximum, minimum } from '../ops/minmax.js';
 import { broadcastShapes, shapeSize, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { PyRaise } from './errors.js';
-import { scatterAdd } from './gather.js';
-import { NdArray, getItem, resolveIndex, setItemInPlace, type NpDtype } from './ndarray.js';
+import { concat } from '../ops/join.js';
+import { NdArray, getItem, setItemInPlace, type NpDtype } from './ndarray.js';
 import { isArray, runtime, toArray } from './pyops.js';
 import { PyFloat, PyList, PyRange, PySlice, PyTuple, typeName, type Value } from './values.js';
 
@@ -453,7 +453,6 @@ export function concatenateNp(parts: readonly NdArray[], axis: number, dtype?: N
   if (ax < 0 || ax >= nd) throw new PyRaise('AxisError', `axis ${axis} is out of bounds for array of dimension ${nd}`);
   let dt: NpDtype = dtype ?? first.dtype;
   if (dtype === undefined) for (const p of parts) dt = promote(dt, p.dtype);
-  let total = 0;
   for (const [i, p] of parts.entries()) {
     if (p.shape.length !== nd) {
       throw new PyRaise('ValueError', `all the input array dimensions except for the concatenation axis must match exactly, but along dimension 0, the array at index 0 has ${nd} dimension(s) and the array at index ${i} has ${p.shape.length} dimension(s)`);
@@ -463,23 +462,10 @@ export function concatenateNp(parts: readonly NdArray[], axis: number, dtype?: N
         throw new PyRaise('ValueError', `all the input array dimensions except for the concatenation axis must match exactly, but along dimension ${d}, the array at index 0 has size ${first.shape[d]} and the array at index ${i} has size ${p.shape[d]}`);
       }
     }
-    total += p.shape[ax]!;
   }
-  const outShape = first.shape.slice();
-  outShape[ax] = total;
   const want = dt === 'float32' ? 'float32' : 'float64';
-  let acc: Tensor | null = null;
-  let at = 0;
-  for (const p of parts) {
-    const idx: Value[] = [];
-    for (let d = 0; d < nd; d++) idx.push(d === ax ? new PySlice(at, at + p.shape[ax]!, null) : new PySlice(null, null, null));
-    at += p.shape[ax]!;
-    const plan = resolveIndex(outShape, new PyTuple(idx));
-    const t = p.tensor.dtype === want ? p.tensor : cast(p.tensor, want);
-    const placed = scatterAdd(t, plan);
-    acc = acc === null ? placed : add(acc, placed);
-  }
-  return finishDtype(acc!, dt);
+  const ts = parts.map((p) => (p.tensor.dtype === want ? p.tensor : cast(p.tensor, want)));
+  return finishDtype(ts.length === 1 ? ts[0]! : concat(ts, ax), dt);
 }
 
 // ------------------------------------------------------------------ reductions
