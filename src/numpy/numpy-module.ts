@@ -462,7 +462,8 @@ const NDITER = new PyClass('nditer', []);
 /**
  * np.nditer as gradient-checking code uses it (cs231n's eval_numerical_gradient): `multi_index`,
  * `finished`, `iternext()`, `index`. The array is written through `x[ix] = …`, never through the
- * iterator, so `op_flags` only has to be accepted; other flags and iterating values are refused.
+ * iterator, so `op_flags` only has to be accepted; other flags are refused, and `for v in it` is a
+ * TypeError ('nditer' object is not iterable) naming the line.
  */
 function nditerNp(args: Value[], kwargs: Kw): PyInstance {
   const p = bind('nditer', ['op', 'flags?', 'op_flags?', 'order?'], args, kwargs);
@@ -484,9 +485,6 @@ function nditerNp(args: Value[], kwargs: Kw): PyInstance {
   };
   advance();
   it.dict.set('iternext', new HostFn('nditer.iternext', () => advance()));
-  it.dict.set('__iter__', new HostFn('nditer.__iter__', () => {
-    throw new PyRaise('NotSupported', 'iterating over np.nditer values is not supported (use it.multi_index with it.iternext())');
-  }));
   return it;
 }
 
