@@ -41,6 +41,7 @@ export type { IndexLike } from './ops/indices.js';
 export { concat, stack, squeeze, expandDims, flatten } from './ops/join.js';
 export type { ConcatAttrs } from './ops/join.js';
 export { square, cosh, sinh, log1p, expm1, softplus, leakyRelu, elu } from './ops/unary-extra.js';
+export { sin, cos, tan, arcsin, arccos, arctan, floor, ceil } from './ops/trig.js';
 export { maximum, minimum, clip, clamp } from './ops/minmax.js';
 export { min, argmax, argmin, variance, std, logSumExp, norm } from './ops/reduce-extra.js';
 export type { ArgAttrs, VarianceOptions } from './ops/reduce-extra.js';

@@ -33,6 +33,13 @@ describe('course-style code runs as under python3 + numpy', () => {
     const got = runNumpy(source, { filename: 'course.py' }).stdout;
     expectSameOutput(got, readFileSync('test/fixtures/numpy/course.out', 'utf8'));
   });
+
+  it('cs231n-style SVM/softmax losses with nditer gradient checks, dictionary_to_vector helpers, a char-RNN, and the numpy functions labs use', () => {
+    // python3 test/fixtures/numpy/course2.py > test/fixtures/numpy/course2.out (numpy 2.4.6); every number is compared.
+    const source = readFileSync('test/fixtures/numpy/course2.py', 'utf8');
+    const got = runNumpy(source, { filename: 'course2.py' }).stdout;
+    expectSameOutput(got, readFileSync('test/fixtures/numpy/course2.out', 'utf8'));
+  });
 });
 
 const seed = (n: number): string => readFileSync(`test/fixtures/seeds/seed00${n}.py`, 'utf8');

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { gradcheck } from '../src/check/index.js';
 import { tensor } from '../src/creation.js';
+import { grad } from '../src/engine/grad.js';
 import type { Tensor } from '../src/tensor.js';
 import { runNumpy } from '../src/numpy/index.js';
 import {
@@ -27,6 +28,17 @@ function gradcheckPython(source: string): boolean[] {
   });
   runNumpy(source, { modules: [probe] });
   return results;
+}
+
+/** A `probe.grad(f, x)` module: tapegrad's gradient of a Python f at x. */
+function gradModule(): ReturnType<typeof defineModule> {
+  return defineModule('probe', {
+    grad: hostFunction('grad', ([fn, x], _kw, ctx) => {
+      const t = asTensor(x!)!;
+      const [g] = grad((v: Tensor) => asTensor(ctx.call(fn!, [makeNdArray(v)]))!)(t);
+      return makeNdArray(g!);
+    }),
+  });
 }
 
 describe('gradients flow through numpy in-place semantics', () => {
@@ -80,6 +92,43 @@ def f(w):
 probe.check(f, np.array([[0.3, -0.7], [1.2, 0.05], [-0.4, 0.9]]))
 `);
     expect(ok).toEqual([true]);
+  });
+
+  it('trigonometry, %, cumsum, cumprod, prod, sort and np.sort differentiate (gradcheck through the interpreter)', () => {
+    const ok = gradcheckPython(`
+import numpy as np
+import probe
+def trig(x):
+    return np.sum(np.sin(x) * np.cos(2 * x)) + np.sum(np.tan(x / 2)) + np.sum(np.arctan(x) + np.arcsin(x / 3) - np.arccos(x / 4))
+def scans(w):
+    return np.sum(np.cumsum(w, axis=0) ** 2) + np.sum(np.cumprod(w, axis=1)) + np.cumsum(w).dot(np.arange(6)) + np.prod(w) + np.sum(np.prod(w, axis=0, keepdims=True))
+def sorts(w):
+    return np.sum(np.sort(w, axis=1) * np.arange(3)) + np.sort(w, axis=None)[-1] + np.sum((w * 3.7) % 1.3) + np.sum(w % np.array([0.7, 0.9, 1.1]))
+probe.check(trig, np.array([0.3, -1.1, 0.8, 1.9]))
+probe.check(scans, np.array([[0.5, -1.2, 0.8], [1.1, 0.4, -0.6]]))
+probe.check(sorts, np.array([[0.35, -1.25, 0.85], [1.15, 0.45, -0.65]]))
+`);
+    expect(ok).toEqual([true, true, true]);
+  });
+
+  it('floor, ceil, round, // and sign give gradient 0, as in PyTorch (the rest of the expression still differentiates)', () => {
+    const ok = gradcheckPython(`
+import numpy as np
+import probe
+def f(x):
+    return np.sum(np.floor(x) * x + np.ceil(2 * x) * x ** 2 + np.round(x, 1) + (x // 0.3) * x + np.sign(x) * x)
+probe.check(f, np.array([0.37, -1.13, 0.81, 1.94]))
+`);
+    expect(ok).toEqual([true]);
+    // python3 -c "import torch; x=torch.tensor([0.37,-1.13],requires_grad=True); (torch.floor(x)*x).sum().backward(); print(x.grad)"
+    //   tensor([ 0., -2.]): only the floor(x) factor, floor's own derivative is 0
+    const r = runNumpy(`
+import numpy as np
+import probe
+x = np.array([0.37, -1.13])
+g = probe.grad(lambda v: np.sum(np.floor(v) * v), x)
+`, { modules: [gradModule()] });
+    expect(asTensor(r.globals.get('g'))!.toArray()).toEqual([0, -2]);
   });
 
   it('the values match numpy: dscores aliasing changes probs, out= overwrites and never adds', () => {

@@ -50,6 +50,13 @@ describe('errors name the file, line, column and construct', () => {
     ['assert 1 == 2, "nope"\n', 'AssertionError', 1, 1, 'nope'],
     ['raise ValueError("mine")\n', 'ValueError', 1, 1, 'mine'],
     ['import scipy\n', 'ModuleNotFoundError', 1, 1, "No module named 'scipy' in the tapegrad numpy dialect"],
+    // numpy: np.zeros((2, 3))[0, 0, 0] -> "too many indices for array: array is 2-dimensional, but 3 were indexed"
+    ['import numpy as np\nz = np.zeros((2, 3))[0, 0, 0]\n', 'IndexError', 2, 5, 'too many indices for array: array is 2-dimensional, but 3 were indexed'],
+    // numpy: np.zeros((2, 3))[:, [0, 3]] -> "index 3 is out of bounds for axis 1 with size 3"
+    ['import numpy as np\nz = np.zeros((2, 3))[:, [0, 3]]\n', 'IndexError', 2, 5, 'index 3 is out of bounds for axis 1 with size 3'],
+    ['import numpy as np\nfor v in np.nditer(np.ones(2)):\n    pass\n', 'TypeError', 2, 10, "'nditer' object is not iterable"],
+    ['import numpy as np\nu = np.unique(np.ones((2, 2)), axis=0)\n', 'NotSupported', 2, 5, 'np.unique(…, axis=…) is not supported (only the flattened array)'],
+    ['import numpy as np\nit = np.nditer(np.ones(2), flags=["external_loop"])\n', 'NotSupported', 2, 6, "np.nditer(flags=['external_loop']) is not supported (only 'multi_index' and 'c_index')"],
   ])('%j', (source, pyType, line, column, message) => {
     const e = errorOf(source);
     expect([e.pyType, e.line, e.column, e.pyMessage]).toEqual([pyType, line, column, message]);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../src/data/mnist.js';
 import { mnistSplit, setMnistSource, toCategorical } from '../src/numpy/keras/index.js';
 import '../src/numpy/keras/node.js';
+import { runNumpy } from '../src/numpy/run.js';
 
 describe('mnist.load_data arrays', () => {
   it('has keras\' shapes and uint8 values, the first labels as keras gives them', () => {
@@ -71,5 +72,30 @@ describe('to_categorical', () => {
   it('names a label out of range', () => {
     expect(() => toCategorical({ shape: [2], data: new Float64Array([1, 10]) }, 10)).toThrow(
       /to_categorical: index 10 is out of bounds for axis 1 with size 10 \(label at index 1\)/);
+  });
+});
+
+describe('RunOptions.mnistLimit (tapegrad run/check --mnist-limit N)', () => {
+  const lab = [
+    'from tensorflow.keras.datasets import mnist',
+    '(X_train, Y_train), (X_test, Y_test) = mnist.load_data()',
+    'print(X_train.shape, Y_train.shape, X_test.shape, Y_test.shape)',
+    'print(Y_train[:10], Y_test[-3:], X_train[2].sum())',
+  ].join('\n');
+
+  it('serves the first N samples of each split, the same values as the whole set', () => {
+    const full = mnistSplit('train');
+    const expectedSum = full.x.data.subarray(784 * 2, 784 * 3).reduce((s, v) => s + v, 0);
+    const out = runNumpy(lab, { mnistLimit: 12 }).stdout.split('\n');
+    expect(out[0]).toBe('(12, 28, 28) (12,) (12, 28, 28) (12,)');
+    // keras: y_train[:10] -> [5 0 4 1 9 2 1 3 1 4]; y_test[9:12] -> [9 0 6]
+    expect(out[1]).toBe(`[5 0 4 1 9 2 1 3 1 4] [9 0 6] ${expectedSum}`);
+    // a limit above the split's size serves the whole split
+    expect(runNumpy(lab, { mnistLimit: 20000 }).stdout.split('\n')[0]).toBe('(20000, 28, 28) (20000,) (10000, 28, 28) (10000,)');
+  });
+
+  it('refuses a limit that is not a positive integer, naming the option', () => {
+    expect(() => runNumpy(lab, { mnistLimit: 0 })).toThrow(/runNumpy: mnistLimit must be a positive integer .* got 0/);
+    expect(() => runNumpy(lab, { mnistLimit: 2.5 })).toThrow(/got 2\.5/);
   });
 });

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
+import { arccos, arcsin, arctan, ceil, cos, floor, sin, tan } from '../src/index.js';
 import {
   argmax, argmin, clamp, clip, cosh, dot, elu, expm1, grad, leakyRelu, log1p, logSumExp, matmul, maximum, min, minimum,
   norm, outer, randn, sinh, softplus, square, std, sum, tensor, variance, zeros,
@@ -29,6 +30,18 @@ describe('element-wise', () => {
     // python3 -c "import numpy as np; print(np.log1p([-0.5,0.,1e-10,3.]).tolist(), np.expm1([-1.,0.,1e-10,2.]).tolist())"
     close(log1p(tensor([-0.5, 0, 1e-10, 3])), [-0.6931471805599453, 0.0, 9.999999999500001e-11, 1.3862943611198906]);
     close(expm1(tensor([-1, 0, 1e-10, 2])), [-0.6321205588285577, 0.0, 1.00000000005e-10, 6.38905609893065]);
+    // python3 -c "import numpy as np; x=np.array([-2.,-0.5,0.,0.5,1.]); print(np.sin(x).tolist(), np.cos(x).tolist(), np.tan(x).tolist(), np.arcsin(x/2).tolist(), np.arccos(x/2).tolist(), np.arctan(x).tolist(), np.floor(x*1.5).tolist(), np.ceil(x*1.5).tolist())"
+    const t = tensor([-2, -0.5, 0, 0.5, 1]);
+    close(sin(t), [-0.9092974268256817, -0.479425538604203, 0.0, 0.479425538604203, 0.8414709848078965]);
+    close(cos(t), [-0.4161468365471424, 0.8775825618903728, 1.0, 0.8775825618903728, 0.5403023058681398]);
+    close(tan(t), [2.185039863261519, -0.5463024898437905, 0.0, 0.5463024898437905, 1.5574077246549023]);
+    close(arcsin(t.div(2)), [-1.5707963267948966, -0.25268025514207865, 0.0, 0.25268025514207865, 0.5235987755982989]);
+    close(arccos(t.div(2)), [3.141592653589793, 1.8234765819369754, 1.5707963267948966, 1.318116071652818, 1.0471975511965979]);
+    close(arctan(t), [-1.1071487177940904, -0.4636476090008061, 0.0, 0.4636476090008061, 0.7853981633974483]);
+    close(floor(t.mul(1.5)), [-3, -1, 0, 0, 1], 0);
+    close(ceil(t.mul(1.5)), [-3, -0, 0, 1, 2], 0);
+    // floor and ceil are never recorded (PyTorch's gradient 0): a tensor that requires grad gives one that does not.
+    expect(floor(tensor([1.5], { requiresGrad: true })).requiresGrad).toBe(false);
     // python3 -c "import numpy as np; print(np.logaddexp(0, [-1000.,-2.,0.,2.,1000.]).tolist())"
     close(softplus(tensor([-1000, -2, 0, 2, 1000])), [0.0, 0.1269280110429725, 0.6931471805599453, 2.1269280110429727, 1000.0]);
     // python3 -c "import numpy as np; x=np.array([-3.,-0.5,0.,2.]); print(np.where(x>0,x,0.7*np.expm1(x)).tolist(), np.where(x>0,x,0.2*x).tolist())"

@@ -14,7 +14,10 @@ export const RUN_SPEC: CommandSpec = {
   summary: 'Runs FILE.py (numpy, matplotlib, keras\' mnist as the seed labs use them) as written: its prints go\n' +
     'to stdout, each matplotlib figure to DIR/<name>.svg. tapegrad.verify lines in it are checked as `tapegrad check` does.',
   positionals: [{ name: 'FILE.py' }],
-  flags: [{ name: 'out', kind: 'string', value: 'DIR', help: 'where figures go (default: the current directory)' }],
+  flags: [
+    { name: 'out', kind: 'string', value: 'DIR', help: 'where figures go (default: the current directory)' },
+    { name: 'mnist-limit', kind: 'integer', min: 1, help: "keras' mnist.load_data() serves only the first N samples of each split (the code runs unchanged)" },
+  ],
   notes: ['exit status: 0 it ran, 1 a tapegrad.verify found a wrong gradient, 2 it cannot run'],
 };
 
@@ -24,10 +27,11 @@ export const RUN_SPEC: CommandSpec = {
  * await run(['examples/labs/seed003.py', '--out', 'runs/seed003']); // 0
  */
 export async function run(args: string[]): Promise<number> {
-  return runCommand(RUN_SPEC, args, async ({ positionals, flags }) => runFile(positionals[0]!, (flags.get('out') as string | undefined) ?? '.'));
+  return runCommand(RUN_SPEC, args, async ({ positionals, flags }) =>
+    runFile(positionals[0]!, (flags.get('out') as string | undefined) ?? '.', (flags.get('mnist-limit') as number | undefined) ?? null));
 }
 
-async function runFile(file: string, outDir: string): Promise<number> {
+async function runFile(file: string, outDir: string, mnistLimit: number | null): Promise<number> {
   try {
     readFileSync(file, 'utf8');
   } catch (e) {
@@ -39,7 +43,7 @@ async function runFile(file: string, outDir: string): Promise<number> {
     process.stdout.write(t);
   };
   try {
-    const r = runNumpyFile(file, { filename: file, stdout: say, outDir, modules: [tapegradModule({ checks, say })] });
+    const r = runNumpyFile(file, { filename: file, stdout: say, outDir, mnistLimit, modules: [tapegradModule({ checks, say })] });
     for (const f of r.figures) console.error(`wrote ${join(outDir, f.name)}`);
   } catch (e) {
     if (e instanceof PyError) {

@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { PyError } from './errors.js';
 import { NdArray, type NpDtype } from './ndarray.js';
 import { float, isArray as isArrayValue, repr, str } from './pyops.js';
-import { HostFn, PyDict, PyFloat, PyList, PyModule, PyTuple, type Value } from './values.js';
+import { HostFn, PyDict, PyFloat, PyList, PyModule, PyRange, PyTuple, type Value } from './values.js';
 
 export { PyError } from './errors.js';
 export type { NpDtype } from './ndarray.js';
@@ -124,10 +124,11 @@ export function dictEntries(v: PyValue): Array<[PyValue, PyValue]> | null {
 }
 
 /**
- * The items of a list or tuple; null otherwise.
+ * The items of a list, tuple or range (`np.random.choice(range(n), p=…)`); null otherwise.
  * @example listItems(toPy([1, 2]))?.length; // 2
  */
 export function listItems(v: PyValue): PyValue[] | null {
+  if (v instanceof PyRange) return Array.from({ length: v.length }, (_, i) => v.at(i));
   return v instanceof PyList || v instanceof PyTuple ? [...v.items] : null;
 }
 
@@ -265,6 +266,12 @@ export interface RunOptions {
   outDir?: string | null;
   /** sys.argv for the script. */
   argv?: string[];
+  /**
+   * Serve only the first N images (and labels) of each MNIST split from keras'
+   * `mnist.load_data()`: a lab's code runs unchanged on a subset (tests, quick checks). A positive
+   * integer; absent or null: the whole 60 000 / 10 000.
+   */
+  mnistLimit?: number | null;
 }
 
 /** What a run produced. */

@@ -28,6 +28,8 @@ export interface ModuleEnv {
   readonly atExit: (fn: () => void) => void;
   /** Loads another module of the run by name (numpy for numpy.random's arrays, …). */
   readonly load: (name: string) => PyModule | null;
+  /** keras' `mnist.load_data()` serves only the first N samples of each split (RunOptions.mnistLimit). */
+  readonly mnistLimit: number | null;
 }
 
 /** Builds one module for a run. Host modules return a HostModule; built-ins may return a PyModule. */
@@ -41,9 +43,9 @@ export const MODULE_FACTORIES: Record<string, ModuleFactory> = {
   'numpy.linalg': (env) => env.load('numpy')!.attrs.get('linalg') as PyModule,
   'numpy.random': () => numpyRandomModule(),
   'matplotlib.pyplot': (env) => pyplotModule(env).module,
-  'tensorflow.keras.datasets.mnist': () => mnistModule('tensorflow.keras.datasets.mnist'),
+  'tensorflow.keras.datasets.mnist': (env) => mnistModule('tensorflow.keras.datasets.mnist', env.mnistLimit),
   'tensorflow.keras.utils': () => kerasUtilsModule('tensorflow.keras.utils'),
-  'keras.datasets.mnist': () => mnistModule('keras.datasets.mnist'),
+  'keras.datasets.mnist': (env) => mnistModule('keras.datasets.mnist', env.mnistLimit),
   'keras.utils': () => kerasUtilsModule('keras.utils'),
 };
 

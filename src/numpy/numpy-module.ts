@@ -8,6 +8,8 @@ import { div, mul } from '../ops/arithmetic.js';
 import { reshape } from '../ops/shape-ops.js';
 import { abs, exp, log, sign, sqrt, tanh } from '../ops/unary.js';
 import { cosh, expm1, log1p, sinh } from '../ops/unary-extra.js';
+import { arccos, arcsin, arctan, ceil, cos, floor, sin, tan } from '../ops/trig.js';
+import { argsortNp, prodNp, scanNp, sortNp, uniqueNp } from './np-extra.js';
 import { sum as tsum } from '../ops/reduce.js';
 import { where } from '../ops/where.js';
 import { shapeSize } from '../shape.js';
@@ -20,7 +22,7 @@ import {
   matmulNp, maximumNp, operand, outerNp, promote, reduceNp, shapeStr, stackNp, toNd, wrap,
 } from './numpy-ops.js';
 import { float, intOf, isArray, iterate, numberOf, repr, runtime, toArray, truthy } from './pyops.js';
-import { HostFn, PyDict, PyDtype, PyFloat, PyList, PyModule, PyTuple, typeName, type Value } from './values.js';
+import { HostFn, PyClass, PyDict, PyDtype, PyFloat, PyInstance, PyIter, PyList, PyModule, PyTuple, typeName, type Value } from './values.js';
 
 type Kw = Map<string, Value>;
 
@@ -360,8 +362,8 @@ function roundNp(av: Value, decimals: Value | undefined): NdArray {
   const a = toNd(av);
   const d = decimals === undefined || decimals === null ? 0 : intOf(decimals, 'decimals');
   if (!isFloat(a.dtype)) return a;
-  constantOnly('np.round', a.tensor);
-  return wrap(mapUnary(a.tensor, (x) => roundHalfEven(x, d), 'round', a.dtype === 'float32' ? 'float32' : 'float64'), a.dtype);
+  // Piecewise constant: gradient 0 through it, as PyTorch's round.
+  return wrap(mapUnary(a.tensor.detach(), (x) => roundHalfEven(x, d), 'round', a.dtype === 'float32' ? 'float32' : 'float64'), a.dtype);
 }
 
 /** Attributes and methods of an array (or numpy scalar); undefined if there is none. */
@@ -419,9 +421,13 @@ export function arrayAttr(a: NdArray, name: string): Value | undefined {
     case 'any': return m((args, kwargs) => anyAll('any', a, args[0] ?? kwargs.get('axis'), truthy(kwargs.get('keepdims') ?? false)));
     case 'all': return m((args, kwargs) => anyAll('all', a, args[0] ?? kwargs.get('axis'), truthy(kwargs.get('keepdims') ?? false)));
     case 'nonzero': return m(() => nonzeroNp(a));
-    case 'argsort': return m(() => argsortNp(a));
-    case 'cumsum': return m((args, kwargs) => cumsumNp(a, args[0] ?? kwargs.get('axis')));
-    case 'prod': return m(() => prodNp(a));
+    case 'argsort': return m((args, kwargs) => argsortNp(a, bind('argsort', ['axis?', 'kind?', 'order?'], args, kwargs).axis));
+    case 'sort': return m((args, kwargs) => {
+      a.assign(sortNp(a, bind('sort', ['axis?', 'kind?', 'order?'], args, kwargs).axis).tensor);
+      return null;
+    });
+    case 'cumsum': case 'cumprod': return m((args, kwargs) => scanNp(a, bind(name, ['axis?', 'dtype?', 'out?'], args, kwargs).axis, name === 'cumprod'));
+    case 'prod': return m((args, kwargs) => prodCall([a, ...args], kwargs));
     case '__len__': return m(() => a.shape[0] ?? 0);
     default: return undefined;
   }
@@ -433,42 +439,53 @@ function getItemFlat(a: NdArray, args: Value[]): NdArray {
   return runtime.arrayBinary('[]', flat, i) as NdArray;
 }
 
-function argsortNp(a: NdArray): NdArray {
-  if (a.shape.length !== 1) throw new PyRaise('NotSupported', 'argsort of arrays with more than one dimension is not supported');
-  const s = a.tensor.storage;
-  const idx = Array.from(s, (_, i) => i).sort((x, y) => s[x]! - s[y]! || x - y);
-  return new NdArray(tensor(Float64Array.from(idx)), 'int64');
+/** np.prod / a.prod with axis, dtype, out and keepdims. */
+function prodCall(args: Value[], kwargs: Kw): Value {
+  const p = bind('prod', ['a', 'axis?', 'dtype?', 'out?', 'keepdims?'], args, kwargs);
+  return intoOut(prodNp(toNd(p.a!), p.axis, truthy(p.keepdims ?? false), dtypeArg(p.dtype)), p.out, 'prod');
 }
 
-function cumsumNp(a: NdArray, axisV: Value | undefined): NdArray {
-  constantOnly('cumsum', a.tensor);
-  const flatten = axisV === undefined || axisV === null;
-  const src = flatten ? reshape(a.tensor, [a.tensor.size]) : a.tensor;
-  const [axis] = axesOf(flatten ? 0 : axisV, src.shape.length)!;
-  const shape = src.shape;
-  const n = shape[axis!]!;
-  const inner = shapeSize(shape.slice(axis! + 1));
-  const outer = shapeSize(shape.slice(0, axis!));
-  const s = src.storage;
-  const out = new Float64Array(s.length);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let acc = 0;
-      for (let j = 0; j < n; j++) {
-        const k = o * n * inner + j * inner + i;
-        acc += s[k]!;
-        out[k] = acc;
-      }
-    }
+/** Every index tuple of `shape` in C order (np.ndindex's order). */
+function* indexTuples(shape: readonly number[]): Generator<number[]> {
+  if (shape.some((d) => d === 0)) return;
+  const idx = shape.map(() => 0);
+  for (;;) {
+    yield idx.slice();
+    let d = shape.length - 1;
+    while (d >= 0 && ++idx[d]! === shape[d]) idx[d--] = 0;
+    if (d < 0) return;
   }
-  return new NdArray(new Tensor(out, shape), a.dtype === 'bool' ? 'int64' : a.dtype);
 }
 
-function prodNp(a: NdArray): NdArray {
-  constantOnly('prod', a.tensor);
-  let p = 1;
-  for (const x of a.tensor.storage) p *= x;
-  return new NdArray(tensor(p), a.dtype === 'bool' ? 'int64' : a.dtype, true);
+const NDITER = new PyClass('nditer', []);
+
+/**
+ * np.nditer as gradient-checking code uses it (cs231n's eval_numerical_gradient): `multi_index`,
+ * `finished`, `iternext()`, `index`. The array is written through `x[ix] = …`, never through the
+ * iterator, so `op_flags` only has to be accepted; other flags are refused, and `for v in it` is a
+ * TypeError ('nditer' object is not iterable) naming the line.
+ */
+function nditerNp(args: Value[], kwargs: Kw): PyInstance {
+  const p = bind('nditer', ['op', 'flags?', 'op_flags?', 'order?'], args, kwargs);
+  const a = toNd(p.op!);
+  const flags = p.flags === undefined || p.flags === null ? [] : toArray(p.flags).map((f) => String(f));
+  for (const f of flags) {
+    if (f !== 'multi_index' && f !== 'c_index') throw new PyRaise('NotSupported', `np.nditer(flags=[${repr(f)}]) is not supported (only 'multi_index' and 'c_index')`);
+  }
+  if (p.order !== undefined && p.order !== 'C' && p.order !== 'K') throw new PyRaise('NotSupported', `np.nditer(order=${repr(p.order)}) is not supported`);
+  const it = new PyInstance(NDITER);
+  const tuples = indexTuples(a.shape);
+  let flat = 0;
+  const advance = (): boolean => {
+    const next = tuples.next();
+    it.dict.set('finished', next.done === true);
+    if (next.done !== true) it.dict.set('multi_index', new PyTuple(next.value));
+    it.dict.set('index', flat++);
+    return next.done !== true;
+  };
+  advance();
+  it.dict.set('iternext', new HostFn('nditer.iternext', () => advance()));
+  return it;
 }
 
 /** Assigning an array attribute: only `a.shape = …` (reshape in place) is in the dialect. */
@@ -617,10 +634,8 @@ export function makeNumpyModule(random: PyModule): PyModule {
   a.set('log2', ufunc1('log2', (t) => div(log(t), Math.LN2)));
   a.set('log10', ufunc1('log10', (t) => div(log(t), Math.LN10)));
   a.set('reciprocal', ufunc1('reciprocal', (t) => div(tensor(1, { dtype: t.dtype }), t)));
-  a.set('floor', ufunc1('floor', (t) => mapUnary(t, Math.floor, 'floor', t.dtype)));
-  a.set('ceil', ufunc1('ceil', (t) => mapUnary(t, Math.ceil, 'ceil', t.dtype)));
-  a.set('sin', ufunc1('sin', (t) => mapUnary(t, Math.sin, 'sin (not differentiable in this dialect yet)', t.dtype)));
-  a.set('cos', ufunc1('cos', (t) => mapUnary(t, Math.cos, 'cos (not differentiable in this dialect yet)', t.dtype)));
+  // floor and ceil are never recorded: gradient 0 through them, as in PyTorch (src/ops/trig.ts).
+  for (const [name, f] of Object.entries({ floor, ceil, sin, cos, tan, arcsin, arccos, arctan })) a.set(name, ufunc1(name, f));
   def('abs', (args, kwargs) => {
     const p = bind('abs', ['x', 'out?'], args, kwargs);
     return intoOut(wrap(abs(toNd(p.x!).tensor), toNd(p.x!).dtype), p.out, 'absolute');
@@ -701,25 +716,32 @@ export function makeNumpyModule(random: PyModule): PyModule {
   def('any', (args, kwargs) => anyAll('any', args[0]!, args[1] ?? kwargs.get('axis'), truthy(kwargs.get('keepdims') ?? false)));
   def('all', (args, kwargs) => anyAll('all', args[0]!, args[1] ?? kwargs.get('axis'), truthy(kwargs.get('keepdims') ?? false)));
   def('count_nonzero', (args) => Array.prototype.filter.call(toNd(args[0]!).tensor.storage, (x: number) => x !== 0).length);
-  def('argsort', (args) => argsortNp(toNd(args[0]!)));
-  def('sort', (args) => {
-    const x = toNd(args[0]!);
-    constantOnly('sort', x.tensor);
-    if (x.shape.length !== 1) throw new PyRaise('NotSupported', 'np.sort of arrays with more than one dimension is not supported');
-    return new NdArray(tensor(Float64Array.from(x.tensor.storage).sort()), x.dtype);
+  def('argsort', (args, kwargs) => {
+    const p = bind('argsort', ['a', 'axis?', 'kind?', 'order?'], args, kwargs);
+    return argsortNp(toNd(p.a!), p.axis);
+  });
+  def('sort', (args, kwargs) => {
+    const p = bind('sort', ['a', 'axis?', 'kind?', 'order?'], args, kwargs);
+    return sortNp(toNd(p.a!), p.axis);
   });
   def('unique', (args, kwargs) => {
-    const x = toNd(args[0]!);
-    const vals = [...new Set(Array.from(x.tensor.storage))].sort((p, q) => p - q);
-    const u = new NdArray(tensor(Float64Array.from(vals)), x.dtype);
-    if (truthy(kwargs.get('return_counts') ?? false)) {
-      const counts = vals.map((v) => Array.prototype.filter.call(x.tensor.storage, (y: number) => y === v).length);
-      return new PyTuple([u, new NdArray(tensor(Float64Array.from(counts)), 'int64')]);
-    }
-    return u;
+    const p = bind('unique', ['ar', 'return_index?', 'return_inverse?', 'return_counts?', 'axis?'], args, kwargs);
+    if (p.axis !== undefined && p.axis !== null) throw new PyRaise('NotSupported', 'np.unique(…, axis=…) is not supported (only the flattened array)');
+    return uniqueNp(toNd(p.ar!), { index: truthy(p.return_index ?? false), inverse: truthy(p.return_inverse ?? false), counts: truthy(p.return_counts ?? false) });
   });
-  def('cumsum', (args, kwargs) => cumsumNp(toNd(args[0]!), args[1] ?? kwargs.get('axis')));
-  def('prod', (args) => prodNp(toNd(args[0]!)));
+  for (const name of ['cumsum', 'cumprod'] as const) {
+    def(name, (args, kwargs) => {
+      const p = bind(name, ['a', 'axis?', 'dtype?', 'out?'], args, kwargs);
+      return intoOut(scanNp(toNd(p.a!), p.axis, name === 'cumprod'), p.out, name);
+    });
+  }
+  def('prod', prodCall);
+  def('nditer', nditerNp);
+  def('ndindex', (args) => {
+    const shape = args.length === 1 && (args[0] instanceof PyTuple || args[0] instanceof PyList) ? toArray(args[0]) : args;
+    const tuples = indexTuples(shape.map((d) => intOf(d, 'ndindex dimension')));
+    return new PyIter((function* () { for (const t of tuples) yield new PyTuple(t); })(), 'ndindex');
+  });
   def('set_printoptions', (args, kwargs) => {
     const p = bind('set_printoptions', ['precision?', 'threshold?', 'edgeitems?', 'linewidth?', 'suppress?', 'nanstr?', 'infstr?', 'formatter?', 'sign?', 'floatmode?', 'legacy?'], args, kwargs);
     if (p.precision !== undefined && p.precision !== null) printOptions.precision = intOf(p.precision, 'precision');

@@ -12,12 +12,13 @@ import { max as tmax, mean as tmean, sum as tsum } from '../ops/reduce.js';
 import { broadcastTo, cast, reshape } from '../ops/shape-ops.js';
 import { abs as tabs, exp, log, neg, sqrt } from '../ops/unary.js';
 import { square } from '../ops/unary-extra.js';
+import { floor } from '../ops/trig.js';
 import { maximum, minimum } from '../ops/minmax.js';
 import { broadcastShapes, shapeSize, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { PyRaise } from './errors.js';
-import { scatterAdd } from './gather.js';
-import { NdArray, getItem, resolveIndex, setItemInPlace, type NpDtype } from './ndarray.js';
+import { concat } from '../ops/join.js';
+import { NdArray, getItem, setItemInPlace, type NpDtype } from './ndarray.js';
 import { isArray, runtime, toArray } from './pyops.js';
 import { PyFloat, PyList, PyRange, PySlice, PyTuple, typeName, type Value } from './values.js';
 
@@ -108,6 +109,22 @@ export function constantOnly(name: string, ...ts: (Tensor | number)[]): void {
   }
 }
 
+/** The operand without its tape (for storage-level helpers whose gradient is 0 or comes from elsewhere). */
+export function detached(o: Operand): Operand {
+  return typeof o.t === 'number' || !o.t.requiresGrad ? o : { ...o, t: o.t.detach() };
+}
+
+/**
+ * `exact` (numpy's values, computed from storage) carrying the gradient of `composite` (the same
+ * function written with tapegrad ops): `exact + (c − c.detach())`, whose value is `exact` and whose
+ * derivatives of every order are c's. Only built when an input requires a gradient.
+ */
+export function withGradientOf(exact: Tensor, inputs: readonly (Tensor | number)[], composite: () => Tensor): Tensor {
+  if (!inputs.some((t) => t instanceof Tensor && t.requiresGrad)) return exact;
+  const c = composite();
+  return add(exact, sub(c, c.detach()));
+}
+
 /** An element-wise storage map over broadcast operands (no gradient). */
 export function mapStorage(a: Operand, b: Operand, f: (x: number, y: number) => number, name: string): Tensor {
   constantOnly(name, a.t, b.t);
@@ -158,7 +175,9 @@ export function mapUnary(t: Tensor, f: (x: number) => number, name: string, dtyp
 function pyMod(a: number, b: number): number {
   if (b === 0) return NaN;
   const r = a % b;
-  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+  // Python's rule: a zero result takes the divisor's sign ((-0.75) % 0.75 is 0.0, not -0.0).
+  if (r === 0) return b < 0 ? -0 : 0;
+  return (r < 0) !== (b < 0) ? r + b : r;
 }
 
 const UFUNC: Record<string, string> = {
@@ -195,8 +214,16 @@ export function arith(op: string, av: Value, bv: Value): NdArray {
       const f = op === '//'
         ? (x: number, y: number): number => (y === 0 ? (dt === 'int64' ? 0 : x / y) : Math.floor(x / y))
         : (x: number, y: number): number => (y === 0 && dt === 'int64' ? 0 : pyMod(x, y));
-      const t = mapStorage(a, b, f, `numpy ${UFUNC[op]}`);
-      return wrap(dt === 'float32' ? cast(t, 'float32') : t, dt === 'bool' ? 'int64' : dt);
+      // numpy's values from storage; `//` is piecewise constant (gradient 0, PyTorch's floor division).
+      let t = mapStorage(detached(a), detached(b), f, `numpy ${UFUNC[op]}`);
+      if (dt === 'float32') t = cast(t, 'float32');
+      // PyTorch's remainder gradient (1 for a, −floor(a/b) for b), from a − floor(a/b)·b.
+      if (op === '%' && isFloat(dt)) t = withGradientOf(t, [a.t, b.t], () => {
+        const x = asTensor(tensorOf(a, dt), dt);
+        const y = asTensor(tensorOf(b, dt), dt);
+        return sub(x, mul(floor(div(x, y)), y));
+      });
+      return wrap(t, dt === 'bool' ? 'int64' : dt);
     }
     case '**': {
       const dt = resultDtype(a, b);
@@ -453,7 +480,6 @@ export function concatenateNp(parts: readonly NdArray[], axis: number, dtype?: N
   if (ax < 0 || ax >= nd) throw new PyRaise('AxisError', `axis ${axis} is out of bounds for array of dimension ${nd}`);
   let dt: NpDtype = dtype ?? first.dtype;
   if (dtype === undefined) for (const p of parts) dt = promote(dt, p.dtype);
-  let total = 0;
   for (const [i, p] of parts.entries()) {
     if (p.shape.length !== nd) {
       throw new PyRaise('ValueError', `all the input array dimensions except for the concatenation axis must match exactly, but along dimension 0, the array at index 0 has ${nd} dimension(s) and the array at index ${i} has ${p.shape.length} dimension(s)`);
@@ -463,23 +489,10 @@ export function concatenateNp(parts: readonly NdArray[], axis: number, dtype?: N
         throw new PyRaise('ValueError', `all the input array dimensions except for the concatenation axis must match exactly, but along dimension ${d}, the array at index 0 has size ${first.shape[d]} and the array at index ${i} has size ${p.shape[d]}`);
       }
     }
-    total += p.shape[ax]!;
   }
-  const outShape = first.shape.slice();
-  outShape[ax] = total;
   const want = dt === 'float32' ? 'float32' : 'float64';
-  let acc: Tensor | null = null;
-  let at = 0;
-  for (const p of parts) {
-    const idx: Value[] = [];
-    for (let d = 0; d < nd; d++) idx.push(d === ax ? new PySlice(at, at + p.shape[ax]!, null) : new PySlice(null, null, null));
-    at += p.shape[ax]!;
-    const plan = resolveIndex(outShape, new PyTuple(idx));
-    const t = p.tensor.dtype === want ? p.tensor : cast(p.tensor, want);
-    const placed = scatterAdd(t, plan);
-    acc = acc === null ? placed : add(acc, placed);
-  }
-  return finishDtype(acc!, dt);
+  const ts = parts.map((p) => (p.tensor.dtype === want ? p.tensor : cast(p.tensor, want)));
+  return finishDtype(ts.length === 1 ? ts[0]! : concat(ts, ax), dt);
 }
 
 // ------------------------------------------------------------------ reductions

@@ -26,6 +26,10 @@ export interface RunHooks {
  */
 export function runNumpy(source: string, options: RunOptions = {}, hooks: RunHooks = {}): RunResult {
   const filename = options.filename ?? '<input>';
+  const mnistLimit = options.mnistLimit ?? null;
+  if (mnistLimit !== null && (!Number.isInteger(mnistLimit) || mnistLimit < 1)) {
+    throw new Error(`runNumpy: mnistLimit must be a positive integer (or null for all of MNIST), got ${String(mnistLimit)}`);
+  }
   const module = parseModule(source, filename);
   const file: FileInfo = { filename, source, lineStarts: module.lineStarts };
   let stdout = '';
@@ -45,6 +49,7 @@ export function runNumpy(source: string, options: RunOptions = {}, hooks: RunHoo
     write,
     atExit: (fn) => exits.push(fn),
     load: (name) => load(name),
+    mnistLimit,
   };
   const load = (name: string): PyModule | null => {
     const hit = cache.get(name);
@@ -101,32 +106,54 @@ function packageModule(name: string, load: (n: string) => PyModule | null): PyMo
   return new PyModule(name, attrs);
 }
 
-/** The CallContext a host function receives. */
+/**
+ * The CallContext a host function receives. A class, so that the one made per host call costs one
+ * small object (its methods live on the prototype; the position is computed only when asked for).
+ */
+class CallSite implements CallContext {
+  private pos: { line: number; column: number } | null = null;
+
+  constructor(private readonly interp: Interpreter, private readonly at: number, private readonly file: FileInfo) {}
+
+  private where(): { line: number; column: number } {
+    return (this.pos ??= positionOf(this.file.lineStarts, this.at));
+  }
+
+  get line(): number {
+    return this.where().line;
+  }
+
+  get column(): number {
+    return this.where().column;
+  }
+
+  get filename(): string {
+    return this.file.filename;
+  }
+
+  call(fn: unknown, args: unknown[], kwargs?: Record<string, unknown>): Value {
+    const kw = kwargs === undefined ? null : new Map(Object.entries(kwargs) as [string, Value][]);
+    return this.interp.call(fn as Value, args as Value[], kw, this.at);
+  }
+
+  getGlobal(name: string): Value | undefined {
+    return this.interp.globals.get(name);
+  }
+
+  setGlobal(name: string, v: unknown): void {
+    this.interp.globals.set(name, v as Value);
+  }
+
+  trace<T>(listener: (e: StatementEvent) => void, body: () => T): T {
+    return this.interp.trace(listener as (e: unknown) => void, body);
+  }
+
+  error(message: string, pyType = 'ValueError'): Error {
+    const { line, column } = this.where();
+    return new PyError(pyType, message, this.file.filename, line, column);
+  }
+}
+
 function makeContext(interp: Interpreter, at: number, file: FileInfo): CallContext {
-  let pos: { line: number; column: number } | null = null;
-  const where = (): { line: number; column: number } => (pos ??= positionOf(file.lineStarts, at));
-  return {
-    get line() {
-      return where().line;
-    },
-    get column() {
-      return where().column;
-    },
-    filename: file.filename,
-    call(fn, args, kwargs) {
-      const kw = kwargs === undefined ? null : new Map(Object.entries(kwargs) as [string, Value][]);
-      return interp.call(fn as Value, args as Value[], kw, at);
-    },
-    getGlobal: (name) => interp.globals.get(name),
-    setGlobal: (name, v) => {
-      interp.globals.set(name, v as Value);
-    },
-    trace<T>(listener: (e: StatementEvent) => void, body: () => T): T {
-      return interp.trace(listener as (e: unknown) => void, body);
-    },
-    error(message: string, pyType = 'ValueError'): Error {
-      const { line, column } = where();
-      return new PyError(pyType, message, file.filename, line, column);
-    },
-  };
+  return new CallSite(interp, at, file);
 }

@@ -112,6 +112,14 @@ export function getItem(a: Tensor, items: readonly IndexItem[] | IndexItem): Ten
 }
 
 /**
+ * {@link getItem} through an index already resolved against `a.shape` (internal: the numpy
+ * interpreter resolves a view's index once and re-reads it whenever the viewed array changes).
+ */
+export function getItemResolved(a: Tensor, r: ResolvedIndex): Tensor {
+  return gatherFlat(a, r.offsets, r.shape);
+}
+
+/**
  * The indexed part of `value`'s target, `value` broadcast to it (leading size-1 axes of `value`
  * beyond the target's rank are dropped, as numpy does in assignments), cast to `a`'s dtype.
  */
@@ -138,7 +146,14 @@ function valueFor(op: string, a: Tensor, value: Operand, r: ResolvedIndex): Tens
  */
 export function setItem(a: Tensor, items: readonly IndexItem[] | IndexItem, value: Operand): Tensor {
   expectTensor('setItem', a);
-  const r = resolveIndex('setItem', a.shape, asItems(items));
+  return setItemResolved(a, resolveIndex('setItem', a.shape, asItems(items)), value);
+}
+
+/**
+ * {@link setItem} through an index already resolved against `a.shape` (internal: the numpy
+ * interpreter's in-place edits, also through views, resolve once).
+ */
+export function setItemResolved(a: Tensor, r: ResolvedIndex, value: Operand): Tensor {
   const v = valueFor('setItem', a, value, r);
   // Last write wins: keep, for each written position, the last output element that targets it.
   const last = new Int32Array(a.size).fill(-1);

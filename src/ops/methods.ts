@@ -7,6 +7,7 @@ import { tape } from '../engine/tape.js';
 import { Tensor } from '../tensor.js';
 import type { List } from 'immutable';
 import * as A from './arithmetic.js';
+import * as Trig from './trig.js';
 import { mseLoss } from './loss.js';
 import { binaryCrossEntropyWithLogits } from './loss-bce.js';
 import type { BceOptions } from './loss-bce.js';
@@ -113,6 +114,22 @@ declare module '../tensor.js' {
     square(): Tensor;
     /** Method form of {@link cosh}. */
     cosh(): Tensor;
+    /** Method form of {@link sin}. */
+    sin(): Tensor;
+    /** Method form of {@link cos}. */
+    cos(): Tensor;
+    /** Method form of {@link tan}. */
+    tan(): Tensor;
+    /** Method form of {@link arcsin}. */
+    arcsin(): Tensor;
+    /** Method form of {@link arccos}. */
+    arccos(): Tensor;
+    /** Method form of {@link arctan}. */
+    arctan(): Tensor;
+    /** Method form of {@link floor} (never recorded: gradient 0). */
+    floor(): Tensor;
+    /** Method form of {@link ceil} (never recorded: gradient 0). */
+    ceil(): Tensor;
     /** Method form of {@link sinh}. */
     sinh(): Tensor;
     /** Method form of {@link log1p}: log(1 + x). */
@@ -201,6 +218,14 @@ P.flatten = function () { return J.flatten(this); };
 P.binaryCrossEntropyWithLogits = function (targets, options) { return binaryCrossEntropyWithLogits(this, targets, options); };
 P.square = function () { return X.square(this); };
 P.cosh = function () { return X.cosh(this); };
+P.sin = function () { return Trig.sin(this); };
+P.cos = function () { return Trig.cos(this); };
+P.tan = function () { return Trig.tan(this); };
+P.arcsin = function () { return Trig.arcsin(this); };
+P.arccos = function () { return Trig.arccos(this); };
+P.arctan = function () { return Trig.arctan(this); };
+P.floor = function () { return Trig.floor(this); };
+P.ceil = function () { return Trig.ceil(this); };
 P.sinh = function () { return X.sinh(this); };
 P.log1p = function () { return X.log1p(this); };
 P.expm1 = function () { return X.expm1(this); };

@@ -14,6 +14,7 @@ import { LINEAR_OPS } from './linear.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape-ops.js';
 import { SOFTMAX_OPS } from './softmax.js';
+import { TRIG_OPS } from './trig.js';
 import { UNARY_OPS } from './unary.js';
 import { WHERE_OPS } from './where.js';
 
@@ -25,7 +26,7 @@ import { WHERE_OPS } from './where.js';
  */
 export const PRIMITIVES = {
   ...ARITHMETIC_OPS, ...UNARY_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...MATMUL_OPS, ...SOFTMAX_OPS, ...WHERE_OPS,
-  ...INDEXING_OPS, ...JOIN_OPS, ...UNARY_EXTRA_OPS, ...MINMAX_OPS, ...REDUCE_EXTRA_OPS, ...LINEAR_OPS,
+  ...INDEXING_OPS, ...JOIN_OPS, ...UNARY_EXTRA_OPS, ...MINMAX_OPS, ...REDUCE_EXTRA_OPS, ...LINEAR_OPS, ...TRIG_OPS,
 } satisfies Record<string, OpDef<any>>;
 
 /** The name of a primitive op ('add', 'matmul', …). */

@@ -14,23 +14,30 @@ type Kwargs = Record<string, PyValue>;
 // One tensor per array for the whole process: arrays built on them never write into their storage.
 const tensors = new Map<string, Tensor>();
 
-function cachedArray(key: string, shape: readonly number[], data: Float64Array): PyValue {
-  let t = tensors.get(key);
+/**
+ * The split's array as an ndarray, its first `limit` samples only when a limit is set (the rows of
+ * a row-major array are a prefix of its data, so the subset is a view of the cached data, no copy).
+ */
+function cachedArray(key: string, shape: readonly number[], data: Float64Array, limit: number | null): PyValue {
+  const n = limit === null ? shape[0]! : Math.min(limit, shape[0]!);
+  const cacheKey = `${key}:${n}`;
+  let t = tensors.get(cacheKey);
   if (t === undefined) {
-    t = tensor(data, { shape: [...shape], copy: false });
-    tensors.set(key, t);
+    const row = data.length / shape[0]!;
+    t = tensor(n === shape[0] ? data : data.subarray(0, n * row), { shape: [n, ...shape.slice(1)], copy: false });
+    tensors.set(cacheKey, t);
   }
   // NOTE: numpy's dtype here is uint8; the interpreter's integer arrays are int64, so x_train.dtype prints int64.
   return makeNdArray(t, 'int64');
 }
 
-function loadData(ctx: CallContext): PyValue {
+function loadData(ctx: CallContext, limit: number | null): PyValue {
   try {
     const train = mnistSplit('train');
     const test = mnistSplit('test');
     return pyTuple([
-      pyTuple([cachedArray('xtr', train.x.shape, train.x.data), cachedArray('ytr', train.y.shape, train.y.data)]),
-      pyTuple([cachedArray('xte', test.x.shape, test.x.data), cachedArray('yte', test.y.shape, test.y.data)]),
+      pyTuple([cachedArray('xtr', train.x.shape, train.x.data, limit), cachedArray('ytr', train.y.shape, train.y.data, limit)]),
+      pyTuple([cachedArray('xte', test.x.shape, test.x.data, limit), cachedArray('yte', test.y.shape, test.y.data, limit)]),
     ]);
   } catch (e) {
     throw ctx.error(e instanceof Error ? e.message : String(e));
@@ -57,20 +64,20 @@ function toCategoricalCall(args: PyValue[], kwargs: Kwargs, ctx: CallContext): P
   }
 }
 
-const loadDataFn = hostFunction('mnist.load_data', (_args, _kwargs, ctx) => loadData(ctx));
 const toCategoricalFn = hostFunction('to_categorical', toCategoricalCall);
 
 /**
  * `tensorflow.keras.datasets.mnist` or `keras.datasets.mnist` (the parent packages are found by the
- * interpreter from the dotted names).
+ * interpreter from the dotted names). With `limit`, `load_data()` serves only the first `limit`
+ * samples of each split (RunOptions.mnistLimit, `tapegrad run --mnist-limit N`).
  *
  * @example
  * ```ts
- * MODULE_FACTORIES['keras.datasets.mnist'] = () => mnistModule('keras.datasets.mnist');
+ * MODULE_FACTORIES['keras.datasets.mnist'] = (env) => mnistModule('keras.datasets.mnist', env.mnistLimit);
  * ```
  */
-export function mnistModule(name: string): HostModule {
-  return defineModule(name, { load_data: loadDataFn });
+export function mnistModule(name: string, limit: number | null = null): HostModule {
+  return defineModule(name, { load_data: hostFunction('mnist.load_data', (_args, _kwargs, ctx) => loadData(ctx, limit)) });
 }
 
 /**
