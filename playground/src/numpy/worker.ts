@@ -10,17 +10,6 @@ import { tapeData } from './tape.js';
 
 const STDOUT_CAP = 4000;
 
-/** A number as the table shows it: 6 significant digits, NaN and ∞ by name. */
-export function num(x: number | null): string {
-  if (x === null) return '—';
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  const s = a >= 1e5 || a < 1e-4 ? x.toExponential(4) : x.toPrecision(6);
-  return s.replace(/(\.\d*?)0+(e|$)/, '$1$2').replace(/\.(e|$)/, '$1').replace('-', '−');
-}
-
 /** The error as the page states it: its kind, where, and the message without the file:line:column prefix. */
 export function sourceProblem(e: CheckError, filename: string): SourceProblem {
   const kind: SourceProblem['kind'] = e.type === 'SyntaxError' ? 'syntax'
@@ -63,20 +52,17 @@ function maxRel(a: Float64Array, b: Float64Array): { rel: number; at: number } {
   return { rel, at };
 }
 
-/** The short verdict of one parameter, in words a student reads. */
+/** The verdict of one parameter in words a student reads: checkNumpy's own diagnosis, without its preamble. */
 function verdictWords(v: VerifyCheck['params'][number], row: ThreeWay | undefined, loss: LossView | null): string {
   if (loss !== null && !loss.finite) return `— not checked: the loss is ${loss.word}`;
   if (v.ok) return v.kind === 'log-epsilon' ? '✓ agrees (your backward drops the guard inside the log: right for the loss without it)' : '✓ agrees three ways';
-  if (row !== undefined && !row.reachesLoss) return `✗ the loss does not depend on ${v.name}: your gradient of it is the gradient of nothing`;
-  if (v.key === null) return `✗ your grads gave no gradient for ${v.name}`;
-  switch (v.kind) {
-    case 'factor': return '✗ off by a constant factor';
-    case 'sign': return '✗ the sign is flipped';
-    case 'transpose': return '✗ transposed';
-    case 'shape': case 'unsummed': return '✗ wrong shape';
-    case 'missing': return `✗ your grads gave no gradient for ${v.name}`;
-    default: return '✗ hand ≠ autodiff and finite differences';
+  if (v.diagnosis !== null) {
+    const words = v.diagnosis.replace(/^hand formula disagrees with autodiff and finite differences: /, '');
+    return `✗ ${words.charAt(0).toUpperCase()}${words.slice(1)}`;
   }
+  if (row !== undefined && !row.reachesLoss) return `✗ The loss does not depend on ${v.name}: your gradient of it is the gradient of nothing`;
+  if (v.key === null) return `✗ Your grads gave no gradient for ${v.name}`;
+  return '✗ Your gradient differs from autodiff and finite differences';
 }
 
 function paramRow(v: VerifyCheck['params'][number], row: ThreeWay | undefined, loss: LossView | null): ParamRow {

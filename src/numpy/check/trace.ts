@@ -239,7 +239,7 @@ function traceVerify(ctx: CallContext, args: PyValue[], kwargs: Record<string, P
  * `);
  * r.exitCode;                                  // 0
  * [...r.traces[0]!.names.values()];            // ['w', 'z']
- * Array.from(r.traces[0]!.table[0]!.autodiff); // [2.5, 0.5]
+ * Array.from(r.traces[0]!.table[0]!.autodiff); // [5.25, -1.75]
  */
 export function checkNumpyTraced(source: string, options: CheckNumpyOptions = {}): TracedCheckResult {
   if (typeof source !== 'string') throw new Error(`checkNumpyTraced: source must be the Python text (a string), got ${show(source)}`);
