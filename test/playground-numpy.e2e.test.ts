@@ -63,7 +63,7 @@ describe.skipIf(unavailable !== null)(title, () => {
       const page = await open(width, height, chain.id);
       await settled(page);
       // The wrong line, marked in the student's own code and scrolled into view.
-      const mark = page.locator('.npm-line.npm-wrong');
+      const mark = page.locator('.npm-line.npm-mark-wrong');
       expect(await mark.count()).toBe(1);
       expect(await mark.getAttribute('data-n')).toBe(String(WRONG_LINE));
       const box = (await mark.boundingBox())!;
@@ -84,11 +84,13 @@ describe.skipIf(unavailable !== null)(title, () => {
       const svg = await page.innerHTML('.npm-graph');
       for (const name of ['w1', 'z1']) expect(svg).toContain(`>${name}`);
       expect(await noOverflow(page)).toBe(true);
+      // The code box shows all of the code: the textarea wraps like its backdrop, so nothing is cut off.
+      expect(await page.$eval('.npm-text', (t) => t.scrollHeight - t.clientHeight)).toBeLessThanOrEqual(1);
       await page.screenshot({ path: `${SHOTS}/playground-numpy-seed000-${width}.png`, fullPage: true });
 
       await page.click('.npm-solution');
       await page.waitForSelector('.npm-state[data-kind="ok"]', { timeout: 30_000 });
-      expect(await page.locator('.npm-line.npm-wrong').count()).toBe(0);
+      expect(await page.locator('.npm-line.npm-mark-wrong').count()).toBe(0);
       expect(await page.textContent('.npm-verdict')).toMatch(/✓ w1 agrees three ways/);
       expect(await page.getAttribute('.npm-table tr[data-param="w1"]', 'class')).toBe('npm-ok');
       expect(await cellOf('hand')).toBe('0.0829876');
@@ -103,7 +105,7 @@ describe.skipIf(unavailable !== null)(title, () => {
       await page.waitForSelector('.npm-problem:has-text("Syntax error")', { timeout: 30_000 });
       const errorLine = broken.split('\n').findIndex((l) => l === 'def J(w1)') + 1;
       expect(await page.textContent('.npm-problem')).toMatch(new RegExp(`^Syntax error at line ${errorLine}, column \\d+: `));
-      expect(await page.locator('.npm-line.npm-error').getAttribute('data-n')).toBe(String(errorLine));
+      expect(await page.locator('.npm-line.npm-mark-error').getAttribute('data-n')).toBe(String(errorLine));
       expect(await page.locator('.npm-table tbody tr').count()).toBe(0);
       expect(await page.textContent('.npm-verdict')).toBe('');
       expect(await page.innerHTML('.npm-graph')).toBe('');
@@ -118,7 +120,7 @@ describe.skipIf(unavailable !== null)(title, () => {
   it('every seed preset opens with its slip flagged, inside the viewport at 400 px', async () => {
     const page = await open(400, 800, 'np-seed004');
     await settled(page);
-    expect(await page.locator('.npm-line.npm-wrong').count()).toBe(1);
+    expect(await page.locator('.npm-line.npm-mark-wrong').count()).toBe(1);
     expect(await page.textContent('.npm-table tr[data-param="W2"] td.verdict')).toMatch(/^✗ .*missing 1\/10/);
     expect(await noOverflow(page)).toBe(true);
     await page.screenshot({ path: `${SHOTS}/playground-numpy-seed004-400.png`, fullPage: true });
@@ -158,7 +160,7 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect(delays.length).toBeGreaterThanOrEqual(4 * 24);
     expect(Math.max(...delays)).toBeLessThan(100);
     expect(longTasks.filter((d) => d > 100)).toEqual([]);
-    expect(await page.locator('.npm-line.npm-wrong').count()).toBe(1); // the comments changed nothing
+    expect(await page.locator('.npm-line.npm-mark-wrong').count()).toBe(1); // the comments changed nothing
     await page.close();
     expect(pageErrors).toEqual([]);
   }, 60_000);

@@ -46,20 +46,24 @@ export function createEditor(doc: Document, label: string): CodeEditor {
   let marks: ReadonlyMap<number, LineMark> = new Map();
   const listeners: (() => void)[] = [];
 
+  /** Brings the backdrop up to date, touching only the lines that changed (typing stays cheap on long code). */
   function draw(): void {
     const lines = textarea.value.split('\n');
-    const frag = doc.createDocumentFragment();
-    lines.forEach((text, i) => {
+    while (back.children.length > lines.length) back.lastElementChild!.remove();
+    while (back.children.length < lines.length) {
       const div = doc.createElement('div');
-      div.className = 'npm-line';
+      div.dataset['n'] = String(back.children.length + 1);
+      back.append(div);
+    }
+    lines.forEach((text, i) => {
+      const div = back.children[i] as HTMLElement;
       const m = marks.get(i + 1);
-      if (m !== undefined) div.classList.add(`npm-${m}`);
-      div.dataset['n'] = String(i + 1);
+      const cls = m === undefined ? 'npm-line' : `npm-line npm-mark-${m}`;
+      if (div.className !== cls) div.className = cls;
       // An empty line still takes one row (a zero-width space keeps the div's height).
-      div.textContent = text === '' ? '\u200b' : text;
-      frag.append(div);
+      const shown = text === '' ? '\u200b' : text;
+      if (div.textContent !== shown) div.textContent = shown;
     });
-    back.replaceChildren(frag);
   }
 
   textarea.addEventListener('input', () => {
