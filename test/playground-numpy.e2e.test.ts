@@ -26,6 +26,15 @@ async function buildHarness(): Promise<void> {
   });
 }
 
+/** The line each preset's check must mark, as shipped. */
+const SLIP_LINES: Record<string, string> = {
+  'np-seed000-chain': 'dw1 = dJ_dyhat * dyhat_dz2 * dz2_da1 * dz1_dw1',
+  'np-seed000-mlp': 'dW2 = (dZ2 @ A1.T)',
+  'np-seed001': 'dZ1 = dA1 * (1 - A1)',
+  'np-seed002': 'db3 = dZ3',
+  'np-seed003': 'd_wo = np.matmul(np.transpose(x_h), 1 - target) / N',
+  'np-seed004': 'J = J @ a1.T',
+};
 const chain = NUMPY_PRESETS.find((p) => p.id === 'np-seed000-chain')!;
 const WRONG_LINE = chain.source.split('\n').findIndex((l) => l.includes('dw1 = dJ_dyhat * dyhat_dz2 * dz2_da1 * dz1_dw1')) + 1;
 
@@ -117,12 +126,21 @@ describe.skipIf(unavailable !== null)(title, () => {
     }, 60_000);
   }
 
-  it('every seed preset opens with its slip flagged, inside the viewport at 400 px', async () => {
-    const page = await open(400, 800, 'np-seed004');
-    await settled(page);
-    expect(await page.locator('.npm-line.npm-mark-wrong').count()).toBe(1);
+  it('every seed preset opens with its slip marked at its line, inside the viewport at 400 px', async () => {
+    const page = await open(400, 800, NUMPY_PRESETS[0]!.id);
+    for (const preset of NUMPY_PRESETS) {
+      await page.selectOption('#preset', preset.id);
+      await page.waitForSelector('.npm-state[data-kind="busy"]', { state: 'detached', timeout: 30_000 });
+      await settled(page);
+      const line = await page.locator('.npm-line.npm-mark-wrong').getAttribute('data-n');
+      const text = preset.source.split('\n')[Number(line) - 1]!;
+      // The marked line is the planted slip (seed 002's slip is in its forward: the mark is at its db3 = dZ3).
+      expect(text.trim()).toBe(SLIP_LINES[preset.id]);
+      expect(await page.textContent('.npm-verdict')).toContain(`First wrong line ${line}: ${text.trim()}`);
+      expect(await page.locator('.npm-table tr.npm-bad').count()).toBeGreaterThan(0);
+      expect(await noOverflow(page)).toBe(true);
+    }
     expect(await page.textContent('.npm-table tr[data-param="W2"] td.verdict')).toMatch(/^✗ .*missing 1\/10/);
-    expect(await noOverflow(page)).toBe(true);
     await page.screenshot({ path: `${SHOTS}/playground-numpy-seed004-400.png`, fullPage: true });
     await page.close();
   }, 60_000);

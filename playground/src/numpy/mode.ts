@@ -355,9 +355,11 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
     markStale('Editing: the numbers below are for your code as it was at the last check.');
     if (auto.checked) {
       setState('edited: checking when you pause…', 'stale');
+      options.onStatus('numpy: edited, checking when you pause');
       timer = setTimeout(check, debounce);
     } else {
       setState('edited: press Check', 'stale');
+      options.onStatus('numpy: edited, press Check');
     }
   });
   checkButton.addEventListener('click', check);
