@@ -118,4 +118,24 @@ tapegrad.verify({"w": np.array([1.0, 2.0])}, loss, lambda p: {"w": 1 / (p["w"] -
     expect(() => checkNumpyTraced(42 as never)).toThrow(/checkNumpyTraced: source must be .* got 42/);
     expect(() => firstNonFinite({} as never)).toThrow(/firstNonFinite: expected one of checkNumpyTraced's traces/);
   });
+
+  it('samples finite differences on large parameters, and the sampled ones match autodiff', () => {
+    const r = checkNumpyTraced(`import numpy as np
+import tapegrad
+np.random.seed(0)
+X = np.random.rand(3, 60)
+def loss(p):
+    return np.sum(np.tanh(X @ p["W"]) ** 2)
+def grads(p):
+    A = np.tanh(X @ p["W"])
+    return {"dW": X.T @ (2 * A * (1 - A ** 2))}
+tapegrad.verify({"W": np.random.rand(60, 40) - 0.5}, loss, grads)
+`);
+    expect(r.exitCode).toBe(0);
+    const row = r.traces[0]!.table[0]!;
+    expect(row.sampled).toBe(true);
+    const sampled = [...row.numerical.keys()].filter((i) => !Number.isNaN(row.numerical[i]!));
+    expect(sampled.length).toBe(48);
+    for (const i of sampled) expect(Math.abs(row.numerical[i]! - row.autodiff[i]!)).toBeLessThan(1e-7 * Math.max(1, Math.abs(row.autodiff[i]!)));
+  });
 });

@@ -83,6 +83,10 @@ describe.skipIf(unavailable !== null)(title, () => {
       expect(verdict).toContain('dw1 should be ∂loss/∂w1');
       expect(verdict).toMatch(/leaves out σ′\(z1\) = a1\(1 − a1\) = 0\.1966, the derivative of the inner sigmoid/);
       expect(await page.textContent('#status')).toBe(`numpy: ✗ w1 is wrong; first wrong line ${WRONG_LINE}`);
+      // "First wrong line 28" takes the student to it: the caret selects that line of their code.
+      await page.click('.npm-goto');
+      expect(await page.$eval('.npm-text', (t) => (t as HTMLTextAreaElement).value.slice((t as HTMLTextAreaElement).selectionStart, (t as HTMLTextAreaElement).selectionEnd)))
+        .toBe('    dw1 = dJ_dyhat * dyhat_dz2 * dz2_da1 * dz1_dw1');
       // The three ways: yours is 1/σ′(z1) = 5.086 times autodiff; autodiff and finite differences agree.
       const cellOf = (c: string): Promise<string> => page.textContent(`.npm-table tr[data-param="w1"] td.${c}`).then((t) => t ?? '');
       expect(await cellOf('hand')).toBe('0.422088');

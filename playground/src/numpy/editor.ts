@@ -16,8 +16,8 @@ export interface CodeEditor {
   set value(text: string);
   /** Marks lines (1-based); replaces earlier marks. */
   mark(marks: ReadonlyMap<number, LineMark>): void;
-  /** Scrolls the page so that line `n` is in view (no-op if it does not exist). */
-  reveal(line: number): void;
+  /** Scrolls the page so that line `n` is in view (no-op if it does not exist); `select` also puts the caret on it. */
+  reveal(line: number, select?: boolean): void;
   /** Called after every edit by the user. */
   onEdit(listener: () => void): void;
 }
@@ -93,9 +93,16 @@ export function createEditor(doc: Document, label: string): CodeEditor {
       marks = next;
       draw();
     },
-    reveal(line) {
+    reveal(line, select = false) {
       const target = back.children[line - 1];
-      if (target instanceof HTMLElement) target.scrollIntoView({ block: 'center', inline: 'nearest' });
+      if (!(target instanceof HTMLElement)) return;
+      if (select) {
+        const lines = textarea.value.split('\n');
+        const start = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0);
+        textarea.focus({ preventScroll: true });
+        textarea.setSelectionRange(start, start + lines[line - 1]!.length);
+      }
+      target.scrollIntoView({ block: 'center', inline: 'nearest' });
     },
     onEdit(listener) {
       listeners.push(listener);

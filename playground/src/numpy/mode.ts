@@ -280,7 +280,9 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
       const w = c.firstWrongLine;
       if (w !== null) {
         const line = h(doc, 'p', { class: 'npm-wrong-line' });
-        line.append(doc.createTextNode(`First wrong line ${w.line}: `), h(doc, 'code', {}, w.text.trim()));
+        const go = h(doc, 'button', { type: 'button', class: 'npm-goto', title: 'Show this line in your code' }, `First wrong line ${w.line}`);
+        go.addEventListener('click', () => editor.reveal(w.line, true));
+        line.append(go, doc.createTextNode(': '), h(doc, 'code', {}, w.text.trim()));
         box.append(line, h(doc, 'p', { class: 'npm-expected' }, `${w.variable} should be ${w.expected}.`), h(doc, 'p', { class: 'npm-why' }, `${w.why.charAt(0).toUpperCase()}${w.why.slice(1)}.`));
       }
       for (const conv of c.conventions) box.append(h(doc, 'p', { class: 'npm-note' }, `Note: ${conv.message}.`));

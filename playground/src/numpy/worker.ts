@@ -55,6 +55,7 @@ function maxRel(a: Float64Array, b: Float64Array): { rel: number; at: number } {
 /** The verdict of one parameter in words a student reads: checkNumpy's own diagnosis, without its preamble. */
 function verdictWords(v: VerifyCheck['params'][number], row: ThreeWay | undefined, loss: LossView | null): string {
   if (loss !== null && !loss.finite) return `— not checked: the loss is ${loss.word}`;
+  if (v.ok && row !== undefined && !row.reachesLoss) return `✓ agrees: the loss does not depend on ${v.name} (all three are 0)`;
   if (v.ok) return v.kind === 'log-epsilon' ? '✓ agrees (without the guard term inside the log, which your backward rightly drops)' : '✓ agrees three ways';
   if (v.diagnosis !== null) {
     const words = v.diagnosis.replace(/^hand formula disagrees with autodiff and finite differences: /, '');
