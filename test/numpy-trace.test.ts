@@ -38,7 +38,7 @@ describe('checkNumpyTraced', () => {
     expect(t.line).toBe(16);
     expect(t.loss.item()).toBe(LOSS);
     expect(t.loss.requiresGrad).toBe(true);
-    expect([...t.names.values()]).toEqual(['w1', 'z1', 'a1', 'z2', 'yhat']);
+    expect([...t.names.values()]).toEqual(['w1', 'z1', 'a1', 'z2', 'yhat', 'J']); // the loss takes the name of the def that returned it
     const z1 = [...t.names].find(([, n]) => n === 'z1')![0];
     expect(t.lines.get(z1)).toBe(7);
     expect(t.params['w1']!.requiresGrad).toBe(true);

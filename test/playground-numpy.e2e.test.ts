@@ -162,8 +162,28 @@ describe.skipIf(unavailable !== null)(title, () => {
       // How long each key waited between the OS event and its handler: the queueing a blocked page causes.
       document.addEventListener('keydown', (e) => w.delays.push(performance.now() - e.timeStamp), true);
     });
+    const take = (): Promise<{ delays: number[]; longTasks: number[] }> => page.evaluate(() => {
+      const w = window as unknown as { delays: number[]; longTasks: number[] };
+      const out = { delays: w.delays, longTasks: w.longTasks };
+      w.delays = [];
+      w.longTasks = [];
+      return out;
+    });
+    const worst = (xs: number[]): number => Math.max(0, ...xs);
     await page.click('.npm-text');
     await page.keyboard.press('End');
+
+    // Control: the same typing with no check running (auto-check off). On an idle machine this is a few ms;
+    // on a machine shared by many jobs it says how much waiting the machine itself adds.
+    await page.uncheck('.npm-auto input');
+    await page.focus('.npm-text');
+    for (let burst = 0; burst < 4; burst++) {
+      await page.keyboard.type('# typing, nothing checks', { delay: 15 });
+      await page.waitForTimeout(300);
+    }
+    const control = await take();
+    await page.check('.npm-auto input');
+
     let sawBusy = 0;
     for (let burst = 0; burst < 4; burst++) {
       await page.click('.npm-check'); // a check starts in the worker…
@@ -173,15 +193,19 @@ describe.skipIf(unavailable !== null)(title, () => {
       await page.waitForTimeout(900); // the debounced auto-check starts and runs while we wait
     }
     await settled(page);
-    const { delays, longTasks } = await page.evaluate(() => {
-      const w = window as unknown as { delays: number[]; longTasks: number[] };
-      return { delays: w.delays, longTasks: w.longTasks };
-    });
-    console.log(`numpy e2e: ${delays.length} keys, longest wait ${Math.max(...delays).toFixed(1)} ms, long tasks ${JSON.stringify(longTasks.map(Math.round))}`);
+    const during = await take();
+    const machine = Math.max(worst(control.delays), worst(control.longTasks));
+    // 100 ms on a quiet machine (the control's worst under 50 ms); on a loaded one, what the running check adds
+    // to the control's worst must stay under 100 ms. A check on the page's own thread would block for a second.
+    const limit = machine < 50 ? 100 : machine + 100;
+    if (machine >= 50) console.warn(`numpy e2e: the machine is loaded (typing alone waited up to ${Math.round(machine)} ms): limit ${Math.round(limit)} ms`);
+    console.log(`numpy e2e: control ${control.delays.length} keys, longest wait ${worst(control.delays).toFixed(1)} ms, long tasks ${JSON.stringify(control.longTasks.map(Math.round))}; `
+      + `during checks ${during.delays.length} keys, longest wait ${worst(during.delays).toFixed(1)} ms, long tasks ${JSON.stringify(during.longTasks.map(Math.round))}; limit ${Math.round(limit)} ms`);
     expect(sawBusy).toBeGreaterThan(0);
-    expect(delays.length).toBeGreaterThanOrEqual(4 * 24);
-    expect(Math.max(...delays)).toBeLessThan(100);
-    expect(longTasks.filter((d) => d > 100)).toEqual([]);
+    expect(during.delays.length).toBeGreaterThanOrEqual(4 * 24);
+    expect(control.delays.length).toBeGreaterThanOrEqual(4 * 24);
+    expect(worst(during.delays)).toBeLessThan(limit);
+    expect(during.longTasks.filter((d) => d > limit)).toEqual([]);
     expect(await page.locator('.npm-line.npm-mark-wrong').count()).toBe(1); // the comments changed nothing
     await page.close();
     expect(pageErrors).toEqual([]);

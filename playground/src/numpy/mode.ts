@@ -134,6 +134,8 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
   let timer: ReturnType<typeof setTimeout> | undefined;
   let shown: { source: string; reply: CheckReply } | null = null;
   let destroyed = false;
+  /** The wrong line last scrolled to (line:text), so a re-check with the same verdict does not scroll again. */
+  let revealed: string | null = null;
 
   const setState = (text: string, kind: 'busy' | 'ok' | 'bad' | 'stale' | '' = ''): void => {
     state.textContent = text;
@@ -246,7 +248,11 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
     renderVerdict(reply);
     renderTable(reply.checks);
     renderGraph(reply.checks);
-    if (wrong !== null) editor.reveal(wrong.line);
+    // Scroll to the wrong line when it is news (a new line, or a fresh load), not on every re-check of the same
+    // result: the student keeps their place, and the page skips a forced layout.
+    const key = wrong === null ? null : `${wrong.line}:${wrong.text}`;
+    if (wrong !== null && key !== revealed) editor.reveal(wrong.line);
+    revealed = key;
     const bad = reply.checks.flatMap((c) => c.params.filter((p) => !p.ok).map((p) => p.name));
     const nonFinite = reply.checks.find((c) => c.loss !== null && !c.loss.finite)?.loss;
     if (nonFinite) {
@@ -389,6 +395,7 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
       if (destroyed) throw new Error('mountNumpyMode: this mode was destroyed');
       preset = next;
       mine = null;
+      revealed = null;
       editor.value = next.source;
       mineButton.hidden = true;
       solutionButton.hidden = next.solution === null;

@@ -139,7 +139,7 @@ function lossTensor(v: PyValue): Tensor | null {
 }
 
 /** The user's names for the tensors the forward bound: shallowest frame first, then execution order. */
-function namesOf(events: readonly Captured[], slots: readonly Slot[], leaves: readonly Tensor[]): { names: Map<Tensor, string>; lines: Map<Tensor, number> } {
+function namesOf(events: readonly Captured[], slots: readonly Slot[], leaves: readonly Tensor[], loss: Tensor | null): { names: Map<Tensor, string>; lines: Map<Tensor, number> } {
   const names = new Map<Tensor, string>();
   const lines = new Map<Tensor, number>();
   slots.forEach((s, i) => names.set(leaves[i]!, s.name));
@@ -150,6 +150,15 @@ function namesOf(events: readonly Captured[], slots: readonly Slot[], leaves: re
     if (names.has(a.tensor)) continue;
     names.set(a.tensor, a.target);
     lines.set(a.tensor, e.line);
+  }
+  // A loss no statement named (`return 0.5 * (yhat - y) ** 2`) takes the name of the def that returned it (J, cost).
+  if (loss !== null && !names.has(loss)) {
+    const ret = events.filter((e) => e.kind === 'return' && e.functionName !== '<lambda>' && e.assigned.some((a) => a.tensor === loss))
+      .sort((x, y) => x.depth - y.depth)[0];
+    if (ret !== undefined) {
+      names.set(loss, ret.functionName);
+      lines.set(loss, ret.line);
+    }
   }
   return { names, lines };
 }
@@ -181,7 +190,7 @@ function traceVerify(ctx: CallContext, args: PyValue[], kwargs: Record<string, P
     const value = ctx.trace((e: StatementEvent) => events.push(capture(e, seq++)), () => ctx.call(lossFn, layout.install(leaves)));
     const loss = lossTensor(value);
     if (loss === null || loss.size !== 1) return null;
-    const { names, lines } = namesOf(events, slots, leaves);
+    const { names, lines } = namesOf(events, slots, leaves, loss);
     const grads = loss.requiresGrad ? gradientsOf(loss, leaves) : new Map<Tensor, Tensor>();
 
     const handResult = ctx.call(gradsFn, layout.install(slots.map((s) => copyLeaf(s.original, false))));
@@ -238,7 +247,7 @@ function traceVerify(ctx: CallContext, args: PyValue[], kwargs: Record<string, P
  * tapegrad.verify({"w": np.array([0.5, -0.25])}, loss, lambda p: {"dw": X.T @ (X @ p["w"])})
  * `);
  * r.exitCode;                                  // 0
- * [...r.traces[0]!.names.values()];            // ['w', 'z']
+ * [...r.traces[0]!.names.values()];            // ['w', 'z', 'loss']
  * Array.from(r.traces[0]!.table[0]!.autodiff); // [5.25, -1.75]
  */
 export function checkNumpyTraced(source: string, options: CheckNumpyOptions = {}): TracedCheckResult {
