@@ -31,7 +31,7 @@ export function lossHeadline(name: string, value: number, first: NonFinite | nul
   if (Number.isFinite(value)) return { text: `${name} = ${formatNumber(value, 8)} · ${ops} ops on the tape`, bad: false };
   const what = Number.isNaN(value) ? 'NaN (not a number)' : value > 0 ? '∞ (overflow)' : '−∞';
   const where = first === null ? '' : first.name === name
-    ? ` : it first appears in ${name} = ${first.op}`
+    ? `: it first appears in ${name} = ${first.op}`
     : `: the first non-finite value is ${first.name} = ${first.op} (${first.value})`;
   return { text: `${name} is ${what}${where}; no gradient or check is meaningful until it is finite`, bad: true };
 }

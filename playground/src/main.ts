@@ -51,6 +51,8 @@ let checkId = 0;
 let training: { id: number; total: number; started: number } | null = null;
 let mode: 'expression' | 'numpy' = 'expression';
 let numpy: NumpyMode | null = null;
+/** The rebuild that waits for the typing to pause. */
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
 
 function setStatus(text: string, bad = false): void {
   const s = el('status');
@@ -74,7 +76,9 @@ function guard<A extends unknown[]>(f: (...args: A) => unknown): (...args: A) =>
 class Job {
   private worker: Worker | null = null;
   busy = false;
-  constructor(private readonly onReply: (r: Reply) => void) {}
+  /** How many runs were dropped because their input went stale (the page shows it on body[data-check-cancelled]). */
+  private cancelled = 0;
+  constructor(private readonly name: string, private readonly onReply: (r: Reply) => void) {}
   private start(): Worker {
     const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     w.onmessage = (e: MessageEvent<Reply>) => {
@@ -91,13 +95,14 @@ class Job {
   }
   /** Drops whatever runs now (a stale check) by ending the worker; the next post starts a fresh one. */
   restart(): void {
+    if (this.busy) document.body.dataset[`${this.name}Cancelled`] = String(++this.cancelled);
     this.worker?.terminate();
     this.worker = null;
     this.busy = false;
   }
 }
-const checker = new Job((r) => guard(onCheckReply)(r));
-const trainer = new Job((r) => guard(onTrainReply)(r));
+const checker = new Job('check', (r) => guard(onCheckReply)(r));
+const trainer = new Job('train', (r) => guard(onTrainReply)(r));
 
 // ---- errors next to their box ----
 function showError(box: Box, error: unknown): void {
@@ -157,6 +162,9 @@ function clearVerdict(text: string): void {
 
 /** Builds everything from the boxes (or from the trained parameters): forward pass, graph, header, table, check. */
 function rebuild(options: { fromTraining?: boolean } = {}): void {
+  // A rebuild now makes the one still waiting for the typing to pause redundant.
+  clearTimeout(typingTimer);
+  delete document.body.dataset['pending'];
   cancelWork();
   if (!options.fromTraining) {
     trained = null;
@@ -481,18 +489,21 @@ function init(): void {
   document.addEventListener('keydown', guard((e: KeyboardEvent) => {
     const to = keys[e.key];
     const target = e.target as HTMLElement | null;
-    // Typing is left alone; on the drop-down only ← → are taken (↑ ↓ still pick a problem).
-    if (!to || target?.closest('textarea, input') || (target?.closest('select') && (e.key === 'Home' || e.key === 'End'))) return;
+    // Typing is left alone; on the drop-down ← → Home End step too (↑ ↓ still pick a problem).
+    if (!to || target?.closest('textarea, input')) return;
     e.preventDefault();
     view.move(to);
   }));
-  let timer: ReturnType<typeof setTimeout> | undefined;
   for (const box of ['values', 'expression'] as const) {
     area(box).addEventListener('input', () => {
       // The moment the text changes, work on the old text is stale.
       cancelWork();
-      clearTimeout(timer);
-      timer = setTimeout(guard(() => rebuild()), 300);
+      clearTimeout(typingTimer);
+      document.body.dataset['pending'] = 'true';
+      typingTimer = setTimeout(guard(() => {
+        if (!current || current.valuesText !== area('values').value || current.expression !== area('expression').value) rebuild();
+        else delete document.body.dataset['pending'];
+      }), 300);
     });
   }
   area('hand').addEventListener('input', () => {
