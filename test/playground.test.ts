@@ -246,7 +246,8 @@ describe('playground chain-rule text', () => {
     const p = PRESETS.find((x) => x.id === 'seed004')!;
     const { trace, name } = stepped(p.values, p.expression);
     const w3 = describeStep(trace, 7, name, 'C');
-    expect(w3.title).toBe('W3 @ a2 = W3 @ a2');
+    expect(w3.title).toBe('W3 @ a2'); // an unnamed step is named once, by its own text
+    expect(describeStep(trace, 5, name, 'C').title).toBe('a3 = sigmoid(W3 @ a2 + b3)');
     expect(w3.scalar).toBe(false);
     expect(w3.inputs[0]!.text).toMatch(/^∂C\/∂W3 = ∂C\/∂\(W3 @ a2\) · a2ᵀ {3}\[∂C\/∂\(W3 @ a2\) is 2×100, a2 is 7×100\] {3}→ 2×7 in \[−?[\d.]+, [\d.]+\]$/);
     const bias = describeStep(trace, 6, name, 'C').inputs[1]!.text;

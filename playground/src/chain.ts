@@ -70,7 +70,7 @@ export function opText(r: TapeRecord, name: Namer): string {
   const sym = infix[r.op];
   if (sym !== undefined && n.length === 2) return `${n[0]} ${sym} ${n[1]}`;
   if (r.op === 'neg' && n.length === 1) return `−${n[0]}`;
-  return `${r.op}(${n.join(', ')})`;
+  return `${r.op}(${r.inputs.map((t) => name(t)).join(', ')})`; // arguments need no parentheses of their own
 }
 
 /** A value for the text: the number (scalar) or shape and range (tensor). */
@@ -124,7 +124,9 @@ export function describeStep(trace: BackwardTrace, k: number, name: Namer, lossN
   if (step === undefined) throw new Error(`describeStep: step ${k} is outside 1…${trace.steps.length}`);
   const r = step.record;
   const out = name(r.output);
-  const title = `${out} = ${opText(r, name)}`;
+  const written = opText(r, name);
+  // An unnamed step is named by its own text: say it once ("W1 @ x", not "W1 @ x = W1 @ x").
+  const title = out.replace(/\s+/g, '') === written.replace(/[\s()]+/g, '').replace(/·/g, '*').replace(/−/g, '-') || out.replace(/\s+/g, '') === written.replace(/\s+/g, '') ? written : `${out} = ${written}`;
   const up = partial(lossName, out);
   const symbols = symbolTable(r);
   const scalar = r.output.size === 1 && r.inputs.every((t) => t.size === 1);

@@ -266,7 +266,12 @@ function onCheckReply(r: Reply): void {
   if (r.report) {
     const given = Object.keys(r.hand ?? {});
     const lines = plainVerdict(r.report, given);
-    el('verdict').textContent = lines.join('\n');
+    el('verdict').replaceChildren(...lines.map((line) => {
+      const div = document.createElement('div');
+      div.textContent = line;
+      div.className = line.startsWith('✓') ? 'ok' : line.startsWith('✗') ? 'bad' : '';
+      return div;
+    }));
     el('verdict').className = r.report.params.filter((p) => given.includes(p.name)).every((p) => p.ok) ? 'ok' : 'bad';
     el('verify-report').textContent = r.report.text;
     view.setReport({ ok: r.report.ok, params: r.report.params.map((p) => ({ name: p.name, ok: p.ok })) });
