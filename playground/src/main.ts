@@ -124,9 +124,25 @@ function clearError(box: Box): void {
 }
 
 // ---- the stepping view ----
+/** Graphviz layout in its own worker (a long check in the checker must not hold up the picture). */
+const pictures = new Map<number, { ok: (svg: string) => void; fail: (e: Error) => void }>();
+const painter = new Job('graph', (r) => {
+  const waiting = pictures.get(r.id);
+  if (!waiting) return;
+  pictures.delete(r.id);
+  if (r.kind === 'svg') waiting.ok(r.svg);
+  else waiting.fail(new Error(r.kind === 'error' ? r.message : `graph worker: unexpected ${r.kind}`));
+});
+const renderSvg = (dot: string): Promise<string> => new Promise((ok, fail) => {
+  const id = ++requestId;
+  pictures.set(id, { ok, fail });
+  painter.post({ id, kind: 'svg', dot });
+});
+
 const view = mountStepper(el('picture'), {
   onChange: () => { if (mode === 'expression' && current) renderTable(current); },
   onError: (m) => setStatus(`Error: ${m}`, true),
+  renderSvg,
 });
 
 /** Honest state: every number computed from the old input is cleared, with a note saying why. */
@@ -160,27 +176,44 @@ function clearVerdict(text: string): void {
   el('verify-report').textContent = '';
 }
 
+/** Lets queued input run: the rebuild works in stages, none of them long, so a key never waits behind it. */
+const nextTask = (): Promise<void> => new Promise((ok) => setTimeout(ok, 0));
+let rebuildGeneration = 0;
+
 /** Builds everything from the boxes (or from the trained parameters): forward pass, graph, header, table, check. */
 function rebuild(options: { fromTraining?: boolean } = {}): void {
-  // A rebuild now makes the one still waiting for the typing to pause redundant.
+  void rebuildInStages(options).catch((e: unknown) => {
+    delete document.body.dataset['pending'];
+    setStatus(`Error: ${messageOf(e)}`, true);
+  });
+}
+
+async function rebuildInStages(options: { fromTraining?: boolean }): Promise<void> {
+  // A rebuild now makes the one still waiting for the typing to pause redundant, and any older one stale.
   clearTimeout(typingTimer);
-  delete document.body.dataset['pending'];
+  const generation = ++rebuildGeneration;
+  const stale = (): boolean => generation !== rebuildGeneration;
+  document.body.dataset['pending'] = 'true';
   cancelWork();
   if (!options.fromTraining) {
     trained = null;
     history = [];
   }
+  const valuesText = area('values').value;
   let values: NamedValue[];
   try {
-    values = parseValues(area('values').value);
+    values = parseValues(valuesText);
     if (trained) applyParams(values, trained);
     clearError('values');
   } catch (e) {
     clearError('expression'); // the loss cannot be checked without values: an old message there would describe old text
     showError('values', e);
     markStale('values');
+    delete document.body.dataset['pending'];
     return;
   }
+  await nextTask();
+  if (stale()) return;
   const expression = area('expression').value;
   let fwd: Forward;
   try {
@@ -189,12 +222,15 @@ function rebuild(options: { fromTraining?: boolean } = {}): void {
   } catch (e) {
     showError('expression', e);
     markStale('expression');
+    delete document.body.dataset['pending'];
     return;
   }
+  await nextTask();
+  if (stale()) return;
   const lossValue = fwd.loss.item();
   const names = new Map<Tensor, string>([...fwd.texts, ...fwd.labels]);
   current = {
-    valuesText: area('values').value, expression, values, fwd, inLoss: inputsOfLoss(fwd.loss),
+    valuesText, expression, values, fwd, inLoss: inputsOfLoss(fwd.loss),
     lossFinite: Number.isFinite(lossValue), check: null,
   };
   view.show({ loss: fwd.loss, names, params: paramsOf(values) });
@@ -207,10 +243,13 @@ function rebuild(options: { fromTraining?: boolean } = {}): void {
     el('train-status').textContent = '';
     el('loss-plot').innerHTML = lossSvg([]);
   }
-  drawCurve(values);
   clearVerdict(area('hand').value.trim() === '' ? '' : 'press Verify to check your gradient');
   renderTable(current);
   requestCheck(false);
+  await nextTask();
+  if (stale()) return;
+  drawCurve(values);
+  delete document.body.dataset['pending'];
 }
 
 function applyParams(values: readonly NamedValue[], params: Overrides): void {

@@ -50,12 +50,17 @@ const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 };
 
 /**
- * Builds the view inside `root`; `onChange` runs after every move and every new graph (the page updates its table).
+ * Builds the view inside `root`; `onChange` runs after every move and every new graph (the page updates its table);
+ * `renderSvg` lays out DOT (default: tapegrad's `dotToSvg` on this thread; the page passes its worker).
  * @example
  * const view = mountStepper(document.getElementById('picture')!, { onChange: () => {} });
  * view.show({ loss, names: new Map([[w, 'w']]), params: { w } });
  */
-export function mountStepper(root: HTMLElement, options: { onChange?: () => void; onError?: (message: string) => void } = {}): StepperView {
+export function mountStepper(
+  root: HTMLElement,
+  options: { onChange?: () => void; onError?: (message: string) => void; renderSvg?: (dot: string) => Promise<string> } = {},
+): StepperView {
+  const renderSvg = options.renderSvg ?? dotToSvg;
   const button = (id: string, text: string, title: string): HTMLButtonElement => {
     const b = h('button', { id, type: 'button', title }, text);
     return b;
@@ -160,7 +165,10 @@ export function mountStepper(root: HTMLElement, options: { onChange?: () => void
     options.onChange?.();
     // Only ok / not ok on the picture: the diagnosis as paragraphs inside a box made nodes balloon.
     const overlay = report ? { ok: report.ok ?? false, params: (report.params ?? report.inputs ?? []).map((p) => ({ name: p.name, ok: p.ok })) } : undefined;
-    const svg = await dotToSvg(graphDot(overlay ? { trace: s.trace, done: s.done, report: overlay } : { trace: s.trace, done: s.done }));
+    // Let pending input run before the picture is built (the text above is already up to date).
+    await new Promise((ok) => setTimeout(ok, 0));
+    if (mine !== ticket || shown !== s) return;
+    const svg = await renderSvg(graphDot(overlay ? { trace: s.trace, done: s.done, report: overlay } : { trace: s.trace, done: s.done }));
     if (mine !== ticket || shown !== s) return; // a newer render or a new graph superseded this one
     graph.innerHTML = svg;
     graph.classList.remove('stale');
@@ -181,6 +189,7 @@ export function mountStepper(root: HTMLElement, options: { onChange?: () => void
       all.set(loss, lossName);
       shown = { trace, name: namerFor(all), lossName, done: 0 };
       report = null;
+      graph.dataset['state'] = 'drawing';
       setEnabled(true);
       rerender();
     },

@@ -1,9 +1,9 @@
 /**
- * The page's Web Worker: finite differences, verifyGradients and training run here, so typing and stepping never
- * wait for them. The protocol is plain data (sources as text, numbers as Float64Arrays); `createWorkerCore` is the
+ * The page's Web Worker: finite differences, verifyGradients, training and the Graphviz layout of the graph run
+ * here, so typing and stepping never wait for them. The protocol is plain data (sources as text, numbers as Float64Arrays); `createWorkerCore` is the
  * message handler itself, which the tests drive directly in Node.
  */
-import { noGrad } from '../../src/index.js';
+import { dotToSvg, noGrad } from '../../src/index.js';
 import { compareWithFiniteDifferences, verifyHandGradient, type ParamComparison } from './checks.js';
 import { handGradient, lossFunction, paramsOf, parseValues, type NamedValue } from './program.js';
 import { steepestDescent } from './train.js';
@@ -29,6 +29,7 @@ export interface ReportSummary {
 export type Request =
   | { readonly id: number; readonly kind: 'check'; readonly values: string; readonly expression: string; readonly hand: string | null; readonly overrides?: Overrides }
   | { readonly id: number; readonly kind: 'train'; readonly values: string; readonly expression: string; readonly rate: number; readonly iterations: number; readonly overrides?: Overrides }
+  | { readonly id: number; readonly kind: 'svg'; readonly dot: string }
   | { readonly id: number; readonly kind: 'cancel' };
 
 /** What the worker answers. */
@@ -36,6 +37,7 @@ export type Reply =
   | { readonly id: number; readonly kind: 'checked'; readonly comparisons: readonly ParamComparison[]; readonly report: ReportSummary | null; readonly hand: Record<string, Float64Array> | null; readonly handError: string | null }
   | { readonly id: number; readonly kind: 'progress'; readonly done: number; readonly total: number; readonly losses: Float64Array; readonly params: Record<string, Float64Array> }
   | { readonly id: number; readonly kind: 'trained'; readonly done: number; readonly total: number; readonly stopped: boolean; readonly params: Record<string, Float64Array> }
+  | { readonly id: number; readonly kind: 'svg'; readonly svg: string }
   | { readonly id: number; readonly kind: 'cancelled' }
   | { readonly id: number; readonly kind: 'error'; readonly message: string };
 
@@ -141,6 +143,7 @@ export function createWorkerCore(post: (reply: Reply) => void): { handle(request
           return;
         }
         if (request.kind === 'check') await check(request);
+        else if (request.kind === 'svg') post({ id: request.id, kind: 'svg', svg: await dotToSvg(request.dot) }); // Graphviz layout, off the page's thread
         else await train(request);
       } catch (e) {
         post({ id: request.id, kind: 'error', message: messageOf(e) });
