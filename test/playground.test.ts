@@ -329,6 +329,14 @@ describe('playground worker protocol (the message handler, run in Node)', () => 
     expect(more.flatMap((r) => (r.kind === 'progress' ? [...r.losses] : []))).toEqual([1]);
   });
 
+  it('svg: lays out DOT with Graphviz (the page keeps this off its own thread)', async () => {
+    const [reply] = await run({ id: 9, kind: 'svg', dot: 'digraph { w1 -> z1 }' });
+    expect(reply).toMatchObject({ id: 9, kind: 'svg' });
+    if (reply?.kind === 'svg') expect(reply.svg).toMatch(/<svg[\s\S]*>w1<[\s\S]*>z1</);
+    const [bad] = await run({ id: 10, kind: 'svg', dot: 'digraph { w1 -> ' });
+    expect(bad).toMatchObject({ id: 10, kind: 'error' });
+  });
+
   it('cancel stops a long run at its next pause; bad input is an error reply naming the problem', async () => {
     const replies: Reply[] = [];
     const core = createWorkerCore((r) => {
