@@ -224,6 +224,14 @@ describe.skipIf(unavailable !== null)(title, () => {
       expect(await text('#verdict')).toBe('');
       expect(await page.isDisabled('#step')).toBe(true);
     };
+    // An error in the hand box clears your gradient's numbers and verdicts, not the rest.
+    await page.fill('#hand', 'dw1 = q * x1');
+    await page.click('#verify');
+    await page.waitForFunction(() => /unknown name 'q'/.test(document.querySelector('#hand-error')?.textContent ?? ''));
+    expect(await text('#verdict')).toMatch(/The Your gradient box has an error/);
+    expect(await cell('w1', 'hand')).toBe('—');
+    expect(await cell('w1', 'verdict')).toBe('autodiff = FD');
+    expect(await text('#status')).toMatch(/^J = 0\.2493/);
     await page.fill('#values', 'w1 = 0.5\nw2 = ');
     await stale(/Values box has an error/);
     expect(await text('#values-error')).toMatch(/expected a number/);

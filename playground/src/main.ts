@@ -284,6 +284,10 @@ function requestCheck(withHand: boolean): void {
       } catch (e) {
         showError('hand', e);
         clearVerdict(staleNote('hand'));
+        // The old hand values and verdicts described the old text.
+        if (c.check) c.check = { ...c.check, report: null, hand: null };
+        view.setReport(null);
+        renderTable(c);
       }
     }
   }
