@@ -38,7 +38,11 @@ export function namerFor(names: ReadonlyMap<Tensor, string>): Namer {
 /** A name as an operand: bare when it is one identifier or number, else in parentheses. */
 const operand = (name: string): string => (/^[\p{L}_][\p{L}\p{N}_]*$|^−?[\d.]+(e[−+]?\d+)?$/u.test(name) ? name : `(${name})`);
 
-/** ∂J/∂v with v as an operand. */
+/**
+ * ∂J/∂v with v as an operand.
+ * @example
+ * partial('J', 'yhat - y'); // '∂J/∂(yhat - y)'
+ */
 export const partial = (loss: string, v: string): string => `∂${loss}/∂${operand(v)}`;
 
 /** What the letters of an op's VJP formula stand for: unary ops x → input, y → output; binary a, b (pow's e), A, B. */
@@ -63,7 +67,11 @@ function substitute(formula: string, g: string, symbols: readonly [string, Tenso
   });
 }
 
-/** The op as the user would write it, over its inputs' names. */
+/**
+ * The op as the user would write it, over its inputs' names.
+ * @example
+ * opText(tape(z2).last()!, name); // 'w2 · a1'
+ */
 export function opText(r: TapeRecord, name: Namer): string {
   const n = r.inputs.map((t) => operand(name(t)));
   const infix: Record<string, string> = { add: '+', sub: '−', mul: '·', div: '/', pow: '^', matmul: '@' };
@@ -73,7 +81,11 @@ export function opText(r: TapeRecord, name: Namer): string {
   return `${r.op}(${r.inputs.map((t) => name(t)).join(', ')})`; // arguments need no parentheses of their own
 }
 
-/** A value for the text: the number (scalar) or shape and range (tensor). */
+/**
+ * A value for the text: the number (scalar) or shape and range (tensor).
+ * @example
+ * valueText(tensor(-0.14651876)); // '−0.1465'
+ */
 export const valueText = (t: Tensor): string => summarize(t);
 
 const shapeOf = (t: Tensor): string => (t.ndim === 0 ? 'scalar' : t.shape.join('×'));

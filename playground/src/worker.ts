@@ -48,7 +48,11 @@ const SLICE_MS = 25;
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const pause = (): Promise<void> => new Promise((ok) => setTimeout(ok, 0));
 
-/** The values box parsed, with parameters replaced by `overrides` where given (shapes must match). */
+/**
+ * The values box parsed, with parameters replaced by `overrides` where given (sizes must match).
+ * @example
+ * valuesWith('w = 3', { w: Float64Array.of(1.5) })[0]!.tensor.item(); // 1.5
+ */
 export function valuesWith(src: string, overrides: Overrides | undefined): NamedValue[] {
   const values = parseValues(src);
   if (!overrides) return values;
