@@ -394,6 +394,23 @@ describe.skipIf(unavailable !== null)(title, () => {
     expect(await page.isVisible('#expression-mode')).toBe(false);
     if (hasNumpyMode) {
       expect(await page.$$eval('#preset optgroup', (gs) => gs.map((g) => g.getAttribute('label')))).toEqual(['Expression', 'Your numpy']);
+      // A numpy preset from the drop-down: the numpy panel checks it, and the page's stepper steps its forward.
+      await page.click('#mode-expression');
+      await ready();
+      await page.focus('#preset');
+      await page.selectOption('#preset', 'numpy:np-seed000-chain');
+      await page.waitForFunction(() => document.body.dataset['mode'] === 'numpy');
+      expect(await page.getAttribute('#mode-numpy', 'aria-checked')).toBe('true');
+      await page.waitForFunction(() => /first wrong line/.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => /^0 \/ \d+ backward steps$/.test(document.querySelector('#step-counter')?.textContent ?? ''));
+      await ready();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      await at(2);
+      expect(await text('#step-info')).toMatch(/^Step 2 of \d+: .*∂J\/∂/s);
+      await noOverflow(400, 'numpy mode');
+      await page.screenshot({ path: `${SHOTS}/playground-400-numpy.png`, fullPage: true });
+      await noOverflow(1280, 'numpy mode');
     } else {
       expect(await text('#numpy-missing')).toMatch(/not in this build/);
     }

@@ -1,7 +1,7 @@
 /** The playground's language, stepper and checks, in Node (the browser test drives the page itself). */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatNumber as vizNumber, tensor, valueAndGrad } from '../src/index.js';
+import { formatNumber as vizNumber, square, tensor, valueAndGrad } from '../src/index.js';
 import { SourceError, parseExpression, parseProgram } from '../playground/src/parser.js';
 import { evaluate } from '../playground/src/evaluate.js';
 import { handGradient, lossFunction, paramsOf, parseValues, runForward } from '../playground/src/program.js';
@@ -226,6 +226,14 @@ describe('playground chain-rule text', () => {
     expect(describeStep(trace, 1, name, 'L').inputs[1]!.text).toBe('∂L/∂w = −∂L/∂L = −1');
     const sq = stepped('w = -0.5', 'L = w^2');
     expect(describeStep(sq.trace, 1, sq.name, 'L').inputs[0]!.text).toBe('∂L/∂w = ∂L/∂L · 2 · w^(2−1) = 1 × 2 × (−0.5)^(2−1) = −1');
+  });
+
+  it('a coefficient against its letter (square\'s g · 2x) gets the value, not a dangling x', () => {
+    const [w] = parseValues('w = -0.5');
+    const loss = square(w!.tensor);
+    const trace = traceBackward(loss);
+    const name = namerFor(new Map([[w!.tensor, 'w'], [loss, 'L']]));
+    expect(describeStep(trace, 1, name, 'L').inputs[0]!.text).toBe('∂L/∂w = ∂L/∂L · 2 · w = 1 × 2 × −0.5 = −1');
   });
 
   it('paths that meet are summed, written out with each path', () => {

@@ -56,8 +56,12 @@ function symbolTable(r: TapeRecord): [string, Tensor][] {
 
 /** The formula with `g` and the op's letters replaced (letters only where they stand alone). */
 function substitute(formula: string, g: string, symbols: readonly [string, Tensor][], sub: (t: Tensor) => string): string {
-  return formula.replace(/(?<![\p{L}\p{N}_.])(g|[abxyeAB])(?![\p{Ll}\p{Lu}\p{N}_(])/gu, (m: string, _s: string, offset: number, whole: string) => {
+  return formula.replace(/(?<![\p{L}_.])(g|[abxyeAB])(?![\p{Ll}\p{Lu}\p{N}_(])/gu, (m: string, _s: string, offset: number, whole: string) => {
     const hit = symbols.find(([s]) => s === m);
+    if (/\p{N}$/u.test(whole.slice(0, offset))) {
+      // A coefficient written against its letter ('2x'): keep the letter unless it stands for a tensor here.
+      return hit === undefined ? m : ` · ${sub(hit[1])}`;
+    }
     const text = m === 'g' ? g : hit === undefined ? m : sub(hit[1]);
     // A negative number after a minus or before a power reads wrongly without parentheses: 1 − (−0.2), (−0.7)^2.
     const before = whole.slice(0, offset).trimEnd();
