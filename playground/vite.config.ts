@@ -40,6 +40,8 @@ export default defineConfig({
   // Relative asset URLs, so the built folder works from any path (a file server, GitHub Pages, a USB stick).
   base: './',
   plugins: [nodeBuiltinStubs()],
+  // The checks and training run in a module worker that imports tapegrad too.
+  worker: { format: 'es', plugins: () => [nodeBuiltinStubs()] },
   server: { host: '127.0.0.1', fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } },
   preview: { host: '127.0.0.1' },
   build: {

@@ -89,6 +89,7 @@ export * from './explain/index.js';
 // tapegrad.verify lines (browser-safe).
 export * from './numpy/index.js';
 export { checkNumpy, checkJson, formatCheck, tapegradModule } from './numpy/check/index.js';
+export { checkNumpyTraced, firstNonFinite, type TracedCheckResult, type ForwardTrace, type ThreeWay } from './numpy/check/trace.js';
 export type {
   CheckNumpyOptions, CheckResult, CheckError, CheckSink, VerifyCheck, ParamVerdict, WrongLine, Convention,
 } from './numpy/check/index.js';

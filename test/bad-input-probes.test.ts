@@ -498,6 +498,8 @@ const PROBES: readonly Probe[] = [
   ['checkJson', () => T.checkJson('ok' as never), '"ok"'],
   ['formatCheck', () => T.formatCheck(null as never), 'null'],
   ['tapegradModule', () => T.tapegradModule({} as never), 'an object'],
+  ['checkNumpyTraced', () => T.checkNumpyTraced(5 as never), '5'],
+  ['firstNonFinite', () => T.firstNonFinite({} as never), 'an object'],
 ];
 
 /** Exports that take no user input, or are not functions a user calls with data. */

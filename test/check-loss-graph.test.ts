@@ -80,4 +80,17 @@ describe('verifyGradients reads the loss graph when the hand formula disagrees',
       'σ′ = 0.1877, the derivative of the outer sigmoid',
     ]);
   });
+  it('names the factor with the tensors\' own names when they have them (σ′(z1) = a1(1 − a1))', () => {
+    const w1 = tensor([0.5], { requiresGrad: true, name: 'w1' });
+    const z1 = w1.mul(2);
+    z1.name = 'z1';
+    const a1 = sigmoid(z1);
+    a1.name = 'a1';
+    const h = a1.mul(-1.5).tanh();
+    expect(localFactors(h.sum()).map((f) => f.text)).toEqual([
+      'σ′(z1) = a1(1 − a1) = 0.1966, the derivative of the sigmoid',
+      // python3 -c "import math;s=1/(1+math.exp(-1));t=math.tanh(-1.5*s);print(1-t*t)" → 0.36116742; unnamed input: bare symbol
+      'tanh′ = 0.3612, the derivative of the tanh',
+    ]);
+  });
 });

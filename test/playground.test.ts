@@ -1,7 +1,7 @@
 /** The playground's language, stepper and checks, in Node (the browser test drives the page itself). */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatNumber as vizNumber, tensor, valueAndGrad } from '../src/index.js';
+import { formatNumber as vizNumber, square, tensor, valueAndGrad } from '../src/index.js';
 import { SourceError, parseExpression, parseProgram } from '../playground/src/parser.js';
 import { evaluate } from '../playground/src/evaluate.js';
 import { handGradient, lossFunction, paramsOf, parseValues, runForward } from '../playground/src/program.js';
@@ -10,7 +10,10 @@ import { compareWithFiniteDifferences, verifyHandGradient } from '../playground/
 import { graphDot } from '../playground/src/dot.js';
 import { PRESETS } from '../playground/src/presets.js';
 import { steepestDescent } from '../playground/src/train.js';
-import { curveSvg, lossSvg } from '../playground/src/plot.js';
+import { curveSvg, decimate, lossSvg } from '../playground/src/plot.js';
+import { describeStep, firstNonFinite, inputsOfLoss, namerFor } from '../playground/src/chain.js';
+import { lossHeadline, plainVerdict, rowVerdict, staleNote } from '../playground/src/honest.js';
+import { createWorkerCore, type Reply } from '../playground/src/worker.js';
 
 const num = (src: string, scope: Record<string, number> = {}): number => {
   const v = evaluate(parseExpression(src), new Map(Object.entries(scope)), src);
@@ -142,7 +145,7 @@ describe('playground program, stepper and checks', () => {
     expect(cmp[0]!.ok).toBe(true);
   });
 
-  it('draws the graph (toDot) with values, gradients so far, formulas, the stepped op and the verdicts', () => {
+  it('draws the graph (toDot) with values, gradients so far, the stepped op and the verdicts (formulas live in the step text)', () => {
     const values = parseValues(seed.values);
     const fwd = runForward(seed.expression, values);
     const trace = traceBackward(fwd.loss);
@@ -154,7 +157,7 @@ describe('playground program, stepper and checks', () => {
     const report = { ok: false, params: [{ name: 'w1', ok: false, worst: { index: [], manual: 1, autodiff: dw1, numerical: dw1 } }] };
     const after = graphDot({ trace, done: trace.steps.length, report });
     expect(after).toMatch(new RegExp(`L0 \\[label="w1[^\\]]*grad ${vizNumber(dw1).replace('.', '\\.')}`));
-    expect(after).toContain('g · y · (1 − y)');
+    expect(after).not.toContain('g · y · (1 − y)'); // the formulas are in the step text, in the user's names
     expect(after).toMatch(/L0 \[[^\]]*color="#dc2626"/);
     expect(after).toMatch(/N0 \[fillcolor="#fdba74"/); // the last step is the first op of the tape
     expect(after.trim().endsWith('}')).toBe(true);
@@ -180,6 +183,201 @@ describe('playground program, stepper and checks', () => {
     // x = 24 + 232·v, y = 256 − 232·v: the unit square inside a 24 px margin, y up.
     expect(svg).toContain('points="47.2,209.6 140.0,116.8 232.8,70.4"');
     expect(lossSvg([1])).not.toContain('polyline');
-    expect(lossSvg([1, 0.1, 0.01])).toContain('loss (log scale): 0.01000');
+    expect(lossSvg([1, 0.1, 0.01])).toContain('loss (log scale), iteration 3: 0.01000');
+  });
+});
+
+/** The names the page gives a program's tensors: the user's names, else the sub-expression's text. */
+function stepped(valuesSrc: string, expression: string) {
+  const values = parseValues(valuesSrc);
+  const fwd = runForward(expression, values);
+  const names = new Map([...fwd.texts, ...fwd.labels]);
+  return { values, fwd, trace: traceBackward(fwd.loss), name: namerFor(names) };
+}
+
+describe('playground chain-rule text', () => {
+  const seed = PRESETS.find((p) => p.id === 'seed000')!;
+
+  it('seed 000: every step in the user\'s names with the numbers substituted', () => {
+    const { trace, name } = stepped(seed.values, seed.expression);
+    const at = (k: number) => describeStep(trace, k, name, 'J');
+    // python3 -c "import math;s=lambda z:1/(1+math.exp(-z));a1=s(1);yh=s(-1.2*a1);gz2=(yh-1)*yh*(1-yh);print(yh-1,gz2,gz2*-1.2,gz2*a1,gz2*-1.2*a1*(1-a1)*2)"
+    // → -0.706256 -0.146519 0.175823 -0.107114 0.0691376
+    expect(at(1).title).toBe('J = 0.5 · ((yhat - y)^2)');
+    expect(at(1).upstream).toBe('∂J/∂J = 1 (the backward pass starts here)');
+    expect(at(1).inputs.map((l) => l.text)).toEqual(['0.5: a constant, no gradient', '∂J/∂((yhat - y)^2) = ∂J/∂J · 0.5 = 1 × 0.5 = 0.5']);
+    expect(at(2).inputs[0]!.text).toBe('∂J/∂(yhat - y) = ∂J/∂((yhat - y)^2) · 2 · (yhat - y)^(2−1) = 0.5 × 2 × (−0.7063)^(2−1) = −0.7063');
+    expect(at(3).inputs.map((l) => l.text)).toEqual(['∂J/∂yhat = ∂J/∂(yhat - y) = −0.7063', 'y: data, no gradient']);
+    expect(at(4).title).toBe('yhat = sigmoid(z2)');
+    expect(at(4).inputs[0]!.text).toBe('∂J/∂z2 = ∂J/∂yhat · yhat · (1 − yhat) = −0.7063 × 0.2937 × (1 − 0.2937) = −0.1465');
+    expect(at(5).title).toBe('z2 = w2 · a1');
+    expect(at(5).upstream).toBe('∂J/∂z2 = −0.1465');
+    expect(at(5).inputs.map((l) => l.text)).toEqual([
+      '∂J/∂w2 = ∂J/∂z2 · a1 = −0.1465 × 0.7311 = −0.1071',
+      '∂J/∂a1 = ∂J/∂z2 · w2 = −0.1465 × −1.2 = 0.1758',
+    ]);
+    expect(at(7).inputs[0]!.text).toBe('∂J/∂w1 = ∂J/∂z1 · x1 = 0.03457 × 2 = 0.06914');
+    expect(at(7).scalar).toBe(true);
+    expect(() => describeStep(trace, 8, name, 'J')).toThrow(/step 8 is outside 1…7/);
+  });
+
+  it('a negative value after a minus gets parentheses: 1 − (−0.5)', () => {
+    const { trace, name } = stepped('w = -0.5', 'L = 1 - w');
+    expect(describeStep(trace, 1, name, 'L').inputs[1]!.text).toBe('∂L/∂w = −∂L/∂L = −1');
+    const sq = stepped('w = -0.5', 'L = w^2');
+    expect(describeStep(sq.trace, 1, sq.name, 'L').inputs[0]!.text).toBe('∂L/∂w = ∂L/∂L · 2 · w^(2−1) = 1 × 2 × (−0.5)^(2−1) = −1');
+  });
+
+  it('a coefficient against its letter (square\'s g · 2x) gets the value, not a dangling x', () => {
+    const [w] = parseValues('w = -0.5');
+    const loss = square(w!.tensor);
+    const trace = traceBackward(loss);
+    const name = namerFor(new Map([[w!.tensor, 'w'], [loss, 'L']]));
+    expect(describeStep(trace, 1, name, 'L').inputs[0]!.text).toBe('∂L/∂w = ∂L/∂L · 2 · w = 1 × 2 × −0.5 = −1');
+  });
+
+  it('paths that meet are summed, written out with each path', () => {
+    const { trace, name } = stepped('w = 3', 'L = w*w + w');
+    const first = describeStep(trace, 1, name, 'L');
+    expect(first.inputs.map((l) => l.text)).toEqual(['∂L/∂(w*w) = ∂L/∂L = 1', '∂L/∂w = ∂L/∂L = 1']);
+    const second = describeStep(trace, 2, name, 'L');
+    expect(second.inputs.map((l) => l.meet)).toEqual([
+      'paths meet at w: ∂L/∂w so far = 1 (via L) + 3 (via w*w) = 4',
+      'paths meet at w: ∂L/∂w so far = 1 (via L) + 3 (via w*w) + 3 (via w*w) = 7',
+    ]);
+    // Two paths into one intermediate: its upstream is shown as their sum.
+    const meet = stepped('w = 2', 'u = w*3\nL = u*u');
+    expect(describeStep(meet.trace, 2, meet.name, 'L').upstream).toBe('2 paths meet at u: ∂L/∂u = 6 (via L) + 6 (via L) = 12');
+  });
+
+  it('tensor steps show shapes and a summary, not the numbers', () => {
+    const p = PRESETS.find((x) => x.id === 'seed004')!;
+    const { trace, name } = stepped(p.values, p.expression);
+    const w3 = describeStep(trace, 7, name, 'C');
+    expect(w3.title).toBe('W3 @ a2'); // an unnamed step is named once, by its own text
+    expect(describeStep(trace, 5, name, 'C').title).toBe('a3 = sigmoid(W3 @ a2 + b3)');
+    expect(w3.scalar).toBe(false);
+    expect(w3.inputs[0]!.text).toMatch(/^∂C\/∂W3 = ∂C\/∂\(W3 @ a2\) · a2ᵀ {3}\[∂C\/∂\(W3 @ a2\) is 2×100, a2 is 7×100\] {3}→ 2×7 in \[−?[\d.]+, [\d.]+\]$/);
+    const bias = describeStep(trace, 6, name, 'C').inputs[1]!.text;
+    expect(bias).toMatch(/^∂C\/∂b3 = ∂C\/∂\(W3 @ a2 \+ b3\) .*\(summed over the broadcast axes to b3's shape 2×1\)$/);
+  });
+
+  it('names NaN/∞ where it first appears, and finds parameters outside the loss', () => {
+    const { fwd, name, values } = stepped('w = -1\nv = 2\ndata x = 2', 'u = log(w)\nL = u*x');
+    expect(firstNonFinite(fwd.loss, name)).toEqual({ name: 'u', op: 'log(w)', value: 'NaN' });
+    const inLoss = inputsOfLoss(fwd.loss);
+    expect(values.map((v) => inLoss.has(v.tensor))).toEqual([true, false, true]);
+    const fine = stepped('w = 1', 'L = exp(w)');
+    expect(firstNonFinite(fine.fwd.loss, fine.name)).toBeNull();
+    const big = stepped('w = 800', 'L = exp(w)');
+    expect(firstNonFinite(big.fwd.loss, big.name)).toEqual({ name: 'L', op: 'exp(w)', value: '∞' });
+  });
+});
+
+describe('playground honest state', () => {
+  it('the loss headline names NaN and ∞ and where they began', () => {
+    expect(lossHeadline('J', 0.24939893815455527, null, 7)).toEqual({ text: 'J = 0.24939894 · 7 ops on the tape', bad: false });
+    const nan = lossHeadline('L', NaN, { name: 'u', op: 'log(w)', value: 'NaN' }, 2);
+    expect(nan.bad).toBe(true);
+    expect(nan.text).toBe('L is NaN (not a number): the first non-finite value is u = log(w) (NaN); no gradient or check is meaningful until it is finite');
+    expect(lossHeadline('L', Infinity, { name: 'L', op: 'exp(w)', value: '∞' }, 1).text).toMatch(/^L is ∞ \(overflow\): it first appears in L = exp\(w\);/);
+  });
+
+  it('a row verdict: not in the loss before a non-finite loss before the hand verdict before autodiff vs FD', () => {
+    const c = { name: 'v', ok: false };
+    expect(rowVerdict(c, { inLoss: false, lossFinite: false }).cls).toBe('unused');
+    expect(rowVerdict(c, { inLoss: false, lossFinite: true }).text).toBe('not in the loss');
+    expect(rowVerdict(c, { inLoss: true, lossFinite: false }).text).toBe('loss not finite');
+    expect(rowVerdict(c, { inLoss: true, lossFinite: true, hand: { ok: true } }).text).toBe('✓ yours agrees');
+    expect(rowVerdict(c, { inLoss: true, lossFinite: true, hand: { ok: false, diagnosis: 'x' } })).toEqual({ text: '✗ yours is wrong', cls: 'bad', title: 'x' });
+    expect(rowVerdict(c, { inLoss: true, lossFinite: true }).text).toBe('✗ autodiff ≠ FD');
+    expect(rowVerdict({ name: 'w', ok: true }, { inLoss: true, lossFinite: true }).text).toBe('autodiff = FD');
+  });
+
+  it('the stale note names the box', () => {
+    expect(staleNote('expression')).toBe('The Loss box has an error (see below it): nothing here is up to date until it is fixed.');
+    expect(staleNote('hand')).toMatch(/^The Your gradient box/);
+  });
+});
+
+describe('playground worker protocol (the message handler, run in Node)', () => {
+  const seed = PRESETS.find((p) => p.id === 'seed000')!;
+  const run = async (request: Parameters<ReturnType<typeof createWorkerCore>['handle']>[0]): Promise<Reply[]> => {
+    const replies: Reply[] = [];
+    await createWorkerCore((r) => replies.push(r)).handle(request);
+    return replies;
+  };
+
+  it('check: finite differences per element and verifyGradients\' verdict in plain words', async () => {
+    const dropped = 'dw1 = (yhat - y) * yhat*(1 - yhat) * w2 * x1\ndw2 = (yhat - y) * yhat*(1 - yhat) * a1';
+    const [reply] = await run({ id: 7, kind: 'check', values: seed.values, expression: seed.expression, hand: dropped });
+    if (reply?.kind !== 'checked') throw new Error(`expected a checked reply, got ${JSON.stringify(reply)}`);
+    expect(reply.id).toBe(7);
+    const w1 = reply.comparisons.find((c) => c.name === 'w1')!;
+    expect(w1.numerical[0]).toBeCloseTo(0.0691376097520507, 8); // python3 reference in the chain-rule test
+    expect(w1.ok).toBe(true);
+    expect(reply.hand!['w1']![0]).toBeCloseTo(0.0691376097520507 / 0.19661193324148185, 12); // σ′(1) left out
+    expect(reply.report!.ok).toBe(false);
+    expect(plainVerdict(reply.report!, ['w1', 'w2'])).toEqual([
+      '✗ dw1 is wrong: it leaves out σ′(z1) = a1(1 − a1) = 0.1966, the derivative of the inner sigmoid (hand ÷ autodiff = 5.086).',
+      '✓ dw2 agrees with autodiff and finite differences.',
+    ]);
+    expect(reply.report!.text).toMatch(/FAIL w1 \(worst w1\)/);
+  });
+
+  it('train: one loss per iteration, in order, and the trained parameters', async () => {
+    const replies = await run({ id: 1, kind: 'train', values: 'w = 3', expression: 'w*w', rate: 0.25, iterations: 5 });
+    const losses = replies.flatMap((r) => (r.kind === 'progress' ? [...r.losses] : []));
+    expect(losses).toEqual([9, 2.25, 0.5625, 0.140625, 0.03515625]); // w halves each step: 3, 1.5, 0.75, …
+    const last = replies[replies.length - 1]!;
+    expect(last).toMatchObject({ id: 1, kind: 'trained', done: 5, total: 5, stopped: false });
+    if (last.kind === 'trained') expect(last.params['w']![0]).toBe(0.09375);
+    // Overrides: training continues from given parameters, not from the values box.
+    const more = await run({ id: 2, kind: 'train', values: 'w = 3', expression: 'w*w', rate: 0.25, iterations: 1, overrides: { w: Float64Array.of(1) } });
+    expect(more.flatMap((r) => (r.kind === 'progress' ? [...r.losses] : []))).toEqual([1]);
+  });
+
+  it('svg: lays out DOT with Graphviz (the page keeps this off its own thread)', async () => {
+    const [reply] = await run({ id: 9, kind: 'svg', dot: 'digraph { w1 -> z1 }' });
+    expect(reply).toMatchObject({ id: 9, kind: 'svg' });
+    if (reply?.kind === 'svg') expect(reply.svg).toMatch(/<svg[\s\S]*>w1<[\s\S]*>z1</);
+    const [bad] = await run({ id: 10, kind: 'svg', dot: 'digraph { w1 -> ' });
+    expect(bad).toMatchObject({ id: 10, kind: 'error' });
+  });
+
+  it('cancel stops a long run at its next pause; bad input is an error reply naming the problem', async () => {
+    const replies: Reply[] = [];
+    const core = createWorkerCore((r) => {
+      replies.push(r);
+      if (r.kind === 'progress') void core.handle({ id: 3, kind: 'cancel' });
+    });
+    await core.handle({ id: 3, kind: 'train', values: 'w = 3', expression: 'w*w', rate: 1e-9, iterations: 1e9 });
+    const last = replies[replies.length - 1]!;
+    expect(last.kind).toBe('trained');
+    if (last.kind === 'trained') {
+      expect(last.stopped).toBe(true);
+      expect(last.done).toBeLessThan(1e9);
+    }
+    expect(await run({ id: 4, kind: 'train', values: 'w = 3', expression: 'w*w', rate: 0.1, iterations: 0 }))
+      .toEqual([{ id: 4, kind: 'error', message: 'train: iterations must be a positive whole number, got 0' }]);
+    const [bad] = await run({ id: 5, kind: 'check', values: 'w = ', expression: 'w', hand: null });
+    expect(bad).toMatchObject({ id: 5, kind: 'error' });
+    if (bad?.kind === 'error') expect(bad.message).toMatch(/expected a number/);
+  });
+});
+
+describe('playground loss history', () => {
+  it('keeps every iteration and decimates only for drawing, keeping each bucket\'s extremes', () => {
+    expect(decimate([3, 1, 2, 0.5], 2)).toEqual([[1, 3], [2, 1], [3, 2], [4, 0.5]]);
+    const long = Array.from({ length: 10_000 }, (_, i) => 1 / (i + 1));
+    long[5000] = 50; // a spike survives decimation
+    const drawn = decimate(long, 100);
+    expect(drawn.length).toBeLessThanOrEqual(200);
+    expect(drawn).toContainEqual([5001, 50]);
+    expect(drawn[0]).toEqual([1, 1]);
+    expect(drawn[drawn.length - 1]).toEqual([10_000, 1e-4]);
+    const svg = lossSvg(long);
+    expect(svg).toContain('iteration 10000: 0.0001000');
+    expect(svg).toContain('>5001<'); // the middle tick of the iterations axis
   });
 });

@@ -50,7 +50,7 @@ export function summarize(t: Tensor): string {
 }
 
 /**
- * DOT text for the graph at this point of the backward walk: tapegrad's own picture (`toDot`, the text `toSvg`
+ * DOT text for the graph at this point of the backward walk (the local derivatives are in the step text, in the user's names, so the edges carry none): tapegrad's own picture (`toDot`, the text `toSvg`
  * renders) with the gradients known so far and the verify report as its overlay, plus three page-only touches
  * appended as DOT overrides: top-to-bottom layout (fits a projector), the op just stepped filled orange, the next
  * one dashed.
@@ -65,7 +65,7 @@ export function graphDot(state: GraphState): string {
   const title = done === 0
     ? `forward pass: ${n} ops; press step to go backward`
     : `backward: ${done} of ${n} ops done`;
-  const options = state.report ? { grads, formulas: true, title, highlight: state.report } : { grads, formulas: true, title };
+  const options = state.report ? { grads, formulas: false, title, highlight: state.report } : { grads, formulas: false, title };
   const base = toDot(trace.loss, options).trimEnd();
   // Tape position k (forward order) of the op stepped last and of the next one; steps run in reverse.
   const extra = ['  graph [rankdir=TB, nodesep=0.3, ranksep=0.35];'];

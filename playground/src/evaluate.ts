@@ -13,6 +13,9 @@ export type Value = Tensor | number;
 /** Names in scope while evaluating. */
 export type Scope = ReadonlyMap<string, Value>;
 
+/** Called with every sub-expression and its value, innermost first (the page names unnamed tensors by their text). */
+export type Witness = (expr: Expr, value: Value) => void;
+
 type Fn = (args: Value[], at: Expr) => Value;
 
 const asTensor = (v: Value): Tensor => (typeof v === 'number' ? tensor(v) : v);
@@ -160,7 +163,13 @@ function arrayLiteral(items: Value[], expr: Expr): Tensor {
  * @example
  * evaluate(parseExpression('2*x'), new Map([['x', 3]]), '2*x'); // 6
  */
-export function evaluate(expr: Expr, scope: Scope, src: string): Value {
+export function evaluate(expr: Expr, scope: Scope, src: string, seen?: Witness): Value {
+  const v = evaluateNode(expr, scope, src, seen);
+  seen?.(expr, v);
+  return v;
+}
+
+function evaluateNode(expr: Expr, scope: Scope, src: string, seen: Witness | undefined): Value {
   switch (expr.kind) {
     case 'num':
       return expr.value;
@@ -175,13 +184,13 @@ export function evaluate(expr: Expr, scope: Scope, src: string): Value {
       return v;
     }
     case 'unary': {
-      const v = evaluate(expr.arg, scope, src);
+      const v = evaluate(expr.arg, scope, src, seen);
       if (expr.op === '+') return v;
       return typeof v === 'number' ? -v : located(src, expr, () => neg(v));
     }
     case 'binary': {
-      const a = evaluate(expr.left, scope, src);
-      const b = evaluate(expr.right, scope, src);
+      const a = evaluate(expr.left, scope, src, seen);
+      const b = evaluate(expr.right, scope, src, seen);
       return located(src, expr, () => binary(expr.op, a, b));
     }
     case 'call': {
@@ -193,10 +202,10 @@ export function evaluate(expr: Expr, scope: Scope, src: string): Value {
           expr.start, expr.start + expr.fn.length,
         );
       }
-      const args = expr.args.map((a) => evaluate(a, scope, src));
+      const args = expr.args.map((a) => evaluate(a, scope, src, seen));
       return located(src, expr, () => fn(args, expr));
     }
     case 'array':
-      return arrayLiteral(expr.items.map((a) => evaluate(a, scope, src)), expr);
+      return arrayLiteral(expr.items.map((a) => evaluate(a, scope, src, seen)), expr);
   }
 }

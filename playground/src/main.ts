@@ -1,26 +1,27 @@
-/** The page: wires the boxes, the step buttons, the checks and the trainer; every handler is guarded so the page never blanks. */
-import { Tensor, dotToSvg, noGrad } from '../../src/index.js';
-import { compareWithFiniteDifferences, verifyHandGradient, type ParamComparison, type VerifyReport } from './checks.js';
-import { graphDot, summarize } from './dot.js';
+/**
+ * The page: wires the boxes, the stepping view, the worker's checks and training, and the mode switch; every
+ * handler is guarded so the page never blanks, and every number is cleared or greyed once its input has changed.
+ */
+import { Tensor, noGrad } from '../../src/index.js';
+import { firstNonFinite, inputsOfLoss, namerFor } from './chain.js';
+import type { ParamComparison } from './checks.js';
+import { summarize } from './dot.js';
+import { lossHeadline, plainVerdict, rowVerdict, staleNote, type Box } from './honest.js';
 import { SourceError, lineColumn } from './parser.js';
 import { curveSvg, lossSvg } from './plot.js';
 import { PRESETS, type Preset } from './presets.js';
-import { handGradient, lossFunction, paramsOf, parseValues, runForward, type Forward, type NamedValue } from './program.js';
-import { gradientsAfter, traceBackward, type BackwardTrace } from './stepper.js';
-import { steepestDescent } from './train.js';
+import { handGradient, paramsOf, parseValues, runForward, type Forward, type NamedValue } from './program.js';
+import { mountStepper, type StepperHost } from './stepper-view.js';
+import type { Overrides, Reply, ReportSummary, Request } from './worker.js';
 
-type Box = 'values' | 'expression' | 'hand';
-
-interface Session {
-  readonly values: readonly NamedValue[];
-  readonly expression: string;
-  readonly fwd: Forward;
-  readonly trace: BackwardTrace;
-  readonly comparisons: readonly ParamComparison[];
-  done: number;
-  report: VerifyReport | null;
-  hand: Record<string, Tensor> | null;
+// ---- the numpy mode (helper pgnp's playground/src/numpy/mode.ts), found at build time when it is there ----
+interface NumpyPreset { id: string; title: string; source: string; solution: string | null }
+interface NumpyMode { load(preset: NumpyPreset): void; destroy(): void }
+interface NumpyModule {
+  NUMPY_PRESETS: readonly NumpyPreset[];
+  mountNumpyMode(root: HTMLElement, options: { onStatus(text: string, bad?: boolean): void; stepper?: StepperHost }): NumpyMode;
 }
+const numpyModule: NumpyModule | null = Object.values(import.meta.glob<NumpyModule>('./numpy/mode.ts', { eager: true }))[0] ?? null;
 
 const el = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -28,13 +29,30 @@ const el = <T extends HTMLElement = HTMLElement>(id: string): T => {
   return e as T;
 };
 const area = (box: Box): HTMLTextAreaElement => el<HTMLTextAreaElement>(box);
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-let session: Session | null = null;
+/** What the page currently shows, computed from the boxes' text (and the trained parameters, when trained). */
+interface Current {
+  readonly valuesText: string;
+  readonly expression: string;
+  readonly values: readonly NamedValue[];
+  readonly fwd: Forward;
+  readonly inLoss: Set<Tensor>;
+  readonly lossFinite: boolean;
+  check: { comparisons: readonly ParamComparison[]; report: ReportSummary | null; hand: Record<string, Float64Array> | null } | null;
+}
+
+let current: Current | null = null;
 let preset: Preset = PRESETS[0]!;
-let built = { values: '', expression: '' };
-let renderTicket = 0;
-let training: { stop: boolean } | null = null;
-let lossHistory: number[] = [];
+let trained: Overrides | null = null;
+let history: number[] = [];
+let requestId = 0;
+let checkId = 0;
+let training: { id: number; total: number; started: number } | null = null;
+let mode: 'expression' | 'numpy' = 'expression';
+let numpy: NumpyMode | null = null;
+/** The rebuild that waits for the typing to pause. */
+let typingTimer: ReturnType<typeof setTimeout> | undefined;
 
 function setStatus(text: string, bad = false): void {
   const s = el('status');
@@ -54,8 +72,39 @@ function guard<A extends unknown[]>(f: (...args: A) => unknown): (...args: A) =>
   };
 }
 
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+// ---- the workers: one for checks (restarted when a check goes stale), one for training ----
+class Job {
+  private worker: Worker | null = null;
+  busy = false;
+  /** How many runs were dropped because their input went stale (the page shows it on body[data-check-cancelled]). */
+  private cancelled = 0;
+  constructor(private readonly name: string, private readonly onReply: (r: Reply) => void) {}
+  private start(): Worker {
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    w.onmessage = (e: MessageEvent<Reply>) => {
+      if (e.data.kind !== 'progress') this.busy = false;
+      this.onReply(e.data);
+    };
+    w.onerror = (e) => setStatus(`Error in the worker: ${e.message}`, true);
+    return w;
+  }
+  post(r: Request): void {
+    this.worker ??= this.start();
+    if (r.kind !== 'cancel') this.busy = true;
+    this.worker.postMessage(r);
+  }
+  /** Drops whatever runs now (a stale check) by ending the worker; the next post starts a fresh one. */
+  restart(): void {
+    if (this.busy) document.body.dataset[`${this.name}Cancelled`] = String(++this.cancelled);
+    this.worker?.terminate();
+    this.worker = null;
+    this.busy = false;
+  }
+}
+const checker = new Job('check', (r) => guard(onCheckReply)(r));
+const trainer = new Job('train', (r) => guard(onTrainReply)(r));
 
+// ---- errors next to their box ----
 function showError(box: Box, error: unknown): void {
   const src = area(box).value;
   let text = messageOf(error);
@@ -74,20 +123,97 @@ function clearError(box: Box): void {
   area(box).classList.remove('invalid');
 }
 
-/** Parses the values box; null (and a message next to it) when it is wrong. */
-function readValues(): NamedValue[] | null {
-  try {
-    const values = parseValues(area('values').value);
-    clearError('values');
-    return values;
-  } catch (e) {
-    showError('values', e);
-    return null;
-  }
+// ---- the stepping view ----
+/** Graphviz layout in its own worker (a long check in the checker must not hold up the picture). */
+const pictures = new Map<number, { ok: (svg: string) => void; fail: (e: Error) => void }>();
+const painter = new Job('graph', (r) => {
+  const waiting = pictures.get(r.id);
+  if (!waiting) return;
+  pictures.delete(r.id);
+  if (r.kind === 'svg') waiting.ok(r.svg);
+  else waiting.fail(new Error(r.kind === 'error' ? r.message : `graph worker: unexpected ${r.kind}`));
+});
+const renderSvg = (dot: string): Promise<string> => new Promise((ok, fail) => {
+  const id = ++requestId;
+  pictures.set(id, { ok, fail });
+  painter.post({ id, kind: 'svg', dot });
+});
+
+const view = mountStepper(el('picture'), {
+  onChange: () => { if (mode === 'expression' && current) renderTable(current); },
+  onError: (m) => setStatus(`Error: ${m}`, true),
+  renderSvg,
+});
+
+/** Honest state: every number computed from the old input is cleared, with a note saying why. */
+function markStale(box: Box): void {
+  cancelWork();
+  current = null;
+  const note = staleNote(box);
+  setStatus(`${note.split(':')[0]}: the loss is not known`, true);
+  view.clear(note);
+  clearVerdict('');
+  const body = el('grad-table').querySelector('tbody')!;
+  body.replaceChildren();
+  el('grad-table').classList.add('stale');
+  el('table-note').textContent = note;
+  el('plots').classList.add('stale');
+  el('train-status').textContent = note;
+  el('curve').innerHTML = '';
+  history = [];
+  el('loss-plot').innerHTML = lossSvg([]);
 }
 
-/** Forward pass, backward trace and finite differences for these values; keeps the old picture on error. */
-function analyse(values: readonly NamedValue[]): boolean {
+function cancelWork(): void {
+  if (checker.busy) checker.restart();
+  checkId = ++requestId; // any reply still on its way is stale
+  if (training) stopTraining('stopped: the input changed');
+}
+
+function clearVerdict(text: string): void {
+  el('verdict').textContent = text;
+  el('verdict').className = '';
+  el('verify-report').textContent = '';
+}
+
+/** Lets queued input run: the rebuild works in stages, none of them long, so a key never waits behind it. */
+const nextTask = (): Promise<void> => new Promise((ok) => setTimeout(ok, 0));
+let rebuildGeneration = 0;
+
+/** Builds everything from the boxes (or from the trained parameters): forward pass, graph, header, table, check. */
+function rebuild(options: { fromTraining?: boolean } = {}): void {
+  void rebuildInStages(options).catch((e: unknown) => {
+    delete document.body.dataset['pending'];
+    setStatus(`Error: ${messageOf(e)}`, true);
+  });
+}
+
+async function rebuildInStages(options: { fromTraining?: boolean }): Promise<void> {
+  // A rebuild now makes the one still waiting for the typing to pause redundant, and any older one stale.
+  clearTimeout(typingTimer);
+  const generation = ++rebuildGeneration;
+  const stale = (): boolean => generation !== rebuildGeneration;
+  document.body.dataset['pending'] = 'true';
+  cancelWork();
+  if (!options.fromTraining) {
+    trained = null;
+    history = [];
+  }
+  const valuesText = area('values').value;
+  let values: NamedValue[];
+  try {
+    values = parseValues(valuesText);
+    if (trained) applyParams(values, trained);
+    clearError('values');
+  } catch (e) {
+    clearError('expression'); // the loss cannot be checked without values: an old message there would describe old text
+    showError('values', e);
+    markStale('values');
+    delete document.body.dataset['pending'];
+    return;
+  }
+  await nextTask();
+  if (stale()) return;
   const expression = area('expression').value;
   let fwd: Forward;
   try {
@@ -95,84 +221,144 @@ function analyse(values: readonly NamedValue[]): boolean {
     clearError('expression');
   } catch (e) {
     showError('expression', e);
-    el('graph').classList.add('stale');
-    return false;
-  }
-  const params = paramsOf(values);
-  const comparisons = compareWithFiniteDifferences(lossFunction(expression, values), params);
-  session = { values, expression, fwd, trace: traceBackward(fwd.loss), comparisons, done: 0, report: null, hand: null };
-  setStatus(`${fwd.labels.get(fwd.loss) ?? 'loss'} = ${fwd.loss.item().toPrecision(8)} · ${session.trace.steps.length} ops on the tape`);
-  return true;
-}
-
-function rebuild(force = false): void {
-  const now = { values: area('values').value, expression: area('expression').value };
-  if (!force && session && now.values === built.values && now.expression === built.expression) return;
-  stopTraining();
-  built = now;
-  const values = readValues();
-  if (values === null) {
-    // The loss cannot be checked without values: an old message there would describe old text.
-    clearError('expression');
-    el('graph').classList.add('stale');
+    markStale('expression');
+    delete document.body.dataset['pending'];
     return;
   }
-  if (analyse(values)) {
-    verify();
-    void render();
+  await nextTask();
+  if (stale()) return;
+  const lossValue = fwd.loss.item();
+  const names = new Map<Tensor, string>([...fwd.texts, ...fwd.labels]);
+  current = {
+    valuesText, expression, values, fwd, inLoss: inputsOfLoss(fwd.loss),
+    lossFinite: Number.isFinite(lossValue), check: null,
+  };
+  view.show({ loss: fwd.loss, names, params: paramsOf(values) });
+  const head = lossHeadline(view.lossName, lossValue, current.lossFinite ? null : firstNonFinite(fwd.loss, namerFor(names)), view.total);
+  setStatus(head.text, head.bad);
+  el('grad-table').classList.remove('stale');
+  el('table-note').textContent = current.lossFinite ? '' : head.text;
+  el('plots').classList.remove('stale');
+  if (!options.fromTraining) {
+    el('train-status').textContent = '';
+    el('loss-plot').innerHTML = lossSvg([]);
+  }
+  clearVerdict(area('hand').value.trim() === '' ? '' : 'press Verify to check your gradient');
+  renderTable(current);
+  requestCheck(false);
+  await nextTask();
+  if (stale()) return;
+  drawCurve(values);
+  delete document.body.dataset['pending'];
+}
+
+function applyParams(values: readonly NamedValue[], params: Overrides): void {
+  for (const v of values) {
+    const p = params[v.name];
+    if (v.data || p === undefined || p.length !== v.tensor.size) continue;
+    v.tensor.storage.set(p);
+    v.tensor.markModified();
   }
 }
 
-function verify(): void {
-  if (!session) return;
-  const src = area('hand').value;
-  const report = el('verify-report');
-  if (src.trim() === '') {
-    clearError('hand');
-    session.report = null;
-    session.hand = null;
-    report.textContent = '';
+/** Asks the worker for finite differences (and verifyGradients when `withHand`). */
+function requestCheck(withHand: boolean): void {
+  const c = current;
+  if (!c || !c.lossFinite) return;
+  if (checker.busy) checker.restart();
+  const id = (checkId = ++requestId);
+  let hand: string | null = null;
+  if (withHand) {
+    const src = area('hand').value;
+    if (src.trim() === '') {
+      clearError('hand');
+      clearVerdict('write your gradient above first (or press Show the solution)');
+    } else {
+      // Parse and evaluate it here first: its errors then point at the line and column.
+      try {
+        handGradient(src, c.expression, c.values)(paramsOf(c.values));
+        clearError('hand');
+        hand = src;
+        el('verdict').textContent = 'checking…';
+        el('verdict').className = 'pending';
+      } catch (e) {
+        showError('hand', e);
+        clearVerdict(staleNote('hand'));
+        // The old hand values and verdicts described the old text.
+        if (c.check) c.check = { ...c.check, report: null, hand: null };
+        view.setReport(null);
+        renderTable(c);
+      }
+    }
+  }
+  checker.post({ id, kind: 'check', values: c.valuesText, expression: c.expression, hand, ...(trained ? { overrides: trained } : {}) });
+}
+
+function onCheckReply(r: Reply): void {
+  if (r.id !== checkId || !current) return; // stale
+  if (r.kind === 'error') {
+    setStatus(`Error in the check: ${r.message}`, true);
     return;
   }
-  try {
-    const s = session;
-    const manual = handGradient(src, s.expression, s.values);
-    s.hand = manual(paramsOf(s.values));
-    s.report = verifyHandGradient(lossFunction(s.expression, s.values), paramsOf(s.values), manual);
-    clearError('hand');
-    report.textContent = s.report.toString();
-    report.className = s.report.ok ? 'ok' : 'bad';
-  } catch (e) {
-    session.report = null;
-    session.hand = null;
-    report.textContent = '';
-    showError('hand', e);
+  if (r.kind !== 'checked') return;
+  current.check = { comparisons: r.comparisons, report: r.report, hand: r.hand };
+  if (r.handError !== null) {
+    el('hand-error').textContent = r.handError;
+    clearVerdict('');
   }
+  if (r.report) {
+    const given = Object.keys(r.hand ?? {});
+    const lines = plainVerdict(r.report, given);
+    el('verdict').replaceChildren(...lines.map((line) => {
+      const div = document.createElement('div');
+      div.textContent = line;
+      div.className = line.startsWith('✓') ? 'ok' : line.startsWith('✗') ? 'bad' : '';
+      return div;
+    }));
+    el('verdict').className = r.report.params.filter((p) => given.includes(p.name)).every((p) => p.ok) ? 'ok' : 'bad';
+    el('verify-report').textContent = r.report.text;
+    view.setReport({ ok: r.report.ok, params: r.report.params.map((p) => ({ name: p.name, ok: p.ok })) });
+  }
+  renderTable(current);
 }
 
-const cell = (t: Tensor | Float64Array | undefined, shape?: readonly number[]): string => {
+// ---- the table ----
+const num = (x: number): string => (Number.isFinite(x) ? x.toPrecision(10) : Number.isNaN(x) ? 'NaN' : x > 0 ? '∞' : '−∞');
+
+function cell(t: Tensor | Float64Array | undefined, shape: readonly number[]): string {
   if (t === undefined) return '—';
-  if (t instanceof Tensor) return t.size === 1 ? t.item().toPrecision(10) : summarize(t);
-  if (t.some((x) => Number.isNaN(x))) return `${t.length} elements: see the verdict (gradcheck samples)`;
-  if (t.length === 1) return t[0]!.toPrecision(10);
-  return summarize(new Tensor(t, shape ?? [t.length]));
-};
+  if (t instanceof Tensor) return t.size === 1 ? num(t.item()) : summarize(t);
+  if (t.some((x) => Number.isNaN(x))) return `(${t.length} elements: gradcheck samples them)`;
+  if (t.length === 1) return num(t[0]!);
+  return summarize(new Tensor(Float64Array.from(t), [...shape]));
+}
 
-function renderTable(s: Session, grads: Map<Tensor, Tensor>): void {
+function renderTable(c: Current): void {
   const body = el('grad-table').querySelector('tbody')!;
   body.replaceChildren();
-  for (const c of s.comparisons) {
-    const leaf = s.values.find((v) => v.name === c.name)!.tensor;
-    const entry = s.report?.params.find((p) => p.name === c.name);
+  const stepped = view.gradients();
+  for (const v of c.values) {
+    if (v.data) continue;
+    const cmp = c.check?.comparisons.find((x) => x.name === v.name);
+    const entry = c.check?.report?.params.find((p) => p.name === v.name);
+    const handGiven = c.check?.hand?.[v.name];
+    const inLoss = c.inLoss.has(v.tensor);
+    const verdict = cmp || !inLoss || !c.lossFinite
+      ? rowVerdict({ name: v.name, ok: cmp?.ok ?? false }, { inLoss, lossFinite: c.lossFinite, hand: handGiven && entry ? entry : undefined })
+      : { text: 'checking…', cls: '' as const };
     const tr = document.createElement('tr');
-    tr.dataset['param'] = c.name;
-    tr.className = entry ? (entry.ok ? 'ok' : 'bad') : c.ok ? '' : 'bad';
-    const verdict = entry ? (entry.ok ? '✓ agrees' : '✗ disagrees') : c.ok ? 'autodiff = FD' : '✗ autodiff ≠ FD';
-    if (entry?.diagnosis) tr.title = entry.diagnosis;
+    tr.dataset['param'] = v.name;
+    tr.className = verdict.cls;
+    if (verdict.title) tr.title = verdict.title;
+    const pending = c.lossFinite ? 'computing…' : '—';
     const cols: [string, string][] = [
-      ['name', c.name], ['stepped', cell(grads.get(leaf))], ['autodiff', cell(c.autodiff, c.shape)],
-      ['numerical', cell(c.numerical, c.shape)], ['maxerr', c.maxAbsError.toExponential(2)],
-      ['hand', cell(s.hand?.[c.name])], ['verdict', verdict],
+      ['name', v.name],
+      ['stepped', inLoss ? cell(stepped.get(v.tensor), v.tensor.shape) : '—'],
+      ['autodiff', !inLoss ? '0' : cmp ? cell(cmp.autodiff, cmp.shape) : pending],
+      ['numerical', !inLoss ? '0' : cmp ? cell(cmp.numerical, cmp.shape) : pending],
+      ['maxerr', cmp && inLoss && Number.isFinite(cmp.maxAbsError) ? cmp.maxAbsError.toExponential(2) : '—'],
+      ['hand', handGiven ? cell(handGiven, v.tensor.shape) : '—'],
+      ['verdict', verdict.text],
     ];
     for (const [cls, text] of cols) {
       const td = document.createElement('td');
@@ -184,81 +370,15 @@ function renderTable(s: Session, grads: Map<Tensor, Tensor>): void {
   }
 }
 
-function renderStepInfo(s: Session): void {
-  const info = el('step-info');
-  const n = s.trace.steps.length;
-  const lossName = s.fwd.labels.get(s.fwd.loss) ?? 'J';
-  el('step-counter').textContent = `${s.done} / ${n} backward steps`;
-  if (s.done === 0) {
-    info.textContent = `Forward pass done: ${lossName} = ${s.fwd.loss.item().toPrecision(6)}. ` +
-      `Press step: the backward pass starts at the loss with ∂${lossName}/∂${lossName} = 1 and visits the ops in reverse.`;
-    return;
-  }
-  const step = s.trace.steps[s.done - 1]!;
-  const r = step.record;
-  const out = s.fwd.labels.get(r.output);
-  const parts = [`Step ${s.done}/${n}: ${r.op}${out ? ` → ${out}` : ''}. `];
-  if (step.upstream === null) {
-    parts.push('No gradient reaches this op (it does not lead to the loss).');
-  } else {
-    parts.push(`Upstream g = ∂${lossName}/∂(output) = ${summarize(step.upstream)}. `);
-    r.inputs.forEach((input, i) => {
-      const g = step.inputGrads[i];
-      const name = s.fwd.labels.get(input) ?? (input.node ? input.node.op : 'const');
-      parts.push(g ? `To ${name}: ${r.formulas[i]} = ${summarize(g)}. ` : `To ${name}: no gradient needed. `);
-    });
-  }
-  info.textContent = parts.join('');
-}
-
-async function render(): Promise<void> {
-  const s = session;
-  if (!s) return;
-  const ticket = ++renderTicket;
-  const grads = gradientsAfter(s.trace, s.done);
-  renderStepInfo(s);
-  renderTable(s, grads);
-  const dot = graphDot(s.report ? { trace: s.trace, done: s.done, report: s.report } : { trace: s.trace, done: s.done });
-  const svg = await dotToSvg(dot);
-  if (ticket !== renderTicket) return; // a newer render superseded this one
-  const graph = el('graph');
-  graph.innerHTML = svg;
-  // Graphviz sizes the picture for print; enlarge it for a projector, within the panel (see style.css).
-  const picture = graph.querySelector('svg');
-  const width = Number.parseFloat(picture?.getAttribute('width') ?? '');
-  if (picture && Number.isFinite(width)) picture.style.width = `${width * 1.5}pt`;
-  graph.classList.remove('stale');
-  graph.dataset['done'] = String(s.done);
-  document.body.dataset['ready'] = 'true';
-}
-
-function move(to: (s: Session) => number): void {
-  if (!session) return;
-  session.done = Math.max(0, Math.min(session.trace.steps.length, to(session)));
-  void render().catch((e: unknown) => setStatus(`Error: ${messageOf(e)}`, true));
-}
-
-function loadPreset(id: string): void {
-  preset = PRESETS.find((p) => p.id === id) ?? PRESETS[0]!;
-  area('values').value = preset.values;
-  area('expression').value = preset.expression;
-  area('hand').value = preset.hand;
-  el<HTMLInputElement>('rate').value = String(preset.rate);
-  el<HTMLInputElement>('iterations').value = preset.curve ? '50000' : '500';
-  lossHistory = [];
-  el('loss-plot').innerHTML = lossSvg([]);
-  rebuild(true);
-  drawCurve();
-}
-
-function drawCurve(): void {
+// ---- training (in the worker) ----
+function drawCurve(values: readonly NamedValue[]): void {
   const target = el('curve');
-  if (!preset.curve || !session) {
+  if (!preset.curve || !current) {
     target.innerHTML = '';
     return;
   }
   const { prediction, target: targetName } = preset.curve;
-  const scope = noGrad(() => runForward(session!.expression, session!.values).scope);
+  const scope = noGrad(() => runForward(current!.expression, values).scope);
   const p = scope.get(prediction);
   const t = scope.get(targetName);
   if (!(p instanceof Tensor) || !(t instanceof Tensor) || p.ndim !== 2 || p.shape[0] !== 2 || t.size !== p.size) {
@@ -268,101 +388,185 @@ function drawCurve(): void {
   target.innerHTML = curveSvg(p.data(), t.data(), p.shape[1]!, `${prediction} vs ${targetName}`);
 }
 
-function stopTraining(): void {
-  if (training) training.stop = true;
-  training = null;
-  el('train').textContent = 'Train';
-}
-
 function train(): void {
   if (training) {
-    finishTraining();
+    stopTraining('stopped');
     return;
   }
-  if (!session) throw new Error('train: fix the errors above first');
-  const s = session;
+  const c = current;
+  if (!c) throw new Error('train: fix the errors above first');
   const rate = Number(el<HTMLInputElement>('rate').value);
   const total = Math.floor(Number(el<HTMLInputElement>('iterations').value));
   if (!(total > 0)) throw new Error(`train: iterations must be a positive whole number, got ${el<HTMLInputElement>('iterations').value}`);
-  const descent = steepestDescent(lossFunction(s.expression, s.values), paramsOf(s.values), rate);
-  const run = { stop: false };
-  training = run;
+  if (!(rate > 0)) throw new Error(`train: rate must be a positive number, got ${el<HTMLInputElement>('rate').value}`);
+  const id = ++requestId;
+  training = { id, total, started: performance.now() };
+  history = []; // a new run draws its own history
+  el('loss-plot').innerHTML = lossSvg([]);
   el('train').textContent = 'Stop';
-  let done = 0;
-  const started = performance.now();
-  const slice = (): void => {
-    if (run.stop) return;
-    try {
-      const losses = descent.advance(30, total - done);
-      done += losses.length;
-      // Keep the history short: one point per slice is plenty for the picture.
-      lossHistory.push(losses[losses.length - 1]!);
-      const speed = Math.round(done / ((performance.now() - started) / 1000));
-      el('train-status').textContent = `iteration ${done} / ${total} · loss ${losses[losses.length - 1]!.toPrecision(5)} · ${speed} it/s`;
-      el('loss-plot').innerHTML = lossSvg(lossHistory);
-      drawCurve();
-      if (done < total) {
-        setTimeout(slice, 0);
-      } else {
-        finishTraining();
-      }
-    } catch (e) {
-      finishTraining();
-      setStatus(`Error: ${messageOf(e)}`, true);
-    }
-  };
-  setTimeout(slice, 0);
+  el('train-status').textContent = 'starting…';
+  trainer.post({ id, kind: 'train', values: c.valuesText, expression: c.expression, rate, iterations: total, ...(trained ? { overrides: trained } : {}) });
 }
 
-/** After training the value tensors hold the trained parameters: redraw everything from them. */
-function finishTraining(): void {
-  const s = session;
-  stopTraining();
-  const status = el('train-status');
-  if (!status.textContent?.includes('Run forward')) {
-    status.textContent += ' · the parameters are trained in place: Run forward starts again from the values box';
+/** Stops the run now: the parameters it reached stay what the page shows until the next Run forward. */
+function stopTraining(why: string): void {
+  const t = training;
+  if (!t) return;
+  training = null;
+  trainer.restart();
+  el('train').textContent = 'Train';
+  el('train-status').textContent += ` · ${why}`;
+}
+
+let curveValues: NamedValue[] | null = null;
+function onTrainReply(r: Reply): void {
+  const t = training;
+  if (!t || r.id !== t.id) return;
+  if (r.kind === 'error') {
+    training = null;
+    el('train').textContent = 'Train';
+    el('train-status').textContent = `training stopped: ${r.message}`;
+    return;
   }
-  if (s && analyse(s.values)) {
-    verify();
-    void render();
+  if (r.kind === 'progress') {
+    for (const v of r.losses) history.push(v);
+    const seconds = (performance.now() - t.started) / 1000;
+    el('train-status').textContent = `iteration ${r.done} / ${r.total} · loss ${history[history.length - 1]!.toPrecision(5)} · ${Math.round(r.done / seconds)} it/s`;
+    el('loss-plot').innerHTML = lossSvg(history);
+    if (preset.curve && current) {
+      curveValues ??= parseValues(current.valuesText);
+      applyParams(curveValues, r.params);
+      drawCurve(curveValues);
+    }
+    return;
+  }
+  if (r.kind === 'trained') {
+    training = null;
+    curveValues = null;
+    el('train').textContent = 'Train';
+    trained = r.params;
+    const status = el('train-status').textContent ?? '';
+    rebuild({ fromTraining: true });
+    el('train-status').textContent = `${status}${r.stopped ? ' · stopped' : ' · done'} · the page now shows the trained parameters; Run forward starts again from the values box`;
+    el('loss-plot').innerHTML = lossSvg(history);
+  }
+}
+
+// ---- presets, modes, keys ----
+function loadPreset(p: Preset): void {
+  preset = p;
+  area('values').value = p.values;
+  area('expression').value = p.expression;
+  area('hand').value = '';
+  clearError('hand');
+  el<HTMLInputElement>('rate').value = String(p.rate);
+  el<HTMLInputElement>('iterations').value = p.curve ? '20000' : '500';
+  rebuild();
+}
+
+function setMode(next: 'expression' | 'numpy'): void {
+  mode = next;
+  el('mode-expression').setAttribute('aria-checked', String(next === 'expression'));
+  el('mode-numpy').setAttribute('aria-checked', String(next === 'numpy'));
+  el('expression-mode').hidden = next !== 'expression';
+  el('numpy-mode').hidden = next !== 'numpy';
+  el('numbers').hidden = next !== 'expression';
+  document.body.dataset['mode'] = next;
+  if (next === 'numpy') {
+    cancelWork();
+    current = null;
+    const root = el('numpy-mode');
+    if (!numpyModule) {
+      root.innerHTML = '<p class="note" id="numpy-missing">The numpy mode is not in this build (playground/src/numpy/mode.ts is missing).</p>';
+      view.clear('The numpy mode is not in this build.');
+      setStatus('numpy mode is not in this build', true);
+      return;
+    }
+    view.clear('Paste your numpy forward and backward, or pick a seed, then press Check.');
+    numpy ??= numpyModule.mountNumpyMode(root, { onStatus: setStatus, stepper: view });
+  } else {
+    rebuild();
   }
 }
 
 function init(): void {
   const select = el<HTMLSelectElement>('preset');
-  for (const p of PRESETS) select.append(new Option(p.title, p.id));
-  select.addEventListener('change', guard(() => loadPreset(select.value)));
-  el('run').addEventListener('click', guard(() => rebuild(true)));
-  el('step').addEventListener('click', guard(() => move((s) => s.done + 1)));
-  el('back').addEventListener('click', guard(() => move((s) => s.done - 1)));
-  el('run-all').addEventListener('click', guard(() => move((s) => s.trace.steps.length)));
-  el('reset').addEventListener('click', guard(() => move(() => 0)));
-  el('verify').addEventListener('click', guard(() => {
-    verify();
-    void render();
+  const exprGroup = document.createElement('optgroup');
+  exprGroup.label = 'Expression';
+  for (const p of PRESETS) exprGroup.append(new Option(p.title, p.id));
+  select.append(exprGroup);
+  if (numpyModule) {
+    const npGroup = document.createElement('optgroup');
+    npGroup.label = 'Your numpy';
+    for (const p of numpyModule.NUMPY_PRESETS) npGroup.append(new Option(p.title, `numpy:${p.id}`));
+    select.append(npGroup);
+  }
+  select.addEventListener('change', guard(() => {
+    const id = select.value;
+    if (id.startsWith('numpy:') && numpyModule) {
+      const p = numpyModule.NUMPY_PRESETS.find((x) => `numpy:${x.id}` === id)!;
+      if (mode !== 'numpy') setMode('numpy');
+      numpy?.load(p);
+    } else {
+      const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0]!;
+      if (mode !== 'expression') {
+        preset = p;
+        area('values').value = p.values;
+        area('expression').value = p.expression;
+        area('hand').value = '';
+        setMode('expression');
+      } else {
+        loadPreset(p);
+      }
+    }
+    // ← → step the backward pass, not the drop-down.
+    view.focus();
+  }));
+  el('mode-expression').addEventListener('click', guard(() => { if (mode !== 'expression') setMode('expression'); }));
+  el('mode-numpy').addEventListener('click', guard(() => { if (mode !== 'numpy') setMode('numpy'); }));
+  el('run').addEventListener('click', guard(() => rebuild()));
+  el('verify').addEventListener('click', guard(() => requestCheck(true)));
+  el('solution').addEventListener('click', guard(() => {
+    area('hand').value = preset.hand;
+    requestCheck(true);
   }));
   el('train').addEventListener('click', guard(train));
-  // Arrow keys step, for a teacher at a projector; typing in a box is left alone.
-  const keys: Record<string, (s: Session) => number> = {
-    ArrowRight: (s) => s.done + 1, ArrowLeft: (s) => s.done - 1, End: (s) => s.trace.steps.length, Home: () => 0,
+  const keys: Record<string, (d: number, n: number) => number> = {
+    ArrowRight: (d) => d + 1, ArrowLeft: (d) => d - 1, End: (_, n) => n, Home: () => 0,
   };
   document.addEventListener('keydown', guard((e: KeyboardEvent) => {
     const to = keys[e.key];
     const target = e.target as HTMLElement | null;
-    if (!to || target?.closest('textarea, input, select')) return;
+    // Typing is left alone; on the drop-down ← → Home End step too (↑ ↓ still pick a problem).
+    if (!to || target?.closest('textarea, input')) return;
     e.preventDefault();
-    move(to);
+    view.move(to);
   }));
-  let timer: ReturnType<typeof setTimeout> | undefined;
   for (const box of ['values', 'expression'] as const) {
     area(box).addEventListener('input', () => {
-      clearTimeout(timer);
-      timer = setTimeout(guard(() => rebuild()), 400);
+      // The moment the text changes, work on the old text is stale.
+      cancelWork();
+      clearTimeout(typingTimer);
+      document.body.dataset['pending'] = 'true';
+      typingTimer = setTimeout(guard(() => {
+        if (!current || current.valuesText !== area('values').value || current.expression !== area('expression').value) rebuild();
+        else delete document.body.dataset['pending'];
+      }), 300);
     });
   }
+  area('hand').addEventListener('input', () => {
+    if (!current) return;
+    clearVerdict('press Verify to check your gradient');
+    if (current.check) {
+      current.check = { ...current.check, report: null, hand: null };
+      renderTable(current);
+    }
+    view.setReport(null);
+  });
   window.addEventListener('error', (e) => setStatus(`Error: ${e.message}`, true));
   window.addEventListener('unhandledrejection', (e) => setStatus(`Error: ${messageOf(e.reason)}`, true));
-  loadPreset(PRESETS[0]!.id);
+  loadPreset(PRESETS[0]!);
+  document.body.dataset['ready'] = 'true';
 }
 
 guard(init)();

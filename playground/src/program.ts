@@ -17,9 +17,24 @@ export interface Forward {
   readonly labels: Map<Tensor, string>;
   /** Every name the program defined, values included. */
   readonly scope: Map<string, Value>;
+  /** The source text of every other tensor the program computed (`yhat - y`), for naming unnamed steps. */
+  readonly texts: Map<Tensor, string>;
 }
 
 const RESERVED = new Set(['data']);
+
+/** `(a - b)` → `a - b`, when the outer parentheses enclose the whole text. */
+function unwrap(text: string): string {
+  while (text.startsWith('(') && text.endsWith(')')) {
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+      depth += text[i] === '(' ? 1 : text[i] === ')' ? -1 : 0;
+      if (depth === 0 && i < text.length - 1) return text;
+    }
+    text = text.slice(1, -1).trim();
+  }
+  return text;
+}
 
 /**
  * Parses and evaluates the values box (`w1 = 0.5`, `data x = curveX(100)`, `W = [[1, 2], [3, 4]]`) into leaves.
@@ -70,13 +85,17 @@ export function runForward(src: string, values: readonly NamedValue[]): Forward 
   }
   const statements = parseProgram(src);
   if (statements.length === 0) throw new SourceError('enter an expression, e.g. 0.5*(sigmoid(w*x) - y)^2', 0, Math.max(1, src.length));
+  const texts = new Map<Tensor, string>();
+  const seen = (expr: { start: number; end: number }, v: Value): void => {
+    if (v instanceof Tensor && !texts.has(v)) texts.set(v, unwrap(src.slice(expr.start, expr.end).trim()));
+  };
   let last: Value = 0;
   for (const st of statements) {
     if (st.name !== null && (values.some((v) => v.name === st.name) || RESERVED.has(st.name))) {
       const { line } = lineColumn(src, st.start);
       throw new SourceError(`line ${line}: '${st.name}' is a value; pick another name for this intermediate`, st.start, st.end);
     }
-    last = evaluate(st.expr, scope, src);
+    last = evaluate(st.expr, scope, src, seen);
     if (st.name !== null) {
       scope.set(st.name, last);
       if (last instanceof Tensor && !labels.has(last)) {
@@ -98,7 +117,7 @@ export function runForward(src: string, values: readonly NamedValue[]): Forward 
     );
   }
   const loss = last.ndim === 0 ? last : sum(last);
-  return { loss, labels, scope };
+  return { loss, labels, scope, texts };
 }
 
 /**

@@ -103,6 +103,21 @@ const NAMED: Readonly<Record<string, { symbol: string; what: string }>> = {
   relu: { symbol: 'relu′', what: 'relu' },
 };
 
+/**
+ * The symbol in the user's names when the tensors have them: `σ′(z1) = a1(1 − a1)`, `tanh′(z) = 1 − h²`,
+ * `exp′(u) = e`, `log′(p)`; the bare symbol (`σ′`) otherwise.
+ */
+function namedSymbol(op: string, symbol: string, input: string | undefined, output: string | undefined): string {
+  if (input === undefined) return symbol;
+  const at = `${symbol}(${input})`;
+  if (output === undefined) return at;
+  const out = /^[\p{L}_][\p{L}\p{N}_]*$/u.test(output) ? output : `(${output})`;
+  if (op === 'sigmoid') return `${at} = ${out}(1 − ${out})`;
+  if (op === 'tanh') return `${at} = 1 − ${out}²`;
+  if (op === 'exp') return `${at} = ${out}`;
+  return at;
+}
+
 /** Four significant digits: how a factor is quoted in words (0.1966). */
 export function short(x: number): string {
   return String(Number(x.toPrecision(4)));
@@ -137,7 +152,7 @@ export function localFactors(root: Tensor): LocalFactor[] {
       const [g] = n.def.vjp({ inputs: n.inputs, output: n.output, attrs: n.attrs, saved: n.saved, needsGrad: [true], createGraph: false }, one);
       const value = g?.storage[0];
       if (value !== undefined && value !== 0 && Number.isFinite(value)) {
-        out.push({ value, text: `${symbol} = ${short(value)}, the derivative of the ${positionWord(i, same.length)}${what}` });
+        out.push({ value, text: `${namedSymbol(op, symbol, n.inputs[0]?.name, n.output.name)} = ${short(value)}, the derivative of the ${positionWord(i, same.length)}${what}` });
       }
     });
   }
