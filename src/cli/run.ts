@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PyError } from '../numpy/host.js';
 // The Node entry writes figures into outDir and serves keras' mnist from the bundled files.
 import { runNumpyFile } from '../numpy/node.js';
-import { tapegradModule } from '../numpy/check/index.js';
+import { importOnlyModules, mnistLimitModules, tapegradModule } from '../numpy/check/index.js';
 import type { VerifyCheck } from '../numpy/check/index.js';
 import { runCommand, type CommandSpec } from './flags.js';
 
@@ -14,7 +14,10 @@ export const RUN_SPEC: CommandSpec = {
   summary: 'Runs FILE.py (numpy, matplotlib, keras\' mnist as the seed labs use them) as written: its prints go\n' +
     'to stdout, each matplotlib figure to DIR/<name>.svg. tapegrad.verify lines in it are checked as `tapegrad check` does.',
   positionals: [{ name: 'FILE.py' }],
-  flags: [{ name: 'out', kind: 'string', value: 'DIR', help: 'where figures go (default: the current directory)' }],
+  flags: [
+    { name: 'out', kind: 'string', value: 'DIR', help: 'where figures go (default: the current directory)' },
+    { name: 'mnist-limit', kind: 'integer', min: 1, help: 'keras\' mnist.load_data() serves only the first N images of each split (the file runs unchanged, on less data)' },
+  ],
   notes: ['exit status: 0 it ran, 1 a tapegrad.verify found a wrong gradient, 2 it cannot run'],
 };
 
@@ -24,10 +27,11 @@ export const RUN_SPEC: CommandSpec = {
  * await run(['examples/labs/seed003.py', '--out', 'runs/seed003']); // 0
  */
 export async function run(args: string[]): Promise<number> {
-  return runCommand(RUN_SPEC, args, async ({ positionals, flags }) => runFile(positionals[0]!, (flags.get('out') as string | undefined) ?? '.'));
+  return runCommand(RUN_SPEC, args, async ({ positionals, flags }) =>
+    runFile(positionals[0]!, (flags.get('out') as string | undefined) ?? '.', flags.get('mnist-limit') as number | undefined));
 }
 
-async function runFile(file: string, outDir: string): Promise<number> {
+async function runFile(file: string, outDir: string, mnistLimit?: number): Promise<number> {
   try {
     readFileSync(file, 'utf8');
   } catch (e) {
@@ -39,7 +43,7 @@ async function runFile(file: string, outDir: string): Promise<number> {
     process.stdout.write(t);
   };
   try {
-    const r = runNumpyFile(file, { filename: file, stdout: say, outDir, modules: [tapegradModule({ checks, say })] });
+    const r = runNumpyFile(file, { filename: file, stdout: say, outDir, modules: [tapegradModule({ checks, say }), ...importOnlyModules(), ...(mnistLimit === undefined ? [] : mnistLimitModules(mnistLimit))] });
     for (const f of r.figures) console.error(`wrote ${join(outDir, f.name)}`);
   } catch (e) {
     if (e instanceof PyError) {

@@ -115,7 +115,7 @@ export function analyseBackward(fwd: ForwardFacts, events: readonly Captured[], 
   for (const n of nodes) for (const p of n.producers) if (p !== n) p.consumers.push(n);
   for (const f of finals) {
     const n = latest.get(f.tensor);
-    if (n !== undefined) n.final = f;
+    if (n !== undefined) originOf(n).final = f;
   }
   for (const n of nodes) classify(n, fwd);
 
@@ -144,12 +144,52 @@ export function analyseBackward(fwd: ForwardFacts, events: readonly Captured[], 
   const first = wrong.sort((a, b) => a.seq - b.seq)[0];
   return {
     firstWrongLine: first === undefined ? null : explain(first, fwd),
-    conventions: conventions(nodes, fwd),
+    conventions: conventions(upstreamOfFinals(nodes), fwd),
     recognised: nodes.filter((n) => n.kind === 'grad').map((n) => ({
       line: n.line, variable: n.target,
       as: `${n.match!.factor === 1 ? '' : `${short(n.match!.factor)} × `}${partial(n.match!.q)}${n.match!.layout === 'transpose' ? ' (transposed)' : ''}`,
     })),
   };
+}
+
+/**
+ * The line that computed a final gradient. Usually the line that bound the returned array; but a
+ * gradient read back from an update (`(w0 - w) / lr` after `w = w - lr * dW`, seed 002's
+ * train_one_sample returns nothing) is the same numbers as the line that computed it (`dW = …`):
+ * when no direct producer holds those numbers, the latest ancestor that does is the origin.
+ */
+function originOf(n: BNode): BNode {
+  if (n.producers.some((p) => p.tensor.size === n.tensor.size && sameValues(p.tensor, n.tensor))) return n;
+  let best: BNode | null = null;
+  const seen = new Set<BNode>();
+  const stack = [...n.producers];
+  while (stack.length > 0) {
+    const a = stack.pop()!;
+    if (seen.has(a)) continue;
+    seen.add(a);
+    if (a.tensor.size === n.tensor.size && a.tensor.requiresGrad && (best === null || a.seq > best.seq) && sameValues(a.tensor, n.tensor)) best = a;
+    stack.push(...a.producers);
+  }
+  return best ?? n;
+}
+
+/** The same numbers up to rounding (a read-back through `w - lr * g` keeps ~12 digits). */
+function sameValues(a: Tensor, b: Tensor): boolean {
+  const m = matchScaled(a, b, MATCH_TOL);
+  return m !== null && Math.abs(m.factor - 1) <= MATCH_TOL;
+}
+
+/** The final gradients' lines and every line they depend on (lines after them are no convention). */
+function upstreamOfFinals(nodes: readonly BNode[]): BNode[] {
+  const keep = new Set<BNode>();
+  const stack = nodes.filter((n) => n.final !== undefined);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (keep.has(n)) continue;
+    keep.add(n);
+    stack.push(...n.producers);
+  }
+  return nodes.filter((n) => keep.has(n));
 }
 
 /** A factor that equals the batch size (or any size of the data ≥ 3) is the un-averaged convention. */
@@ -196,9 +236,10 @@ function bestGradMatch(n: BNode, fwd: ForwardFacts): GradMatch | null {
       if (g === undefined || g.size !== n.tensor.size) continue;
       const m = matchScaled(n.tensor, g);
       if (m === null) continue;
-      // Prefer factor 1, the quantity the name pairs with, the final's own parameter, named values.
+      // Prefer factor 1, the quantity the name pairs with, the final's own parameter, named values,
+      // then the shallowest frame (softmax's shifted `x` has the same gradient as the caller's `z_o`).
       const score = (Math.abs(m.factor - 1) < 1e-9 ? 0 : 8) + (paired.has(q) || n.final?.quantity === q ? 0 : 4)
-        + (q.named ? 0 : 2) + (m.layout === 'same' ? 0 : 1) + m.residual;
+        + (q.named ? 0 : 2) + (m.layout === 'same' ? 0 : 1) + Math.min(q.depth, 8) / 16 + m.residual / 1e3;
       if (best === null || score < best.score) best = { m: { q, factor: m.factor, layout: m.layout, epsFree }, score };
     }
   }

@@ -23,6 +23,8 @@ export interface Quantity {
   readonly text: string;
   /** Position in the forward pass (parameters first). */
   readonly order: number;
+  /** Call depth of the statement that named it (0 for parameters): `Z1` in forward() beats `x` in softmax(). */
+  readonly depth: number;
 }
 
 /** d to / d from for an elementwise step `to = f(from)` of the forward pass, with the words for it. */
@@ -73,19 +75,21 @@ export class ForwardFacts {
 
   constructor(readonly root: Tensor, params: ReadonlyArray<{ name: string; tensor: Tensor }>, events: readonly Captured[]) {
     let order = 0;
-    const add = (q: Omit<Quantity, 'order'>): void => {
+    const add = (q: Omit<Quantity, 'order' | 'depth'> & { depth?: number }): void => {
       if (this.byTensor.has(q.tensor)) return;
-      const full = { ...q, order: order++ };
+      const full = { ...q, depth: q.depth ?? 0, order: order++ };
       this.quantities.push(full);
       this.byTensor.set(q.tensor, full);
       for (const d of q.tensor.shape) this.dims.add(d);
     };
     for (const p of params) add({ tensor: p.tensor, name: p.name, named: true, isParam: true, line: 0, text: '' });
-    // Names first, shallowest frame first: `A1` in forward() beats `x` inside tanh().
+    // Names first: plain names before entries of containers (`Z2` in forward() beats the caller's
+    // `outputs["Z2"]`), then the shallowest frame (`A1` in forward() beats `x` inside tanh()).
+    const entry = (t: string): number => (/[[.]/.test(t) ? 1 : 0);
     const assigned = events.flatMap((e) => e.assigned.map((a) => ({ e, a })))
       .filter(({ a }) => a.tensor.requiresGrad && !a.target.startsWith('<return>'))
-      .sort((x, y) => x.e.depth - y.e.depth || x.e.seq - y.e.seq);
-    for (const { e, a } of assigned) add({ tensor: a.tensor, name: a.target, named: true, isParam: false, line: e.line, text: e.text });
+      .sort((x, y) => entry(x.a.target) - entry(y.a.target) || x.e.depth - y.e.depth || x.e.seq - y.e.seq);
+    for (const { e, a } of assigned) add({ tensor: a.tensor, name: a.target, named: true, isParam: false, line: e.line, text: e.text, depth: e.depth });
     for (const e of events) for (const r of e.reads) for (const d of r.tensor.shape) this.dims.add(d);
     for (const e of events) if (!this.lines.some((l) => l.line === e.line)) this.lines.push({ line: e.line, text: e.text });
     // Every recorded value inside a line is a quantity too (A2 = softmax(W2 @ A1 + b2) has W2 @ A1 + b2).
@@ -96,7 +100,7 @@ export class ForwardFacts {
         for (const n of topologicalOrder([a.tensor])) {
           if (seen.has(n.output)) continue;
           seen.add(n.output);
-          add({ tensor: n.output, name: `an intermediate of line ${e.line}`, named: false, isParam: false, line: e.line, text: e.text });
+          add({ tensor: n.output, name: `an intermediate of line ${e.line}`, named: false, isParam: false, line: e.line, text: e.text, depth: e.depth });
         }
       }
     }
