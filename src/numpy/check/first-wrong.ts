@@ -197,7 +197,6 @@ export function analyseBackward(fwd: ForwardFacts, events: readonly Captured[], 
     // what its readers needed (a factor dropped one step early shows only in the next line).
     if (n.tensor.size === 1 && (cons.length >= 2 || droppedEarly(n, cons[0]!, fwd))) n.right = false;
   }
-  if (process.env['TG_DEBUG']) for (const n of nodes) console.log(n.seq, n.line, n.target, n.kind, n.right, n.off, n.match?.factor, n.match?.q.name, n.final?.param, '<-', n.producers.map((p) => `${p.seq}`).join(' '));
   const wrong = nodes.filter((n) => !n.right && n.partialOf === undefined && n.producers.every((p) => p.right));
   const first = wrong.sort((a, b) => a.seq - b.seq)[0];
   return {
@@ -442,7 +441,11 @@ interface Expectation {
 }
 
 function expectationFor(n: BNode, fwd: ForwardFacts): Expectation | null {
-  const gradOf = (q: Quantity): Tensor | undefined => fwd.gradOf(q, fwd.epsFree !== null) ?? fwd.gradOf(q);
+  // Without the log guard where that is finite (log(0) at a saturated softmax is not).
+  const gradOf = (q: Quantity): Tensor | undefined => {
+    const free = fwd.epsFree === null ? undefined : fwd.gradOf(q, true);
+    return free !== undefined && float64(free).every(Number.isFinite) ? free : fwd.gradOf(q);
+  };
   if (n.final !== undefined) {
     const g = gradOf(n.final.quantity);
     return g === undefined ? null : { q: n.final.quantity, factor: 1, grad: g };
@@ -524,8 +527,10 @@ function overwrittenAt(param: string, fwd: ForwardFacts): { line: number; text: 
 }
 
 function explain(n: BNode, fwd: ForwardFacts, nodes: readonly BNode[]): WrongLine {
-  const base = { line: n.line, text: n.text.trim(), variable: n.target };
-  if (n.final !== undefined && !(fwd.gradOf(n.final.quantity)?.storage.some((x) => x !== 0) ?? false)) {
+  const base = { line: n.line, text: n.text.trim(), variable: n.target.startsWith('<return>') ? 'the value it returns' : n.target };
+  // Never entering the forward pass is a gradient the loss does not have (not one that is 0 here:
+  // a saturated softmax has exact zeros too).
+  if (n.final !== undefined && fwd.gradOf(n.final.quantity) === undefined && fwd.gradOf(n.final.quantity, true) === undefined) {
     const p = n.final.param;
     const at = overwrittenAt(p, fwd);
     const how = at === null ? '' : `: line ${at.line} \`${at.text.trim()}\` passes ${p} as numpy's out argument, so it is overwritten with the product and never added`;
