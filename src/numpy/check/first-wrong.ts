@@ -193,6 +193,15 @@ export function analyseBackward(fwd: ForwardFacts, events: readonly Captured[], 
       n.upstream = proven;
       continue;
     }
+    // `dZ1 = dA1` (or `dz = dh`): the value is ∂loss/∂A1 where the name (or the plain copy) says the
+    // step through tanh′ to Z1 was to be taken: the factor was dropped here, not in the readers.
+    const q = n.match!.q;
+    const paired = fwd.pairedWith(n.target);
+    const copy = n.producers.some((p) => p.tensor === n.tensor);
+    if (n.tensor.size > 1 && fwd.locals.some((l) => l.to === q && l.value.length === n.tensor.size && (paired.includes(l.from) || (copy && !paired.includes(q))))) {
+      n.right = false;
+      continue;
+    }
     // A single number matches some gradient by accident more easily than an array: judge it by
     // what its readers needed (a factor dropped one step early shows only in the next line).
     if (n.tensor.size === 1 && (cons.length >= 2 || droppedEarly(n, cons[0]!, fwd))) n.right = false;

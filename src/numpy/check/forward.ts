@@ -43,7 +43,7 @@ export interface LocalEdge {
 }
 
 const ACTIVATIONS: ReadonlyArray<{ re: RegExp; kind: string; formula: (to: string, from: string) => string }> = [
-  { re: /\b(sigmoid|sigma|logistic|expit)\s*\(/, kind: 'sigmoid', formula: (to, from) => `σ′(${from}) = ${to}(1 − ${to})` },
+  { re: /\b(sigmoid|sigma|logistic|expit)\s*\(|(1\s*\/\s*\(\s*1\s*\+\s*(?:np\.)?exp\s*\(\s*-)/, kind: 'sigmoid', formula: (to, from) => `σ′(${from}) = ${to}(1 − ${to})` },
   { re: /\btanh\s*\(/, kind: 'tanh', formula: (to, from) => `tanh′(${from}) = 1 − ${to}²` },
   { re: /\b(relu|maximum)\s*\(/, kind: 'relu', formula: (_to, from) => `relu′(${from}) = 1(${from} > 0)` },
   { re: /\bexp\s*\(/, kind: 'exp', formula: (to, from) => `exp′(${from}) = ${to}` },
@@ -160,13 +160,17 @@ export class ForwardFacts {
         if (d === null) continue;
         const act = ACTIVATIONS.find((x) => x.re.test(rhs(e.text)));
         if (act === undefined || !['sigmoid', 'tanh', 'relu'].includes(act.kind)) continue;
-        const m = act === undefined ? null : new RegExp(`${act.re.source}(.*)\\)\\s*$`, 's').exec(rhs(e.text));
+        const m = act === undefined ? null : new RegExp(`(?:${act.re.source})(.*)\\)\\s*$`, 's').exec(rhs(e.text));
         const arg = m === null ? null : m[m.length - 1] ?? null;
         const label = arg === null ? `the input of line ${e.line}` : arg.replace(/^\s*0\s*,\s*|\s*,\s*0\s*$/g, '').trim();
         if (!from.named && from.label === undefined && arg !== null) from.label = label;
         found.push({ from, to, value: d, kind: act?.kind ?? null, line: e.line, text: e.text, label });
       }
     }
+    // One edge per pair of quantities (sigmoid's own line and the caller's `A = sigmoid(Z)` are one step).
+    const unique = found.filter((f, i) => found.findIndex((g) => g.from === f.from && g.to === f.to) === i);
+    found.length = 0;
+    found.push(...unique);
     for (const f of found) {
       const act = ACTIVATIONS.find((x) => x.kind === f.kind);
       const same = found.filter((g) => g.kind !== null && g.kind === f.kind);
