@@ -95,3 +95,44 @@ describe('errors and the command line', () => {
     expect(await checkCli(['--help'])).toBe(0);
   }, 60_000);
 });
+
+describe('host options of the check: a smaller MNIST, imports that are accepted but not usable', () => {
+  it('mnistLimit serves the first N images and labels of each split, in MNIST order; a bad limit names checkNumpy', async () => {
+    await import('../src/numpy/keras/node.js');
+    const { loadMnist } = await import('../src/data/mnist.js');
+    const source = 'import tapegrad\nimport numpy as np\nfrom tensorflow.keras.datasets import mnist\n'
+      + '(x, y), (xt, yt) = mnist.load_data()\nprint(x.shape, xt.shape, [int(v) for v in y], [int(v) for v in yt], int(x[2].sum()))\n'
+      + 'tapegrad.verify({"w": np.array([1.0])}, lambda p: np.sum(p["w"] ** 2), lambda p: {"dw": 2 * p["w"]})\n';
+    const r = checkNumpy(source, { mnistLimit: 3 });
+    expect(r.error).toBeNull();
+    const train = loadMnist('train');
+    const test = loadMnist('test');
+    const third = Array.from(train.images.subarray(2 * 784, 3 * 784)).reduce((a, b) => a + b, 0);
+    expect(r.stdout.split('\n')[0]).toBe(`(3, 28, 28) (3, 28, 28) [${[...train.labels.subarray(0, 3)].join(', ')}] [${[...test.labels.subarray(0, 3)].join(', ')}] ${third}`);
+    expect(() => checkNumpy(source, { mnistLimit: 0 })).toThrow(/checkNumpy: mnistLimit must be a positive integer .* got 0/);
+  });
+
+  it('sklearn can be imported (seed 001 does, unused); calling it is an error with its line', () => {
+    const r = checkNumpy('import tapegrad\nfrom sklearn.utils import shuffle\nfrom sklearn.model_selection import train_test_split\nx = shuffle([1, 2, 3])\n');
+    expect(r.exitCode).toBe(2);
+    expect(r.error).toMatchObject({ line: 4, type: 'NotSupported' });
+    expect(r.error!.message).toMatch(/sklearn\.utils\.shuffle is not supported in the tapegrad numpy dialect/);
+  });
+
+  it('tapegrad check --mnist-limit N runs a file that trains on MNIST unchanged; a bad N exits 2', async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { lines.push(a.join(' ')); });
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'tg-')), 'lab.py');
+    writeFileSync(file, 'import numpy as np\nimport tapegrad\nfrom keras.datasets import mnist\n(x, y), _ = mnist.load_data()\n'
+      + 'X = x.reshape(-1, 784) / 255.0\nw0 = np.zeros((784, 1)) + 0.01\n'
+      + 'tapegrad.verify({"w": w0}, lambda p: np.sum((X @ p["w"]) ** 2) / 2, lambda p: {"dw": X.T @ (X @ p["w"])})\nprint(X.shape)\n');
+    expect(await checkCli([file, '--json', '--mnist-limit', '4'])).toBe(0);
+    expect(JSON.parse(lines[lines.length - 1]!)).toMatchObject({ ok: true, checks: [{ line: 7, ok: true }] });
+    expect(await checkCli([file, '--mnist-limit', '0'])).toBe(2);
+  }, 30_000);
+});

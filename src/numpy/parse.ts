@@ -675,7 +675,17 @@ export function readsOf(exprs: readonly Expr[]): string[] {
       case 'list': case 'tuple': case 'set': for (const i of e.items) visit(i); return;
       case 'dict': for (const [kk, v] of e.items) { visit(kk); visit(v); } return;
       case 'comp': {
+        // The element and the conditions read names too (`[(w0[i] - W[i]) / lr for i in …]` reads
+        // w0, W and lr); the comprehension's own loop variables are not reads of the statement.
+        const own = new Set<string>();
+        const bind = (t: Expr): void => {
+          if (t.k === 'name') own.add(t.id);
+          else if (t.k === 'tuple' || t.k === 'list') for (const i of t.items) bind(i.k === 'star' ? i.e : i);
+        };
+        for (const g of e.gens) bind(g.target);
+        const inner = readsOf([e.elt, ...(e.value === null ? [] : [e.value]), ...e.gens.flatMap((g) => g.ifs)]);
         for (const g of e.gens) visit(g.iter);
+        for (const n of inner) if (!own.has(n)) seen.add(n);
         return;
       }
       case 'fstr':

@@ -10,6 +10,7 @@ import { short } from '../../check/loss-graph.js';
 import type { Tensor } from '../../tensor.js';
 import type { Captured } from './capture.js';
 import type { ForwardFacts, LocalEdge, Quantity } from './forward.js';
+import { stripGradientPrefix } from './forward.js';
 import type { Layout } from './match.js';
 import { alignments, fitFactor, float64, matchScaled, MATCH_TOL, sameNumbers, sumOver, times } from './match.js';
 
@@ -66,9 +67,10 @@ interface GradMatch {
 
 interface BNode {
   readonly seq: number;
-  readonly line: number;
-  readonly text: string;
-  readonly target: string;
+  line: number;
+  text: string;
+  target: string;
+  readonly depth: number;
   readonly tensor: Tensor;
   readonly producers: BNode[];
   readonly consumers: BNode[];
@@ -77,8 +79,20 @@ interface BNode {
   local?: LocalEdge;
   final?: FinalGradient;
   right: boolean;
+  /** No judged line reads it (the last `dh_next` of a loop through time): it confirms nothing. */
+  dead?: boolean;
+  /** A partial sum of an accumulation in a loop (`dWh += …` before the last step): stands for its total. */
+  partialOf?: BNode;
   /** When wrong: the constant factor by which everything downstream is off (if one). */
   off?: number;
+  /** Wrong because a reader whose line is right elsewhere got wrong input from it. */
+  upstream?: boolean;
+}
+
+/** `grads["b2"] = dscores`: a statement of its own that stores one array (not a dict literal packing many). */
+function assignsOnly(text: string, target: string): boolean {
+  const m = /^\s*([^=]+?)\s*=(?!=)/.exec(text);
+  return m !== null && m[1]!.replace(/\s+/g, '') === target.replace(/\s+/g, '');
 }
 
 const gradLike = (n: BNode): boolean => n.kind === 'grad' || n.kind === 'other' || n.final !== undefined;
@@ -88,7 +102,8 @@ function shapeText(shape: readonly number[]): string {
 }
 
 function partial(q: Quantity): string {
-  return q.named ? `∂loss/∂${q.name}` : `∂loss/∂(${q.name}: \`${q.text.trim()}\`)`;
+  if (q.named) return `∂loss/∂${q.name}`;
+  return q.label !== undefined ? `∂loss/∂(${q.label})` : `∂loss/∂(${q.name}: \`${q.text.trim()}\`)`;
 }
 
 /**
@@ -104,52 +119,190 @@ export function analyseBackward(fwd: ForwardFacts, events: readonly Captured[], 
       // A returned array, or one put into a list or dict (`grads = {"dW1": dW1}`), that a line
       // already computed is that line's value, not a new one; `db2 = dZ2` is a line of its own.
       const before = latest.get(a.tensor);
-      if (before !== undefined && (a.target.startsWith('<return>') || /[[.]/.test(a.target))) continue;
-      // `delta = grad_ce(...)` binds the array grad_ce returned: that return is what this line read.
-      const from = before === undefined || producers.includes(before) ? producers : [...producers, before];
-      const n: BNode = { seq: e.seq, line: e.line, text: e.text, target: a.target, tensor: a.tensor, producers: from, consumers: [], kind: 'const', right: true };
+      if (before !== undefined && (a.target.startsWith('<return>') || (/[[.]/.test(a.target) && !assignsOnly(e.text, a.target)))) continue;
+      if (before !== undefined && before.depth > e.depth && !producers.includes(before)) {
+        // `dA_prev, dW, db = linear_backward(dZ, cache)` binds what the helper computed: the helper's
+        // line stays the one that computed it; a bare `return (logits - target)` takes the caller's name.
+        if (before.target.startsWith('<return>')) Object.assign(before, { line: e.line, text: e.text, target: a.target });
+        continue;
+      }
+      // `grads["dW2"] = dW_temp` stores what another line computed: that line is all it read (not
+      // every array already in `grads`).
+      const store = before !== undefined && /[[.]/.test(a.target);
+      const from = store ? [before] : before === undefined || producers.includes(before) ? producers : [...producers, before];
+      const n: BNode = { seq: e.seq, line: e.line, text: e.text, target: a.target, depth: e.depth, tensor: a.tensor, producers: from, consumers: [], kind: 'const', right: true };
       nodes.push(n);
       latest.set(a.tensor, n);
     }
   }
   for (const n of nodes) for (const p of n.producers) if (p !== n) p.consumers.push(n);
+  // `dWh += dz @ hs[t].T` in a loop: every sum but the last is a partial of the last one.
+  for (const n of [...nodes].reverse()) {
+    const next = n.consumers.find((c) => c.line === n.line && c.target === n.target && c.producers.includes(n));
+    if (next !== undefined) n.partialOf = next.partialOf ?? next;
+  }
   for (const f of finals) {
     const n = latest.get(f.tensor);
-    if (n !== undefined) n.final = f;
+    if (n !== undefined) originOf(n).final = f;
   }
   for (const n of nodes) classify(n, fwd);
 
   // Judge from the final gradients back (reverse execution order).
+  const judged = (n: BNode): BNode[] => [...new Set(n.consumers.map((c) => c.partialOf ?? c))].filter((c) => c !== n && gradLike(c) && c.dead !== true);
   for (const n of [...nodes].reverse()) {
     if (n.final !== undefined) {
       n.right = n.final.ok;
       if (!n.right && n.match !== undefined && n.match.q === n.final.quantity && n.match.layout === 'same') n.off = n.match.factor;
+      else if (!n.right && n.tensor.size === 1) {
+        // One number is always some multiple of the gradient; only a round one (½, 6, −1) says "a factor".
+        const g = fwd.gradOf(n.final.quantity, fwd.epsFree !== null) ?? fwd.gradOf(n.final.quantity);
+        const c = g === undefined || float64(g)[0] === 0 ? NaN : float64(n.tensor)[0]! / float64(g)[0]!;
+        const round = (x: number): boolean => Math.abs(x - Math.round(x)) <= 1e-9 * Math.abs(x) && Math.round(x) !== 0;
+        if (Number.isFinite(c) && (round(c) || round(1 / c))) n.off = c;
+      }
       continue;
     }
-    if (!gradLike(n)) continue;
-    const cons = n.consumers.filter(gradLike);
-    if (cons.length === 0 || cons.some((c) => c.right)) continue;
+    if (!gradLike(n) || n.partialOf !== undefined) continue;
+    const cons = judged(n);
+    if (cons.length === 0) {
+      n.dead = true;
+      continue;
+    }
+    if (cons.some((c) => c.right)) continue;
     if (n.kind === 'other') {
       n.right = false;
       continue;
     }
-    const offs = cons.map((c) => c.off);
+    const f = n.match!.factor;
+    // The nearest effect: readers further down may compound it (divided by m in every layer).
+    const offs = cons.flatMap((c) => (c.off === undefined ? [] : [c.off])).sort((a, b) => Math.abs(Math.log(Math.abs(a))) - Math.abs(Math.log(Math.abs(b))));
     const k = offs[0];
-    if (k === undefined || offs.some((o) => o === undefined || Math.abs(o - k) > 1e-9 * Math.abs(k))) continue;
-    if (isConvention(n.match!.factor, k, fwd)) continue;
-    n.right = false;
-    n.off = k;
+    const proven = cons.some((c) => c.upstream === true || nodes.some((o) => o !== c && o.line === c.line && o.final !== undefined && o.final.ok));
+    if (k !== undefined && (proven || offs.every((o) => Math.abs(o - k) <= 1e-9 * Math.abs(k)))) {
+      // What reads it is off by k (readers that add a term of their own, `+ 2 * reg * W1`, are not
+      // off by a constant). A reader whose line computes right gradients elsewhere (the same helper
+      // for another layer) got wrong input from this line; otherwise a line that carries exactly k, or
+      // a factor no convention has (a sign, a ½), is where it came from; one carrying 1 or a size of
+      // the data is right and the reader is wrong.
+      // Carrying exactly k with k a plausible convention (the un-averaged m): the slip is this line's
+      // only when it feeds several gradients that are all off (dy = y - t without the / T in an RNN);
+      // feeding one, the line that should have divided is that gradient's own (J = J @ x.T without / N).
+      if (!proven && plausibleConvention(f, fwd) && (Math.abs(f - k) > 1e-9 * Math.abs(k) || finalsBelow(n) < 2)) continue;
+      n.right = false;
+      n.off = k;
+      n.upstream = proven;
+      continue;
+    }
+    // `dZ1 = dA1` (or `dz = dh`): the value is ∂loss/∂A1 where the name (or the plain copy) says the
+    // step through tanh′ to Z1 was to be taken: the factor was dropped here, not in the readers.
+    const q = n.match!.q;
+    const paired = fwd.pairedWith(n.target);
+    const copy = n.producers.some((p) => p.tensor === n.tensor);
+    if (n.tensor.size > 1 && fwd.locals.some((l) => l.to === q && l.value.length === n.tensor.size && (paired.includes(l.from) || (copy && !paired.includes(q))))) {
+      n.right = false;
+      continue;
+    }
+    // A single number matches some gradient by accident more easily than an array: judge it by
+    // what its readers needed (a factor dropped one step early shows only in the next line).
+    if (n.tensor.size === 1 && (cons.length >= 2 || droppedEarly(n, cons[0]!, fwd))) n.right = false;
   }
-  const wrong = nodes.filter((n) => !n.right && n.producers.every((p) => p.right));
+  const wrong = nodes.filter((n) => !n.right && n.partialOf === undefined && n.producers.every((p) => p.right));
   const first = wrong.sort((a, b) => a.seq - b.seq)[0];
   return {
-    firstWrongLine: first === undefined ? null : explain(first, fwd),
-    conventions: conventions(nodes, fwd),
+    firstWrongLine: first === undefined ? null : explain(first, fwd, nodes),
+    conventions: conventions(upstreamOfFinals(nodes), fwd),
     recognised: nodes.filter((n) => n.kind === 'grad').map((n) => ({
       line: n.line, variable: n.target,
       as: `${n.match!.factor === 1 ? '' : `${short(n.match!.factor)} × `}${partial(n.match!.q)}${n.match!.layout === 'transpose' ? ' (transposed)' : ''}`,
     })),
   };
+}
+
+/**
+ * The line that computed a final gradient. Usually the line that bound the returned array; but a
+ * gradient read back from an update (`(w0 - w) / lr` after `w = w - lr * dW`, seed 002's
+ * train_one_sample returns nothing) is the same numbers as the line that computed it (`dW = …`):
+ * when no direct producer holds those numbers, the latest ancestor that does is the origin.
+ */
+function originOf(n: BNode): BNode {
+  if (n.producers.some((p) => p.tensor.size === n.tensor.size && sameValues(p.tensor, n.tensor))) return n;
+  let best: BNode | null = null;
+  const seen = new Set<BNode>();
+  const stack = [...n.producers];
+  while (stack.length > 0) {
+    const a = stack.pop()!;
+    if (seen.has(a)) continue;
+    seen.add(a);
+    if (a.tensor.size === n.tensor.size && a.tensor.requiresGrad && (best === null || a.seq > best.seq) && sameValues(a.tensor, n.tensor)) best = a;
+    stack.push(...a.producers);
+  }
+  return best ?? n;
+}
+
+/** The same numbers up to rounding (a read-back through `w - lr * g` keeps ~12 digits). */
+function sameValues(a: Tensor, b: Tensor): boolean {
+  const m = matchScaled(a, b, MATCH_TOL);
+  return m !== null && Math.abs(m.factor - 1) <= MATCH_TOL;
+}
+
+/** The final gradients' lines and every line they depend on (lines after them are no convention). */
+function upstreamOfFinals(nodes: readonly BNode[]): BNode[] {
+  const keep = new Set<BNode>();
+  const stack = nodes.filter((n) => n.final !== undefined);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (keep.has(n)) continue;
+    keep.add(n);
+    stack.push(...n.producers);
+  }
+  return nodes.filter((n) => keep.has(n));
+}
+
+/** How many final gradients a line feeds. */
+function finalsBelow(n: BNode): number {
+  const seen = new Set<BNode>();
+  const finals = new Set<string>();
+  const stack = [n];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (x.final !== undefined) finals.add(x.final.param);
+    stack.push(...x.consumers);
+  }
+  return finals.size;
+}
+
+/** 1, or a size of the data (≥ 3): factors a backward may carry by convention (un-averaged sums). */
+function plausibleConvention(f: number, fwd: ForwardFacts): boolean {
+  if (Math.abs(f - 1) < 1e-9) return true;
+  const n = Math.round(f);
+  return n >= 3 && Math.abs(f - n) <= 1e-9 * n && fwd.dims.has(n);
+}
+
+/**
+ * What a single-number backward value should have been, solved from a reader that returned a final
+ * gradient: the reader is linear in it, so expected = value × (reader's expected ÷ reader's value).
+ */
+function backsolved(n: BNode, reader: BNode, fwd: ForwardFacts): number | null {
+  if (reader.final === undefined || reader.tensor.size !== 1) return null;
+  const g = fwd.gradOf(reader.final.quantity, fwd.epsFree !== null) ?? fwd.gradOf(reader.final.quantity);
+  const r = float64(reader.tensor)[0]!;
+  if (g === undefined || r === 0) return null;
+  return float64(n.tensor)[0]! * (float64(g)[0]! / r);
+}
+
+/**
+ * `delta1 = delta2 * w2` where `delta1 = delta2 * w2 * a1 * (1 - a1)` was meant: the value is
+ * exactly ∂loss/∂a1, one step before ∂loss/∂z1 that its reader needed; the missing factor is the
+ * local derivative of that step (σ′(z1)), so this line dropped it, not the reader.
+ */
+function droppedEarly(n: BNode, reader: BNode, fwd: ForwardFacts): boolean {
+  const want = backsolved(n, reader, fwd);
+  const m = n.match;
+  if (want === null || m === undefined || want === 0) return false;
+  const c = float64(n.tensor)[0]! / want;
+  return fwd.locals.some((l) => l.to === m.q && l.value.length === 1 && Math.abs(c * l.value[0]! - 1) <= 1e-6);
 }
 
 /** A factor that equals the batch size (or any size of the data ≥ 3) is the un-averaged convention. */
@@ -163,11 +316,13 @@ function classify(n: BNode, fwd: ForwardFacts): void {
   const t = n.tensor;
   const v = float64(t);
   if (!t.requiresGrad || v.every((x) => x === 0)) return;
-  if (fwd.quantities.some((q) => q.tensor.size === t.size && sameNumbers(t, q.tensor))) {
+  // `dy = ys[t] - targets[t]` is also a value the loss computes; a gradient's name says which it is.
+  const gradName = stripGradientPrefix(n.target) !== null || /^(delta|J\b|J_|grad|err)/i.test(n.target);
+  const m = bestGradMatch(n, fwd);
+  if ((m === null || !gradName) && fwd.quantities.some((q) => q.tensor.size === t.size && sameNumbers(t, q.tensor))) {
     n.kind = 'forward';
     return;
   }
-  const m = bestGradMatch(n, fwd);
   if (m !== null) {
     n.kind = 'grad';
     n.match = m;
@@ -189,6 +344,8 @@ function fitsExactly(v: Float64Array, d: Float64Array): boolean {
 
 function bestGradMatch(n: BNode, fwd: ForwardFacts): GradMatch | null {
   const paired = new Set(fwd.pairedWith(n.target));
+  // A factor the lines it reads already carry (J = 2(a2 − y) is 6 × ∂loss/∂a2; J * σ′ keeps the 6).
+  const carried = n.producers.filter((p) => p.kind === 'grad').map((p) => p.match!.factor);
   let best: { m: GradMatch; score: number } | null = null;
   for (const q of fwd.quantities) {
     for (const epsFree of fwd.epsFree === null ? [false] : [false, true]) {
@@ -196,9 +353,11 @@ function bestGradMatch(n: BNode, fwd: ForwardFacts): GradMatch | null {
       if (g === undefined || g.size !== n.tensor.size) continue;
       const m = matchScaled(n.tensor, g);
       if (m === null) continue;
-      // Prefer factor 1, the quantity the name pairs with, the final's own parameter, named values.
+      // Prefer factor 1, the quantity the name pairs with, the final's own parameter, named values,
+      // then the shallowest frame (softmax's shifted `x` has the same gradient as the caller's `z_o`).
       const score = (Math.abs(m.factor - 1) < 1e-9 ? 0 : 8) + (paired.has(q) || n.final?.quantity === q ? 0 : 4)
-        + (q.named ? 0 : 2) + (m.layout === 'same' ? 0 : 1) + m.residual;
+        + (Math.abs(m.factor - 1) < 1e-9 || carried.some((f) => Math.abs(f - m.factor) <= 1e-9 * Math.abs(f)) ? 0 : 3)
+        + (q.named ? 0 : 2) + (m.layout === 'same' ? 0 : 1) + Math.min(q.depth, 8) / 16 + m.residual / 1e3;
       if (best === null || score < best.score) best = { m: { q, factor: m.factor, layout: m.layout, epsFree }, score };
     }
   }
@@ -255,6 +414,7 @@ function factorWords(c: number, fwd: ForwardFacts): string {
   const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.abs(b);
   const sign = c < 0 ? ' and the opposite sign' : '';
   if (near(c, -1)) return 'the sign is flipped (−1 × the expected value)';
+  if (near(abs, n) && n >= 3 && fwd.dims.has(n)) return `it is ${n}×${sign} the expected value: a missing 1/${n} (m = ${n}, a size of the data: the batch?)`;
   const local = localFactorWords(c, fwd);
   if (local !== null) return `it ${local}`;
   if (near(abs, n) && n >= 2) {
@@ -290,7 +450,11 @@ interface Expectation {
 }
 
 function expectationFor(n: BNode, fwd: ForwardFacts): Expectation | null {
-  const gradOf = (q: Quantity): Tensor | undefined => fwd.gradOf(q, fwd.epsFree !== null) ?? fwd.gradOf(q);
+  // Without the log guard where that is finite (log(0) at a saturated softmax is not).
+  const gradOf = (q: Quantity): Tensor | undefined => {
+    const free = fwd.epsFree === null ? undefined : fwd.gradOf(q, true);
+    return free !== undefined && float64(free).every(Number.isFinite) ? free : fwd.gradOf(q);
+  };
   if (n.final !== undefined) {
     const g = gradOf(n.final.quantity);
     return g === undefined ? null : { q: n.final.quantity, factor: 1, grad: g };
@@ -299,6 +463,8 @@ function expectationFor(n: BNode, fwd: ForwardFacts): Expectation | null {
     const g = gradOf(n.match!.q);
     return g === undefined ? null : { q: n.match!.q, factor: n.match!.factor / n.off, grad: g };
   }
+  const solved = solvedExpectation(n, fwd);
+  if (solved !== null) return solved;
   const fromProducer = n.producers.find((p) => p.kind === 'grad');
   const factor = fromProducer?.match?.factor ?? 1;
   const sized = (qs: readonly Quantity[]): Quantity[] => qs.filter((q) => q.tensor.size === n.tensor.size || q.tensor.shape.length === n.tensor.shape.length);
@@ -306,11 +472,45 @@ function expectationFor(n: BNode, fwd: ForwardFacts): Expectation | null {
   if (candidates.length === 0 && fromProducer !== undefined) {
     const q = fromProducer.match!.q;
     const back = fwd.locals.filter((l) => l.to === q).map((l) => l.from);
-    candidates = sized([...back, ...upstreamNamed(q, fwd)]).filter((c) => c.tensor.size === n.tensor.size);
+    // The step the producer's quantity came from: its activation's input first, else a named input.
+    const fromLocal = sized(back).filter((c) => c.tensor.size === n.tensor.size);
+    candidates = fromLocal.length > 0 ? fromLocal : sized(upstreamNamed(q, fwd)).filter((c) => c.tensor.size === n.tensor.size);
   }
-  for (const q of candidates) {
+  // Several forward values share a name (`Z` in every layer, `h` at every time step): the one of
+  // this line's shape whose gradient is nearest to what the line computed.
+  const sameShape = (q: Quantity): number => (q.tensor.shape.join() === n.tensor.shape.join() ? 0 : 1);
+  const distance = (g: Tensor): number => {
+    if (g.size !== n.tensor.size) return Infinity;
+    const v = float64(n.tensor), w = float64(g);
+    let d = 0, scale = 0;
+    for (let i = 0; i < v.length; i++) {
+      d += (v[i]! - factor * w[i]!) ** 2;
+      scale += (factor * w[i]!) ** 2;
+    }
+    return scale === 0 ? Infinity : d / scale;
+  };
+  const ranked = candidates.flatMap((q) => {
     const g = gradOf(q);
-    if (g !== undefined) return { q, factor, grad: g };
+    return g === undefined ? [] : [{ q, g, key: sameShape(q), d: distance(g) }];
+  }).sort((a, b) => a.key - b.key || a.d - b.d);
+  const best = ranked[0];
+  return best === undefined ? null : { q: best.q, factor, grad: best.g };
+}
+
+/** For a single number: the quantity whose gradient its final reader needed it to be (see backsolved). */
+function solvedExpectation(n: BNode, fwd: ForwardFacts): Expectation | null {
+  if (n.tensor.size !== 1) return null;
+  for (const reader of n.consumers) {
+    const want = backsolved(n, reader, fwd);
+    if (want === null || want === 0) continue;
+    let best: { q: Quantity; g: Tensor; score: number } | null = null;
+    for (const q of fwd.quantities) {
+      const g = fwd.gradOf(q, fwd.epsFree !== null) ?? fwd.gradOf(q);
+      if (g === undefined || g.size !== 1 || Math.abs(float64(g)[0]! - want) > 1e-9 * Math.abs(want)) continue;
+      const score = (q.named ? 0 : 2) + (q.isParam ? 1 : 0) + q.depth / 16;
+      if (best === null || score < best.score) best = { q, g, score };
+    }
+    if (best !== null) return { q: best.q, factor: 1, grad: best.g };
   }
   return null;
 }
@@ -335,9 +535,11 @@ function overwrittenAt(param: string, fwd: ForwardFacts): { line: number; text: 
   return null;
 }
 
-function explain(n: BNode, fwd: ForwardFacts): WrongLine {
-  const base = { line: n.line, text: n.text.trim(), variable: n.target };
-  if (n.final !== undefined && !(fwd.gradOf(n.final.quantity)?.storage.some((x) => x !== 0) ?? false)) {
+function explain(n: BNode, fwd: ForwardFacts, nodes: readonly BNode[]): WrongLine {
+  const base = { line: n.line, text: n.text.trim(), variable: n.target.startsWith('<return>') ? 'the value it returns' : n.target };
+  // Never entering the forward pass is a gradient the loss does not have (not one that is 0 here:
+  // a saturated softmax has exact zeros too).
+  if (n.final !== undefined && fwd.gradOf(n.final.quantity) === undefined && fwd.gradOf(n.final.quantity, true) === undefined) {
     const p = n.final.param;
     const at = overwrittenAt(p, fwd);
     const how = at === null ? '' : `: line ${at.line} \`${at.text.trim()}\` passes ${p} as numpy's out argument, so it is overwritten with the product and never added`;
@@ -356,7 +558,22 @@ function explain(n: BNode, fwd: ForwardFacts): WrongLine {
   const quantity = partial(ex.q);
   const conv = Math.abs(ex.factor - 1) < 1e-9 ? '' : `${short(ex.factor)} × `;
   const expected = `${conv}${quantity}, shape ${shapeText(ex.q.tensor.shape)}${conv === '' ? '' : ' (the factor your later lines divide by)'}`;
-  return { ...base, expected, quantity, shape: [...ex.q.tensor.shape], factor: ex.factor, why: difference(n, ex, fwd) };
+  return { ...base, expected, quantity, shape: [...ex.q.tensor.shape], factor: ex.factor, why: overwritten(n, ex, nodes) ?? difference(n, ex, fwd) };
+}
+
+/**
+ * `dWh = dz @ hs[t].T` inside `for t in reversed(range(T))`: the line ran once per step and each
+ * run replaced the last; when the values of all its runs add up to the expected gradient, say so.
+ */
+function overwritten(n: BNode, ex: Expectation, nodes: readonly BNode[]): string | null {
+  const runs = nodes.filter((o) => o.line === n.line && o.target === n.target && o.tensor.size === n.tensor.size);
+  if (runs.length < 2 || /^[^=]*[-+*/]=/.test(n.text)) return null;
+  const total = new Float64Array(n.tensor.size);
+  for (const r of runs) float64(r.tensor).forEach((x, i) => { total[i] = total[i]! + x; });
+  const want = float64(ex.grad).map((x) => x * ex.factor);
+  const fit = fitFactor(total, want);
+  if (fit === null || fit.residual > 1e-6 || Math.abs(fit.factor - 1) > 1e-6) return null;
+  return `${n.target} is overwritten on every pass of the loop (line ${n.line} ran ${runs.length} times) and keeps only the last pass's term; the sum of all ${runs.length} is ${partial(ex.q)}: accumulate with \`+=\``;
 }
 
 /** How the line's value differs from the expected one, in words. */

@@ -23,6 +23,10 @@ export interface Quantity {
   readonly text: string;
   /** Position in the forward pass (parameters first). */
   readonly order: number;
+  /** For an unnamed activation input, the text of the argument (`W1 @ X + b1`), set with the local edge. */
+  label?: string;
+  /** Call depth of the statement that named it (0 for parameters): `Z1` in forward() beats `x` in softmax(). */
+  readonly depth: number;
 }
 
 /** d to / d from for an elementwise step `to = f(from)` of the forward pass, with the words for it. */
@@ -39,7 +43,7 @@ export interface LocalEdge {
 }
 
 const ACTIVATIONS: ReadonlyArray<{ re: RegExp; kind: string; formula: (to: string, from: string) => string }> = [
-  { re: /\b(sigmoid|sigma|logistic|expit)\s*\(/, kind: 'sigmoid', formula: (to, from) => `σ′(${from}) = ${to}(1 − ${to})` },
+  { re: /\b(sigmoid|sigma|logistic|expit)\s*\(|(1\s*\/\s*\(\s*1\s*\+\s*(?:np\.)?exp\s*\(\s*-)/, kind: 'sigmoid', formula: (to, from) => `σ′(${from}) = ${to}(1 − ${to})` },
   { re: /\btanh\s*\(/, kind: 'tanh', formula: (to, from) => `tanh′(${from}) = 1 − ${to}²` },
   { re: /\b(relu|maximum)\s*\(/, kind: 'relu', formula: (_to, from) => `relu′(${from}) = 1(${from} > 0)` },
   { re: /\bexp\s*\(/, kind: 'exp', formula: (to, from) => `exp′(${from}) = ${to}` },
@@ -73,19 +77,21 @@ export class ForwardFacts {
 
   constructor(readonly root: Tensor, params: ReadonlyArray<{ name: string; tensor: Tensor }>, events: readonly Captured[]) {
     let order = 0;
-    const add = (q: Omit<Quantity, 'order'>): void => {
+    const add = (q: Omit<Quantity, 'order' | 'depth'> & { depth?: number }): void => {
       if (this.byTensor.has(q.tensor)) return;
-      const full = { ...q, order: order++ };
+      const full = { ...q, depth: q.depth ?? 0, order: order++ };
       this.quantities.push(full);
       this.byTensor.set(q.tensor, full);
       for (const d of q.tensor.shape) this.dims.add(d);
     };
     for (const p of params) add({ tensor: p.tensor, name: p.name, named: true, isParam: true, line: 0, text: '' });
-    // Names first, shallowest frame first: `A1` in forward() beats `x` inside tanh().
+    // Names first: plain names before entries of containers (`Z2` in forward() beats the caller's
+    // `outputs["Z2"]`), then the shallowest frame (`A1` in forward() beats `x` inside tanh()).
+    const entry = (t: string): number => (/[[.]/.test(t) ? 1 : 0);
     const assigned = events.flatMap((e) => e.assigned.map((a) => ({ e, a })))
       .filter(({ a }) => a.tensor.requiresGrad && !a.target.startsWith('<return>'))
-      .sort((x, y) => x.e.depth - y.e.depth || x.e.seq - y.e.seq);
-    for (const { e, a } of assigned) add({ tensor: a.tensor, name: a.target, named: true, isParam: false, line: e.line, text: e.text });
+      .sort((x, y) => entry(x.a.target) - entry(y.a.target) || x.e.depth - y.e.depth || x.e.seq - y.e.seq);
+    for (const { e, a } of assigned) add({ tensor: a.tensor, name: a.target, named: true, isParam: false, line: e.line, text: e.text, depth: e.depth });
     for (const e of events) for (const r of e.reads) for (const d of r.tensor.shape) this.dims.add(d);
     for (const e of events) if (!this.lines.some((l) => l.line === e.line)) this.lines.push({ line: e.line, text: e.text });
     // Every recorded value inside a line is a quantity too (A2 = softmax(W2 @ A1 + b2) has W2 @ A1 + b2).
@@ -96,7 +102,7 @@ export class ForwardFacts {
         for (const n of topologicalOrder([a.tensor])) {
           if (seen.has(n.output)) continue;
           seen.add(n.output);
-          add({ tensor: n.output, name: `an intermediate of line ${e.line}`, named: false, isParam: false, line: e.line, text: e.text });
+          add({ tensor: n.output, name: `an intermediate of line ${e.line}`, named: false, isParam: false, line: e.line, text: e.text, depth: e.depth });
         }
       }
     }
@@ -118,8 +124,10 @@ export class ForwardFacts {
 
   /** Named quantities whose name pairs with a backward variable (`dZ1` ↔ `Z1`, `d_wo` ↔ `w_o`, `J_W3` ↔ `W3`). */
   pairedWith(variable: string): Quantity[] {
-    const base = stripGradientPrefix(variable);
-    if (base === null) return [];
+    const stripped = stripGradientPrefix(variable);
+    if (stripped === null) return [];
+    // `dh_next` carries ∂loss/∂h of the step before (backprop through time): it pairs with `h`.
+    const base = this.quantities.some((q) => q.named && q.name === stripped) ? stripped : stripped.replace(/_(next|prev)$/, '');
     const exact = this.quantities.filter((q) => q.named && q.name === base);
     if (exact.length > 0) return exact;
     const norm = (s: string): string => s.replace(/_/g, '').toLowerCase();
@@ -127,30 +135,65 @@ export class ForwardFacts {
   }
 
   private findLocals(events: readonly Captured[]): void {
-    const found: { from: Quantity; to: Quantity; value: Float64Array; kind: string | null; line: number; text: string }[] = [];
+    const found: { from: Quantity; to: Quantity; value: Float64Array; kind: string | null; line: number; text: string; label: string }[] = [];
     for (const e of [...events].sort((x, y) => x.seq - y.seq)) {
       for (const a of e.assigned) {
         const to = this.byTensor.get(a.tensor);
         if (to === undefined || !to.named || to.isParam || !a.tensor.requiresGrad || a.target.startsWith('<return>')) continue;
         for (const r of e.reads) {
           const from = this.byTensor.get(r.tensor);
-          if (from === undefined || from === to || !from.named || r.tensor.shape.join() !== a.tensor.shape.join()) continue;
+          // Not a parameter: h = tanh(Wx·x + Wh·h + b) is elementwise in b too, but b is used at every
+          // step; the step's own input is the pre-activation below.
+          if (from === undefined || from === to || !from.named || from.isParam || r.tensor.shape.join() !== a.tensor.shape.join()) continue;
           const d = elementwiseDerivative(a.tensor, r.tensor);
           if (d === null) continue;
           const kind = ACTIVATIONS.find((x) => x.re.test(rhs(e.text)))?.kind ?? null;
-          found.push({ from, to, value: d, kind, line: e.line, text: e.text });
+          found.push({ from, to, value: d, kind, line: e.line, text: e.text, label: from.name });
         }
+        // `a1 = sigmoid(W1 @ x)`, `h = np.tanh(Wx @ x + Wh @ h + b)`: the activation's input has no
+        // name of its own; it is the pre-activation, where the elementwise steps of the line begin.
+        if (found.some((f) => f.to === to)) continue;
+        const pre = preActivation(a.tensor);
+        const from = pre === null ? undefined : this.byTensor.get(pre);
+        if (from === undefined || from === to) continue;
+        const d = elementwiseDerivative(a.tensor, pre!);
+        if (d === null) continue;
+        const act = ACTIVATIONS.find((x) => x.re.test(rhs(e.text)));
+        if (act === undefined || !['sigmoid', 'tanh', 'relu'].includes(act.kind)) continue;
+        const m = act === undefined ? null : new RegExp(`(?:${act.re.source})(.*)\\)\\s*$`, 's').exec(rhs(e.text));
+        const arg = m === null ? null : m[m.length - 1] ?? null;
+        const label = arg === null ? `the input of line ${e.line}` : arg.replace(/^\s*0\s*,\s*|\s*,\s*0\s*$/g, '').trim();
+        if (!from.named && from.label === undefined && arg !== null) from.label = label;
+        found.push({ from, to, value: d, kind: act?.kind ?? null, line: e.line, text: e.text, label });
       }
     }
+    // One edge per pair of quantities (sigmoid's own line and the caller's `A = sigmoid(Z)` are one step).
+    const unique = found.filter((f, i) => found.findIndex((g) => g.from === f.from && g.to === f.to) === i);
+    found.length = 0;
+    found.push(...unique);
     for (const f of found) {
       const act = ACTIVATIONS.find((x) => x.kind === f.kind);
       const same = found.filter((g) => g.kind !== null && g.kind === f.kind);
       const pos = positionWord(same.indexOf(f), same.length);
-      const formula = act === undefined ? `∂${f.to.name}/∂${f.from.name}` : act.formula(f.to.name, f.from.name);
+      const formula = act === undefined ? `∂${f.to.name}/∂${f.label}` : act.formula(f.to.name, f.label);
       const what = act === undefined ? `the derivative of line ${f.line} (\`${f.text.trim()}\`)` : `the derivative of the ${pos}${act.kind}`;
       this.locals.push({ from: f.from, to: f.to, value: f.value, formula: f.value.length === 1 ? `${formula} = ${short(f.value[0]!)}` : formula, what, line: f.line });
     }
   }
+}
+
+/**
+ * Where the elementwise steps that produced `t` begin: back through ops with one recorded input of
+ * t's shape (tanh, exp, 1 + ·, 1 / ·), stopping at an op with several (a matmul, Wx·x + Wh·h + b).
+ */
+function preActivation(t: Tensor): Tensor | null {
+  let cur = t;
+  for (let steps = 0; steps < 32; steps++) {
+    const inputs = cur.node?.inputs.filter((x) => x.requiresGrad) ?? [];
+    if (inputs.length !== 1 || inputs[0]!.shape.join() !== t.shape.join()) break;
+    cur = inputs[0]!;
+  }
+  return cur === t ? null : cur;
 }
 
 /** The right-hand side of an assignment's text (the whole text otherwise). */

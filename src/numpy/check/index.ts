@@ -8,6 +8,7 @@ import { PyError } from '../host.js';
 import { runNumpy } from '../run.js';
 import { show } from '../../validate.js';
 import { tapegradModule } from './module.js';
+import { importOnlyModules } from './host-modules.js';
 import type { VerifyCheck } from './verify.js';
 
 export type { VerifyCheck, ParamVerdict } from './verify.js';
@@ -15,6 +16,7 @@ export type { WrongLine, Convention } from './first-wrong.js';
 export { formatCheck } from './format.js';
 export { tapegradModule } from './module.js';
 export type { CheckSink } from './module.js';
+export { importOnlyModules } from './host-modules.js';
 
 /** Options of {@link checkNumpy}. */
 export interface CheckNumpyOptions {
@@ -24,8 +26,13 @@ export interface CheckNumpyOptions {
   readonly stdout?: (text: string) => void;
   /** Where matplotlib figures go (Node); null keeps them in memory. */
   readonly outDir?: string | null;
-  /** More host modules besides `tapegrad`. */
+  /** More host modules besides `tapegrad` (they win over modules of the same name). */
   readonly modules?: readonly HostModule[];
+  /**
+   * Serve only the first N images of each MNIST split to keras' `mnist.load_data()`: a lab that
+   * trains on MNIST at top level runs as written, on less data (tests use it to stay fast).
+   */
+  readonly mnistLimit?: number;
 }
 
 /** Why a file could not run: where, and what. */
@@ -64,6 +71,10 @@ export interface CheckResult {
  */
 export function checkNumpy(source: string, options: CheckNumpyOptions = {}): CheckResult {
   if (typeof source !== 'string') throw new Error(`checkNumpy: source must be the Python text (a string), got ${show(source)}`);
+  const limit = options.mnistLimit;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new Error(`checkNumpy: mnistLimit must be a positive integer (images per MNIST split), got ${show(limit)}`);
+  }
   let stdout = '';
   const say = (t: string): void => {
     stdout += t;
@@ -74,7 +85,8 @@ export function checkNumpy(source: string, options: CheckNumpyOptions = {}): Che
     const run = runNumpy(source, {
       filename: options.filename ?? '<input>',
       stdout: say,
-      modules: [tapegradModule({ checks, say }), ...(options.modules ?? [])],
+      modules: [tapegradModule({ checks, say }), ...importOnlyModules(), ...(options.modules ?? [])],
+      ...(limit === undefined ? {} : { mnistLimit: limit }),
       ...(options.outDir === undefined ? {} : { outDir: options.outDir }),
     });
     if (checks.length === 0) {
