@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { loadMnist } from '../src/data/mnist.js';
 
-export const SYSTEMS = ['tapegrad-f32', 'tapegrad-f64', 'numpy', 'numpy-env-unset', 'torch', 'tfjs-wasm', 'tfjs-cpu'] as const;
+export const SYSTEMS = ['tapegrad-f32', 'tapegrad-f64', 'tapegrad-wasm', 'numpy', 'numpy-env-unset', 'torch', 'tfjs-wasm', 'tfjs-cpu'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 /**
@@ -12,6 +12,12 @@ export type SystemName = (typeof SYSTEMS)[number];
  * competitor for the goals) only on request.
  */
 export const DEFAULT_SYSTEMS: readonly SystemName[] = SYSTEMS.filter((s) => s !== 'tfjs-cpu');
+
+/**
+ * tapegrad on its WebAssembly SIMD kernels (float32, the child runs with TAPEGRAD_NATIVE=0): what a
+ * browser, or an install without the native addon, runs. Compared with tfjs-wasm.
+ */
+export const TAPEGRAD_WASM_ENV: Readonly<Record<string, string>> = { TAPEGRAD_NATIVE: '0' };
 
 /** The systems run by bench/numpy_bench.py under Python. */
 export const PYTHON_SYSTEMS: readonly SystemName[] = ['numpy', 'numpy-env-unset', 'torch'];

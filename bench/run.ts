@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DATA_ENV, DEFAULT_SYSTEMS, OPENBLAS_ENV, PYTHON_SYSTEMS, RESULT_MARKER, SYSTEMS, WORKLOADS, capNotes, planFor } from './common.js';
+import { DATA_ENV, DEFAULT_SYSTEMS, OPENBLAS_ENV, PYTHON_SYSTEMS, RESULT_MARKER, SYSTEMS, TAPEGRAD_WASM_ENV, WORKLOADS, capNotes, planFor } from './common.js';
 import type { Mode, SystemName, WorkerResult, WorkloadName } from './common.js';
 import { compileWorkers, distLag } from './compile.js';
 import { writeBenchData } from './data.js';
@@ -180,7 +180,7 @@ export function launcherFor(system: SystemName, worker: string | null, python: P
   const args = worker === null ? ['--import', 'tsx'] : [];
   // No --cpu-prof-name: tsx's loader runs in a second thread whose profile would overwrite the main one under a fixed name.
   if (profileDir !== null) args.push('--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', profileDir);
-  return { command: process.execPath, args: [...args, worker ?? join(HERE, 'worker.ts')], env: {} };
+  return { command: process.execPath, args: [...args, worker ?? join(HERE, 'worker.ts')], env: system === 'tapegrad-wasm' ? { ...TAPEGRAD_WASM_ENV } : {} };
 }
 
 /** Runs one child process and returns its parsed result (the line after {@link RESULT_MARKER} in its stdout). */

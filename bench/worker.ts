@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<void> {
   const plan = planFor(system, mode);
   const measured = system.startsWith('tfjs')
     ? await (await import('./tfjs.js')).runTfjs(system === 'tfjs-cpu' ? 'cpu' : 'wasm', workload, plan)
-    : await (await import('./tapegrad.js')).runTapegrad(system === 'tapegrad-f32' ? 'float32' : 'float64', workload, plan);
+    : await (await import('./tapegrad.js')).runTapegrad(system === 'tapegrad-f64' ? 'float64' : 'float32', workload, plan);
   const result: WorkerResult = {
     system, workload, mode,
     metrics: measured.metrics,

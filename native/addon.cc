@@ -31,8 +31,8 @@ using Clock = std::chrono::steady_clock;
 struct Stats {
   std::mutex m;
   long long calls = 0;
-  double pair = 0, solo = 0;
-  int pairN = 0, soloN = 0;
+  double gain = 1;  // running average of the fraction of a two-thread call's time the helper saved
+  bool solo = false;
 };
 Stats g_stats[2][24];
 std::atomic<long long> g_late_calls{0};
@@ -49,8 +49,8 @@ void reset_stats() {
     for (auto& st : byDtype) {
       std::lock_guard<std::mutex> lk(st.m);
       st.calls = 0;
-      st.pair = st.solo = 0;
-      st.pairN = st.soloN = 0;
+      st.gain = 1;
+      st.solo = false;
     }
 }
 
@@ -112,8 +112,10 @@ struct Slabs {
   long long mainDone = 0;
   int helped = 0;  // slabs the helper took (written by the helper before it reports done)
 
+  int own = 0;      // slabs the caller took
+
   static void caller(void* p) {
-    run(p);
+    static_cast<Slabs*>(p)->own = run(p);
     static_cast<Slabs*>(p)->mainDone = now_ns();
   }
 
@@ -154,59 +156,67 @@ void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const 
   }
   // Column slabs make each slab re-pack A (M·K), row slabs re-pack B (K·N): cut the longer side.
   // Slabs of ≥ ~2 MFLOP keep re-packing small; when the re-packed operand is larger than L2
-  // (its packing then streams from memory) only g_max_slabs slabs are cut.
-  s.byCols = (M <= N && N >= 128) || M < 24;
+  // (its packing then streams from memory) only g_max_slabs slabs are cut. Row slabs of at most
+  // 64 rows read a narrow B in place (gemm_impl.inc), so they re-pack nothing: W1's 50×784×128
+  // cut into 64-column slabs cost 1.45× the work of the whole product (each slab packs all of A),
+  // cut into 12-row slabs the same work as the whole.
+  const double kBlock = K < 256 ? double(K) : 256.0;
+  const bool rowsInPlace = !tb && M >= 24 && M <= 128 && kBlock * double(N) * sizeof(T) <= 256 * 1024;
+  s.byCols = !rowsInPlace && ((M <= N && N >= 128) || M < 24);
   const long unit = s.byCols ? 64 : 12, len = s.byCols ? N : M;
-  const double repacked = s.byCols ? double(M) * double(K) : double(K) * double(N);
+  const double repacked = rowsInPlace ? 0 : s.byCols ? double(M) * double(K) : double(K) * double(N);
   const double cap = repacked * sizeof(T) > 512 * 1024 ? g_max_slabs : 16;
   double want = flops / 2e6;
   want = want < 2 ? 2 : want > cap ? cap : want;
   const long units = (len + unit - 1) / unit;
   const long per = (units + long(want) - 1) / long(want);
   s.step = (per < 1 ? 1 : per) * unit;
+  if (rowsInPlace && s.step > 60) s.step = 60;  // a slab of more than 64 rows would pack B again
   s.count = int((len + s.step - 1) / s.step);
   if (s.count < 2) {
     Job<T>::run(&s.whole);
     return;
   }
-  // Contention guard, by measurement: per dtype and size class (powers of two of the flop count),
-  // running averages of ns/flop with two threads and with one. Calls take the mode that has been
-  // faster, and every 16th call (64th when one mode leads by more than 25 %) tries the other, so
-  // the choice follows the machine: on a quiet one two threads win and stay; when another process
-  // holds the second core (the helper late or preempted) one thread wins until that changes.
-  // The old guard judged single calls (a helper late once went solo for 100 ms-2 s) and fired on a
-  // quiet machine too, where a vCPU's wake-up or one preemption looked like contention.
+  // Contention guard, by what the helper saved. Each two-thread call measures, by itself, the
+  // time the helper's slabs would have cost the caller minus the time the caller then waited for
+  // the helper, as a fraction of the call; a running average per dtype and size class (powers of
+  // two of the flop count) of that gain decides. Only a helper that is preempted in the middle of
+  // its slabs (another process on the second core) makes it small, so a quiet machine stays on
+  // two threads: comparing the times of separate one- and two-thread calls (the previous guard)
+  // read noise and the first call's thread start as contention, and went to one thread for
+  // hundreds of calls (all of W4's 1024³ timing on a quiet machine). While the gain is below 0.1
+  // calls run on one thread, and every 16th tries two again (weight 1/2, so one good try is
+  // enough to come back).
   Stats& st = g_stats[sizeof(T) == 8][size_class(flops)];
-  bool pair = true;
+  bool pair = true, explore = false;
   if (g_guard) {
     std::lock_guard<std::mutex> lk(st.m);
     const long long k = ++st.calls;
-    if (st.pairN < 2) pair = true;
-    else if (st.soloN < 2) pair = false;
-    else {
-      const bool pairBetter = st.pair < st.solo;
-      const double lead = pairBetter ? st.solo / st.pair : st.pair / st.solo;
-      const bool explore = k % (lead > 1.25 ? 64 : 16) == 0;
-      pair = explore ? !pairBetter : pairBetter;
-      if (!pairBetter && !explore) g_late_calls.fetch_add(1, std::memory_order_relaxed);
+    if (st.solo) {
+      explore = k % 16 == 0;
+      pair = explore;
+      if (!pair) g_late_calls.fetch_add(1, std::memory_order_relaxed);
     }
+  }
+  if (!pair) {
+    Job<T>::run(&s.whole);
+    return;
   }
   const long long t0 = now_ns();
   bool asleep = false;
-  if (!pair) {
-    Job<T>::run(&s.whole);
-  } else if (!run_pair(Task{&Slabs<T>::caller, &s}, Task{&Slabs<T>::helper, &s}, &asleep)) {
+  if (!run_pair(Task{&Slabs<T>::caller, &s}, Task{&Slabs<T>::helper, &s}, &asleep)) {
     Slabs<T>::run(&s);  // another JS thread holds the helper: not a measurement of either mode
     return;
   }
   if (!g_guard) return;
-  const double nsPerFlop = double(now_ns() - t0) / flops;
+  const long long t1 = now_ns();
+  const double total = double(t1 - t0), ownTime = double(s.mainDone - t0);
+  const double slab = s.own > 0 ? ownTime / s.own : ownTime;
+  const double gain = total > 0 ? (s.helped * slab - double(t1 - s.mainDone)) / total : 0;
   std::lock_guard<std::mutex> lk(st.m);
-  // Averages over the last few calls (weight 1/4), seeded by the first.
-  double& avg = pair ? st.pair : st.solo;
-  int& count = pair ? st.pairN : st.soloN;
-  avg = count == 0 ? nsPerFlop : 0.75 * avg + 0.25 * nsPerFlop;
-  if (count < 1000000) count++;
+  const double w = explore ? 0.5 : 0.25;
+  st.gain = (1 - w) * st.gain + w * gain;
+  st.solo = st.gain < 0.1;
 }
 
 napi_value fail(napi_env env, const char* msg) {

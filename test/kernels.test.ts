@@ -64,11 +64,18 @@ const caseArb = (maxSize: number) => fc.record({
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
-// Shapes that cross the native block sizes (KC 256; MC 144/72; NC 4096/2048), register tiles and
-// the tiny-product path (op(B) at most two vectors wide and K·N ≤ 4096).
+// Shapes (M, N, K) that cross the native block sizes (KC 256; MC 144/72; NC 4096/2048), register
+// tiles and the tiny-product path (op(B) at most two vectors wide and K·N ≤ 4096).
 const BLOCK_CASES: [number, number, number][] = [
   [150, 70, 300], [73, 130, 257], [3, 4100, 5], [7, 2050, 9], [13, 17, 512], [1, 1, 1000], [3, 5, 200],
   [9, 31, 100], [100, 7, 6],
+  // B read in place or packed (gemm_impl.inc `direct`): M ≤ MR always in place; M ≤ 64 only while a
+  // KC-row block of B fits in 256 KB (40×300×260 packs B in both dtypes, 40×100×300 in neither,
+  // 64×1000×70 packs), and the edges of the vector-copy packing of full 16/32-wide panels.
+  [40, 300, 260], [40, 100, 300], [6, 700, 40], [64, 1000, 70], [65, 600, 30], [30, 16, 20], [30, 17, 20],
+  [30, 47, 20], [30, 48, 20], [30, 63, 300], [145, 65, 257], [71, 33, 255],
+  // One row, one column, K = 1, and W1's own products (forward, dW1 = xᵀ·g, layer 2).
+  [1, 300, 50], [300, 1, 50], [50, 300, 1], [1, 1, 1], [50, 128, 784], [784, 128, 50], [50, 10, 128],
 ];
 
 describe('comparison helper', () => {
@@ -137,7 +144,10 @@ describe(`native GEMM kernels${skipNote}`, () => {
   it.skipIf(!native)(`the two-thread split (row and column slabs) matches the reference${skipNote}`, () => {
     // The guard would send calls to one thread while another process holds the second core.
     configureKernels({ threads: 2, threadFlops: 0, smallWork: 0, contentionGuard: false, maxSlabs: 16 });
-    for (const [M, N, K] of [[300, 130, 90], [50, 300, 70], [20, 129, 33], [257, 200, 260], [64, 1000, 300]]) {
+    // Column slabs, row slabs that re-pack B, and row slabs that read a narrow B in place (24 ≤ M ≤ 128,
+    // not transB: 50×128×784 is W1's forward product, cut in 12-row slabs).
+    for (const [M, N, K] of [[300, 130, 90], [50, 300, 70], [20, 129, 33], [257, 200, 260], [64, 1000, 300],
+      [50, 128, 784], [24, 130, 90], [128, 200, 50], [100, 33, 300], [784, 128, 50], [23, 500, 40], [129, 64, 64]]) {
       for (const dtype of ['float64', 'float32'] as const) {
         for (const [transA, transB] of [[false, false], [true, true], [true, false], [false, true]] as const) {
           expectClose(gemm, { dtype, transA, transB, M: M!, N: N!, K: K!, seed: M! + N! });

@@ -3,7 +3,8 @@
  * installed into a fresh project with install scripts off (npm 11 does not run a dependency's
  * install scripts unless approved) from the local npm cache, then used from ESM, from TypeScript
  * (`tsc --noEmit` against its .d.ts files) and through `npx tapegrad`, with the prebuilt native
- * kernels loaded. Slow (about a minute: a TypeScript build and an install), so it runs once.
+ * kernels loaded, and with TAPEGRAD_NATIVE=0 on the wasm kernels built into dist/. Slow (about a
+ * minute: a TypeScript build and an install), so it runs once.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -77,6 +78,19 @@ describe('the packed tarball', () => {
     const r = JSON.parse(ok(sh('node', ['--input-type=module', '-e', script], app), 'ESM import').trim()) as Record<string, unknown>;
     expect(r).toMatchObject({ source: 'prebuilt', sum: 6, test: 10000 });
     expect(String(r['backend'])).toMatch(/^native-/);
+  });
+
+  it('without the native addon (TAPEGRAD_NATIVE=0) runs the wasm SIMD kernels shipped in dist/, and says so', () => {
+    const script = `
+      import { kernelInfo, matmul, ones } from 'tapegrad';
+      const info = kernelInfo();
+      console.log(JSON.stringify({ backend: info.backend, product: matmul(ones([40, 30]), ones([30, 20])).storage[0] }));`;
+    const noNative = { ...env, TAPEGRAD_NATIVE: '0' };
+    const r = spawnSync('node', ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8', env: noNative, timeout: 120_000 });
+    expect(JSON.parse(ok(r, 'ESM import with TAPEGRAD_NATIVE=0').trim())).toEqual({ backend: 'wasm-simd', product: 30 });
+    expect(packed).toContain('dist/kernels/wasm-module.js');
+    const version = ok(spawnSync('npx', ['--no-install', 'tapegrad', '--version'], { cwd: app, encoding: 'utf8', env: noNative, timeout: 120_000 }), 'tapegrad --version');
+    expect(version).toMatch(/wasm SIMD kernels, 1 thread \(native: disabled by TAPEGRAD_NATIVE=0\)/);
   });
 
   it('type-checks a TypeScript file against its types, and the types can fail', { timeout: 600_000 }, () => {

@@ -2,15 +2,17 @@
  * Loads the native GEMM addon when running in Node and installs it behind `gemm` for the products
  * large enough to pay for the call. The fallback chain is native → wasm → TypeScript: the addon is
  * found by `node-gyp-build` (a local `build/Release` first, else the prebuilt binary a packed
- * tapegrad ships in `prebuilds/`, so no install script is needed); browsers, bundlers and a missing
- * addon keep the TypeScript kernels, and {@link kernelInfo} says which kernels run and why.
+ * tapegrad ships in `prebuilds/`, so no install script is needed); browsers, `TAPEGRAD_NATIVE=0` and a
+ * missing addon get the WebAssembly SIMD kernels (src/kernels/wasm.ts), and an engine without wasm SIMD
+ * keeps the TypeScript kernels. {@link kernelInfo} says which kernels run and why.
  */
 import { expectOptions } from '../validate.js';
 import type { FloatArray } from '../dtype.js';
 import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
 import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
-import { setFloat32Unary, type FastUnaryName } from './elementwise.js';
+import { setFloat32Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
+import { loadWasmKernels, WASM_SMALL_UNARY, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
 
 /** The surface of build/Release/tapegrad.node (see native/addon.cc). */
 interface Addon {
@@ -46,10 +48,10 @@ interface NativeState {
 
 /** Which kernels `gemm` runs, as reported by {@link kernelInfo}. */
 export interface KernelInfo {
-  backend: 'native-avx512' | 'native-avx2' | 'native-scalar' | 'reference';
+  backend: 'native-avx512' | 'native-avx2' | 'native-scalar' | 'wasm-simd' | 'reference';
   /** Threads used for large products (1 on the reference path). */
   threads: number;
-  /** Products with M·N·K below this run in TypeScript (`gemmJs`: calling into native costs more). */
+  /** Products with M·N·K below this run in TypeScript (`gemmJs`: calling into native or wasm costs more). */
   smallWork: number;
   /** Products with 2·M·N·K at or above this are split over two threads. */
   threadFlops: number;
@@ -159,12 +161,55 @@ type CreateRequire = (url: string) => (id: string) => unknown;
 let addonFrom: KernelInfo['addon'];
 let nativeDetail = 'not loaded yet';
 
-/**
- * The wasm step of the chain. NOTE: a seam for wasm GEMM kernels: when they exist, install them
- * here with setGemmKernel and return what was installed; until then the chain goes on to TypeScript.
- */
+let wasm: WasmKernels | null = null;
+/** True while the wasm kernels are the installed ones. */
+let wasmInstalled = false;
+let wasmFailure: string | null = null;
+
+// The float32 loops for arrays too short to pay for the copy into wasm memory (the ops' own formulas).
+const SHORT_UNARY: readonly ((x: number) => number)[] = [
+  Math.exp, Math.tanh, (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
+];
+
+/** Installs the wasm GEMM and float32 exp/tanh/sigmoid, loading the module on first use; throws why it cannot. */
+function installWasmKernels(): WasmKernels {
+  if (wasm === null) {
+    if (wasmFailure !== null) throw new Error(wasmFailure);
+    try {
+      wasm = loadWasmKernels();
+    } catch (e) {
+      wasmFailure = e instanceof Error ? e.message : String(e);
+      throw new Error(wasmFailure);
+    }
+  }
+  const w = wasm;
+  setGemmKernel((transA, transB, M, N, K, A, B, C) => {
+    checkLengths(M, N, K, A, B, C);
+    w.gemm(transA, transB, M, N, K, A, B, C);
+  });
+  ACTIVATIONS.forEach((name, kind) => {
+    const f = SHORT_UNARY[kind]!;
+    const loop: Float32Unary = (x, out) => {
+      if (out.length >= WASM_SMALL_UNARY) w.activation(kind, x, out);
+      else for (let i = 0; i < out.length; i++) out[i] = f(x[i]!);
+    };
+    setFloat32Unary(name, loop);
+  });
+  // The optimizer updates stay in TypeScript: one pass over w and g there costs less than copying
+  // both into wasm memory and w back.
+  setUpdateKernels(referenceUpdates);
+  wasmInstalled = true;
+  return w;
+}
+
+/** The wasm step of the chain: installs the wasm kernels, or says why it could not. */
 function installWasm(): { used: boolean; detail: string } {
-  return { used: false, detail: 'no wasm kernels in this build' };
+  try {
+    installWasmKernels();
+    return { used: true, detail: 'SIMD kernels (GEMM float32/float64, float32 exp/tanh/sigmoid) built from wasm/ by AssemblyScript' };
+  } catch (e) {
+    return { used: false, detail: `unavailable: ${(e as Error).message}` };
+  }
 }
 let wasmStep: { used: boolean; detail: string } | null = null;
 
@@ -188,13 +233,14 @@ function install(createRequire: CreateRequire, env: Record<string, string | unde
     setGemmKernel(nativeGemm);
     installElementwise(true);
     nativeInstalled = true;
+    wasmInstalled = false;
   } catch (error) {
     reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     nativeDetail = reason ?? 'failed to load';
     wasmStep = installWasm();
     if (!wasmStep.used) {
-      console.warn(`tapegrad: native kernels unavailable (${reason}); using the TypeScript ` +
-        'kernels. Build them with `npm run install` in the tapegrad folder.');
+      console.warn(`tapegrad: native kernels unavailable (${reason}) and wasm kernels ${wasmStep.detail}; ` +
+        'using the TypeScript kernels. Build the native ones with `npm run install` in the tapegrad folder.');
     }
   }
 }
@@ -235,19 +281,32 @@ load();
  * ```
  */
 export function kernelInfo(): KernelInfo {
-  const wasm = wasmStep ?? { used: false, detail: nativeInstalled ? 'not needed' : 'not tried' };
+  const wasmOn = !nativeInstalled && wasmInstalled;
+  const wasmDetail = wasmOn && wasmStep?.used !== true ? "selected by configureKernels({ variant: 'wasm' })"
+    : wasmStep?.detail ?? (wasmFailure !== null ? `unavailable: ${wasmFailure}` : nativeInstalled ? 'not needed' : 'not tried');
   const chain = (nativeOn: boolean): KernelStep[] => [
-    { kernels: 'native', used: nativeOn, detail: nativeOn || !addon ? nativeDetail : 'reference kernel selected by configureKernels' },
-    { kernels: 'wasm', used: !nativeOn && wasm.used, detail: wasm.detail },
-    { kernels: 'typescript', used: !nativeOn && !wasm.used, detail: nativeOn ? 'for products below the small-work threshold' : 'always available' },
+    { kernels: 'native', used: nativeOn, detail: nativeOn || !addon ? nativeDetail : 'not selected (configureKernels)' },
+    { kernels: 'wasm', used: wasmOn, detail: wasmDetail },
+    {
+      kernels: 'typescript', used: !nativeOn && !wasmOn,
+      detail: nativeOn || wasmOn ? 'for products below the small-work threshold' : 'always available',
+    },
   ];
+  const why = reason ?? (wasmOn ? "wasm selected by configureKernels({ variant: 'wasm' })" : 'reference kernel selected');
+  if (wasmOn) {
+    return {
+      backend: 'wasm-simd', threads: 1, smallWork: WASM_SMALL_WORK, threadFlops: Infinity, contentionGuard: false,
+      lateHelperCalls: 0, variants: addon?.info().variants ?? [], reason: why, chain: chain(false),
+      ...(addonFrom ? { addon: addonFrom } : {}),
+      summary: `wasm SIMD kernels, 1 thread (native: ${why})`,
+    };
+  }
   if (!addon || !nativeInstalled) {
-    const why = reason ?? 'reference kernel selected';
     return {
       backend: 'reference', threads: 1, smallWork: 0, threadFlops: Infinity, contentionGuard: false,
       lateHelperCalls: 0, variants: addon?.info().variants ?? [], reason: why, chain: chain(false),
       ...(addonFrom ? { addon: addonFrom } : {}),
-      summary: `TypeScript kernels (native: ${why}; wasm: ${wasm.detail})`,
+      summary: `TypeScript kernels (native: ${why}; wasm: ${wasmDetail})`,
     };
   }
   const s = addon.info();
@@ -262,7 +321,8 @@ export function kernelInfo(): KernelInfo {
 /**
  * Tunes or switches the native kernels (tests and measurements use it to reach every variant;
  * `maxSlabs` caps how many pieces a large two-thread product is cut into);
- * `variant: 'reference'` puts the reference kernel back, any other name re-installs the addon.
+ * `variant: 'reference'` puts the reference kernel back, `variant: 'wasm'` installs the WebAssembly
+ * SIMD kernels (as in a browser), any other name re-installs the addon.
  * Throws if the addon is not loaded or the CPU lacks the variant.
  *
  * @example
@@ -276,6 +336,18 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
   if (options.variant === 'reference') {
     setGemmKernel(gemmReference);
     installElementwise(false);
+    nativeInstalled = false;
+    wasmInstalled = false;
+    return kernelInfo();
+  }
+  if (options.variant === 'wasm') {
+    const extra = Object.keys(options).filter((k) => k !== 'variant');
+    if (extra.length > 0) throw new Error(`configureKernels: the wasm kernels take no settings (got ${extra.join(', ')})`);
+    try {
+      installWasmKernels();
+    } catch (e) {
+      throw new Error(`configureKernels: wasm kernels unavailable (${(e as Error).message})`);
+    }
     nativeInstalled = false;
     return kernelInfo();
   }
@@ -293,6 +365,7 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
   setGemmKernel(nativeGemm);
   installElementwise(true);
   nativeInstalled = true;
+  wasmInstalled = false;
   return kernelInfo();
 }
 
