@@ -20,6 +20,8 @@ export { NUMPY_PRESETS } from './presets.js';
 export interface StepperHost {
   show(input: { loss: Tensor; names: ReadonlyMap<Tensor, string>; params: Readonly<Record<string, Tensor>> }): void;
   clear(note: string): void;
+  /** Marks parameters green/red on the graph, when the view can (pg's StepperView can). */
+  setReport?(report: { params: ReadonlyArray<{ name: string; ok: boolean }> } | null): void;
 }
 
 /** What the page gives the mode. */
@@ -134,6 +136,8 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
   let timer: ReturnType<typeof setTimeout> | undefined;
   let shown: { source: string; reply: CheckReply } | null = null;
   let destroyed = false;
+  /** The note of the greyed state, while the numbers shown are stale (null when they are current). */
+  let stale: string | null = null;
   /** The wrong line last scrolled to (line:text), so a re-check with the same verdict does not scroll again. */
   let revealed: string | null = null;
 
@@ -182,7 +186,9 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
 
   /** Greys every number: they describe the code as it was at the last check. */
   function markStale(why: string): void {
-    if (shown === null) return;
+    if (shown === null || stale === why) return;
+    // Once per change of state, not per keystroke: typing stays cheap.
+    stale = why;
     results.classList.add('npm-stale');
     staleNote.hidden = false;
     staleNote.textContent = why;
@@ -192,6 +198,7 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
 
   function clearResults(note: string): void {
     shown = null;
+    stale = null;
     body.replaceChildren();
     verdict.replaceChildren();
     graph.replaceChildren();
@@ -236,6 +243,7 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
       return;
     }
     shown = { source, reply };
+    stale = null;
     results.classList.remove('npm-stale');
     staleNote.hidden = true;
     outText.textContent = reply.stdout;
@@ -341,12 +349,16 @@ export function mountNumpyMode(root: HTMLElement, options: NumpyModeOptions): Nu
       try {
         const live = rebuild(c.tape);
         options.stepper.show({ loss: live.loss, names: live.names, params: live.params });
-        graph.replaceChildren(h(doc, 'p', { class: 'npm-note' }, 'Step through the backward pass of your forward in the stepper.'));
+        options.stepper.setReport?.({ params: c.params.map((p) => ({ name: p.name, ok: p.ok })) });
+        graphTitle.hidden = true;
+        graph.hidden = true;
         return;
       } catch (e) {
         options.stepper.clear(`The stepper cannot replay this graph (${e instanceof Error ? e.message : String(e)}).`);
       }
     }
+    graphTitle.hidden = false;
+    graph.hidden = false;
     if (c.graph.svg !== null) {
       graph.innerHTML = c.graph.svg;
       graph.querySelector('svg')?.removeAttribute('height');
