@@ -8,7 +8,6 @@
 import { PRIMITIVES, Tensor, applyOp } from '../../../src/index.js';
 import { topologicalOrder } from '../../../src/engine/node.js';
 import type { OpDef, TapeNode } from '../../../src/index.js';
-import { gather, scatterAdd } from '../../../src/numpy/gather.js';
 
 /** A leaf (parameter, data, constant) of the tape. */
 export interface LeafData {
@@ -52,11 +51,9 @@ export interface LiveGraph {
 
 type Apply = (inputs: readonly Tensor[], attrs: unknown) => Tensor;
 
-/** Every op the interpreter records, by name: the primitive table and the numpy indexing ops. */
+/** Every op the interpreter records, by name: the primitive table (numpy indexing records the ops' own getItem/setItem). */
 const APPLY: ReadonlyMap<string, Apply> = new Map<string, Apply>([
   ...Object.values(PRIMITIVES as Record<string, OpDef<any>>).map((def) => [def.name, (ins: readonly Tensor[], attrs: unknown) => applyOp(def, ins, attrs)] as [string, Apply]),
-  ['gather', (ins, attrs) => gather(ins[0]!, attrs as Parameters<typeof gather>[1])],
-  ['scatterAdd', (ins, attrs) => scatterAdd(ins[0]!, attrs as Parameters<typeof scatterAdd>[1])],
 ]);
 
 /** True when structured clone keeps `v` as it is (plain data, typed arrays; no functions or class instances). */
