@@ -11,13 +11,13 @@ import { topologicalOrder } from '../../engine/node.js';
 import { Tensor } from '../../tensor.js';
 import { show } from '../../validate.js';
 import type { CallContext, PyValue, StatementEvent } from '../host.js';
-import { PyError, asTensor, defineModule, dictEntries, hostFunction, isNdArray, listItems, makeNdArray, pyStr, toPy } from '../host.js';
+import { PyError, asTensor, defineModule, dictEntries, hostFunction, listItems, pyStr, toPy } from '../host.js';
 import { runNumpy } from '../run.js';
 import { capture, type Captured } from './capture.js';
 import { formatCheck } from './format.js';
 import type { CheckError, CheckNumpyOptions, CheckResult } from './index.js';
-import type { VerifyCheck } from './verify.js';
-import { runVerify } from './verify.js';
+import type { Params, Slot as VerifySlot, VerifyCheck } from './verify.js';
+import { leaf, resolveParams, runVerify } from './verify.js';
 
 /** One parameter's three ways, element by element (row-major, in the parameter's shape). */
 export interface ThreeWay {
@@ -63,73 +63,20 @@ const FULL_FD_LIMIT = 2000;
 /** Elements per parameter when sampling. */
 const SAMPLES = 48;
 
-interface Slot {
-  readonly name: string;
-  readonly original: Tensor;
-}
-
-interface Layout {
-  readonly slots: Slot[];
-  /** Puts fresh arrays holding `ts` where loss/grads look for them; returns the call arguments. */
-  install(ts: readonly Tensor[]): PyValue[];
-  restore(): void;
-}
-
-function copyLeaf(t: Tensor, requiresGrad: boolean): Tensor {
-  const out = new Tensor(Float64Array.from(t.storage), t.shape);
-  out.requiresGrad = requiresGrad;
-  return out;
-}
+type Slot = VerifySlot;
+type Layout = Params;
 
 /**
- * The parameters as verify reads them (a dict name → array, or a list of global names holding an
- * array or a list of arrays). Errors are runVerify's to raise: this runs after it succeeded.
+ * The parameters as verify reads them (verify.ts's own resolution, so both see the same slots in the
+ * same order), or null when they are not arrays. Errors are runVerify's to raise: this runs after it
+ * succeeded.
  */
 function layoutOf(ctx: CallContext, params: PyValue): Layout | null {
-  const entries = dictEntries(params);
-  if (entries !== null) {
-    const slots = entries.filter(([, v]) => isNdArray(v)).map(([k, v]) => ({ name: pyStr(k), original: asTensor(v)! }));
-    const others = entries.filter(([, v]) => !isNdArray(v));
-    return {
-      slots,
-      install: (ts) => [toPy(Object.fromEntries([
-        ...others.map(([k, v]) => [pyStr(k), v] as const),
-        ...slots.map((s, i) => [s.name, makeNdArray(ts[i]!)] as const),
-      ]))],
-      restore: () => undefined,
-    };
+  try {
+    return resolveParams(ctx, params);
+  } catch {
+    return null;
   }
-  const names = listItems(params);
-  if (names === null) return null;
-  const globals: { name: string; value: PyValue; arrays: number | null }[] = [];
-  const slots: Slot[] = [];
-  for (const n of names) {
-    const name = pyStr(n);
-    const value = ctx.getGlobal(name);
-    if (isNdArray(value)) {
-      globals.push({ name, value, arrays: null });
-      slots.push({ name, original: asTensor(value)! });
-      continue;
-    }
-    const items = listItems(value);
-    if (items === null || !items.every(isNdArray)) return null;
-    globals.push({ name, value, arrays: items.length });
-    items.forEach((it, i) => slots.push({ name: `${name}[${i}]`, original: asTensor(it)! }));
-  }
-  return {
-    slots,
-    install: (ts) => {
-      let k = 0;
-      for (const g of globals) {
-        if (g.arrays === null) ctx.setGlobal(g.name, makeNdArray(ts[k++]!));
-        else ctx.setGlobal(g.name, toPy(Array.from({ length: g.arrays }, () => makeNdArray(ts[k++]!))));
-      }
-      return [];
-    },
-    restore: () => {
-      for (const g of globals) ctx.setGlobal(g.name, g.value);
-    },
-  };
 }
 
 /** The loss tensor of what `loss` returned (a number, or a tuple whose first item is the loss). */
@@ -184,7 +131,7 @@ function traceVerify(ctx: CallContext, args: PyValue[], kwargs: Record<string, P
   if (layout === null) return null;
   const { slots } = layout;
   try {
-    const leaves = slots.map((s) => copyLeaf(s.original, true));
+    const leaves = slots.map((s) => leaf(s.original, true));
     const events: Captured[] = [];
     let seq = 0;
     const value = ctx.trace((e: StatementEvent) => events.push(capture(e, seq++)), () => ctx.call(lossFn, layout.install(leaves)));
@@ -193,7 +140,7 @@ function traceVerify(ctx: CallContext, args: PyValue[], kwargs: Record<string, P
     const { names, lines } = namesOf(events, slots, leaves, loss);
     const grads = loss.requiresGrad ? gradientsOf(loss, leaves) : new Map<Tensor, Tensor>();
 
-    const handResult = ctx.call(gradsFn, layout.install(slots.map((s) => copyLeaf(s.original, false))));
+    const handResult = ctx.call(gradsFn, layout.install(slots.map((s) => leaf(s.original, false))));
     const evaluate = (ts: readonly Tensor[]): number => {
       const t = lossTensor(ctx.call(lossFn, layout.install(ts)));
       return t === null ? Number.NaN : Number(t.storage[0]);
@@ -204,13 +151,13 @@ function traceVerify(ctx: CallContext, args: PyValue[], kwargs: Record<string, P
       const hand = handOf(handResult, verdict?.key ?? null);
       const g = grads.get(leaves[i]!);
       const numerical = new Float64Array(s.original.size).fill(Number.NaN);
-      const base = slots.map((o) => copyLeaf(o.original, false));
+      const base = slots.map((o) => leaf(o.original, false));
       for (const k of fdElements(s.original.size, total > FULL_FD_LIMIT)) {
         const x = Number(s.original.storage[k]);
         const h = 1e-6 * Math.max(1, Math.abs(x));
         const at = (v: number): number => {
           const ts = base.slice();
-          const p = copyLeaf(s.original, false);
+          const p = leaf(s.original, false);
           p.storage[k] = v;
           ts[i] = p;
           return evaluate(ts);

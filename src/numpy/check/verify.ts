@@ -45,20 +45,21 @@ export interface VerifyCheck {
 }
 
 /** One parameter slot: where its array lives and how to put another there. */
-interface Slot {
+export interface Slot {
   readonly name: string;
   readonly original: Tensor;
   readonly dtype: string;
 }
 
-interface Params {
+export interface Params {
   readonly slots: Slot[];
   /** Puts arrays holding `tensors` into the slots and returns the call arguments for loss/grads. */
   install(tensors: readonly Tensor[]): PyValue[];
   restore(): void;
 }
 
-function leaf(t: Tensor, requiresGrad: boolean): Tensor {
+/** A float64 copy of `t` as a fresh leaf (also used by trace.ts). */
+export function leaf(t: Tensor, requiresGrad: boolean): Tensor {
   const out = new Tensor(Float64Array.from(t.storage), t.shape);
   out.requiresGrad = requiresGrad;
   return out;
@@ -70,7 +71,8 @@ function arrayOf(ctx: CallContext, v: PyValue, what: string): Tensor {
   return t;
 }
 
-function resolveParams(ctx: CallContext, params: PyValue): Params {
+/** The parameters as verify reads them; also trace.ts's, so both see the same slots in the same order. */
+export function resolveParams(ctx: CallContext, params: PyValue): Params {
   const entries = dictEntries(params);
   if (entries !== null) {
     const keep = entries.filter(([, v]) => isNdArray(v));
