@@ -6,7 +6,7 @@ import { expectFinite, expectFlag, expectOptions, show } from './validate.js';
 import { checkShape, formatShape, shapeSize } from './shape.js';
 import type { NestedArray } from './tensor.js';
 import { Tensor } from './tensor.js';
-import { traceHooks } from './engine/trace-hooks.js';
+import { recordingAtTop } from './engine/trace-hooks.js';
 import { axisView } from './kernels/softmax.js';
 import { labelsToArray, oneHotStorage } from './ops/labels.js';
 import type { ClassLabels } from './ops/labels.js';
@@ -58,7 +58,7 @@ export function tensor(values: NestedArray | FloatArray | readonly NestedArray[]
 
 /** Data made inside a step that compile is tracing would be frozen into every replay: refused. */
 function refuseInTrace(what: string): void {
-  if (traceHooks.recorder !== null && traceHooks.depth === 0) traceHooks.recorder.refuse(what);
+  recordingAtTop()?.refuse(what);
 }
 
 /** numpy 2's limit; it also keeps the recursive flatten far from the stack's depth. */

@@ -5,11 +5,11 @@ import type { Shape } from './shape.js';
 import { formatShape, shapeSize } from './shape.js';
 import type { TapeNode } from './engine/node.js';
 import { show } from './validate.js';
-import { traceHooks } from './engine/trace-hooks.js';
+import { recordingAtTop } from './engine/trace-hooks.js';
 
 /** A value read while a step is traced by compile: the replay could not follow a branch on it. */
 function refuseRead(what: string): void {
-  if (traceHooks.recorder !== null && traceHooks.depth === 0) traceHooks.recorder.refuse(`reads a tensor's values with ${what}`);
+  recordingAtTop()?.refuse(`reads a tensor's values with ${what}`);
 }
 
 /** A number, or arrays of numbers nested as deep as the tensor has axes. */
@@ -129,8 +129,8 @@ export class Tensor {
    * w.version; // 1; loss.backward() now throws "... w is at version 1; expected version 0 (saved by mul)"
    */
   markModified(): this {
-    const recorder = traceHooks.recorder;
-    if (recorder !== null && traceHooks.depth === 0) recorder.effect(() => this.bumpVersion(), []);
+    const recorder = recordingAtTop();
+    if (recorder !== null) recorder.effect(() => this.bumpVersion(), []);
     else this.bumpVersion();
     return this;
   }
@@ -186,8 +186,8 @@ export class Tensor {
 
   /** Resets `.grad` to null (a new gradient is never written into the old one). */
   zeroGrad(): void {
-    const recorder = traceHooks.recorder;
-    if (recorder !== null && traceHooks.depth === 0) recorder.effect(() => { this.grad = null; }, [], this);
+    const recorder = recordingAtTop();
+    if (recorder !== null) recorder.effect(() => { this.grad = null; }, [], this);
     else this.grad = null;
   }
 

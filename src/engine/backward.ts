@@ -8,7 +8,7 @@ import { Tensor } from '../tensor.js';
 import { add } from '../ops/arithmetic.js';
 import { forwardMode } from './forward.js';
 import { withGradMode } from './mode.js';
-import { traceHooks } from './trace-hooks.js';
+import { recordingAtTop, traceHooks } from './trace-hooks.js';
 import { expectFlag, expectOptions, show } from '../validate.js';
 import type { TapeNode } from './node.js';
 import { topologicalOrder } from './node.js';
@@ -70,10 +70,10 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       }
     }
     if (pass.targets === null) {
-      const recorder = traceHooks.recorder;
+      const recorder = recordingAtTop();
       for (const [leaf, g0] of leafGrads) {
         // Setting .grad is a side effect a compiled step repeats on every replay.
-        if (recorder !== null && traceHooks.depth === 0) recorder.effect(([g]) => setLeafGrad(leaf, g!, false), [g0], leaf);
+        if (recorder !== null) recorder.effect(([g]) => setLeafGrad(leaf, g!, false), [g0], leaf);
         else setLeafGrad(leaf, g0, pass.createGraph);
       }
     }
@@ -128,8 +128,8 @@ function callVjp(node: TapeNode, g: Tensor, pass: Pass, relevant: Set<TapeNode> 
   // Inside jvp (forward over reverse) tangents flow through the VJP's ops: saved constants must
   // not replace them, exactly as when the backward is recorded.
   const ctx = { inputs: node.inputs, output: node.output, attrs: node.attrs, saved: node.saved, needsGrad, createGraph: createGraph || forwardMode.depth !== 0 };
-  const recorder = traceHooks.recorder;
-  const result = recorder !== null && traceHooks.depth === 0
+  const recorder = recordingAtTop();
+  const result = recorder !== null
     ? recorder.vjp(node, g, needsGrad, () => node.def.vjp(ctx, g))
     : node.def.vjp(ctx, g);
   checkVjpResult(node, result);

@@ -36,3 +36,11 @@ export const traceHooks: {
   depth: number;
   alloc: ((dtype: 'float32' | 'float64', size: number) => Float32Array | Float64Array) | null;
 } = { recorder: null, depth: 0, alloc: null };
+
+/**
+ * The recorder when what runs now is to be recorded (a step is traced and the code is at depth 0,
+ * not inside an op, VJP or effect), else null.
+ */
+export function recordingAtTop(): TraceRecorder | null {
+  return traceHooks.depth === 0 ? traceHooks.recorder : null;
+}

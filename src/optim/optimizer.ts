@@ -3,7 +3,7 @@ import type { FloatArray } from '../dtype.js';
 import { noGrad } from '../engine/mode.js';
 import { Tensor } from '../tensor.js';
 import { show } from '../validate.js';
-import { traceHooks } from '../engine/trace-hooks.js';
+import { recordingAtTop } from '../engine/trace-hooks.js';
 
 /** Parameters as `[name, tensor]` pairs (from `module.namedParameters()`), or a bare list (named p0, p1, …). */
 export type ParamsInput = readonly Tensor[] | readonly (readonly [string, Tensor])[];
@@ -70,8 +70,8 @@ export abstract class Optimizer {
    */
   step(): void {
     // Inside a compiled step, the whole update is one side effect, repeated on every replay.
-    const recorder = traceHooks.recorder;
-    if (recorder !== null && traceHooks.depth === 0) recorder.effect(() => this.stepNow(), []);
+    const recorder = recordingAtTop();
+    if (recorder !== null) recorder.effect(() => this.stepNow(), []);
     else this.stepNow();
   }
 
