@@ -12,7 +12,7 @@ import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
 import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
 import { setFloat32Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
-import { loadWasmKernels, WASM_SMALL_UNARY, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
+import { loadWasmKernels, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
 
 /** The surface of build/Release/tapegrad.node (see native/addon.cc). */
 interface Addon {
@@ -166,11 +166,6 @@ let wasm: WasmKernels | null = null;
 let wasmInstalled = false;
 let wasmFailure: string | null = null;
 
-// The float32 loops for arrays too short to pay for the copy into wasm memory (the ops' own formulas).
-const SHORT_UNARY: readonly ((x: number) => number)[] = [
-  Math.exp, Math.tanh, (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-];
-
 /** Installs the wasm GEMM and float32 exp/tanh/sigmoid, loading the module on first use; throws why it cannot. */
 function installWasmKernels(): WasmKernels {
   if (wasm === null) {
@@ -187,12 +182,9 @@ function installWasmKernels(): WasmKernels {
     checkLengths(M, N, K, A, B, C);
     w.gemm(transA, transB, M, N, K, A, B, C);
   });
+  // The unary ops call these only from 16 values up (src/ops/unary.ts), where wasm wins the copy.
   ACTIVATIONS.forEach((name, kind) => {
-    const f = SHORT_UNARY[kind]!;
-    const loop: Float32Unary = (x, out) => {
-      if (out.length >= WASM_SMALL_UNARY) w.activation(kind, x, out);
-      else for (let i = 0; i < out.length; i++) out[i] = f(x[i]!);
-    };
+    const loop: Float32Unary = (x, out) => w.activation(kind, x, out);
     setFloat32Unary(name, loop);
   });
   // The optimizer updates stay in TypeScript: one pass over w and g there costs less than copying

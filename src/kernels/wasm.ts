@@ -3,8 +3,9 @@
  * wasm/*.ts by `npm run build` and embedded as base64 in the generated `wasm-module.ts`, so they load
  * synchronously wherever `new WebAssembly.Module` is allowed (Node, Web Workers, and browser main
  * threads for a module this small). Operands are copied into the module's linear memory and the result
- * copied out; below the measured sizes in {@link WASM_SMALL_WORK} and {@link WASM_SMALL_UNARY} that
- * copy costs more than it saves and the TypeScript loops run instead.
+ * copied out; below the measured size in {@link WASM_SMALL_WORK} that copy costs more than it saves
+ * and the TypeScript loops run instead (activations: the unary ops call a fast loop only from 16
+ * values up, which the measurement below agrees with).
  */
 import type { FloatArray } from '../dtype.js';
 import { gemmJs } from './gemm-js.js';
@@ -34,8 +35,8 @@ export interface WasmKernels {
 // Measured with `npx tsx wasm/measure.ts` (Node 20, V8 11.3; see wasm/README.md): under M·N·K ≈ 128
 // products the copies in and out, and the call, cost more than gemmJs's loops.
 export const WASM_SMALL_WORK = 128;
-// float32 exp/tanh/sigmoid: the copy is cheap next to Math.exp (~10-30 ns a value); 16 values and up win.
-export const WASM_SMALL_UNARY = 16;
+// float32 exp/tanh/sigmoid: the copy is cheap next to Math.exp (~10-30 ns a value); 16 values and up
+// win, the size from which src/ops/unary.ts calls an installed fast loop at all.
 
 const PAGE = 65536;
 // Room the kernels may read past the end of B (an edge tile read in place) and slack for alignment.
