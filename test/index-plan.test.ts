@@ -74,14 +74,14 @@ describe('factored index plans', () => {
   });
 
   it('long contiguous rows (copied with TypedArray.set) gather the same values as the element loop', () => {
-    // 6×40 rows of a 7×50 array: runs of 40 ≥ the copy threshold, in float32 and float64.
-    for (const Ctor of [Float32Array, Float64Array]) {
-      const src = Ctor.from({ length: 350 }, (_, i) => i / 3);
-      const rows = Int32Array.from({ length: 6 }, (_, i) => (i + 1) * 50);
-      const cols = Int32Array.from({ length: 40 }, (_, j) => j + 5);
+    // 3 rows of 300 from a 4×400 array: runs of 300 ≥ the copy threshold (256), in float32 and float64.
+    const values = Array.from({ length: 1600 }, (_, i) => i / 3);
+    for (const src of [Float32Array.from(values), Float64Array.from(values)]) {
+      const rows = Int32Array.from({ length: 3 }, (_, i) => (i + 1) * 400);
+      const cols = Int32Array.from({ length: 300 }, (_, j) => j + 50);
       const plan = makePlan([rows, cols], 0, true);
       expect(plan.innerRun).toBe(true);
-      const out = new Ctor(plan.size);
+      const out = src instanceof Float32Array ? new Float32Array(plan.size) : new Float64Array(plan.size);
       gatherPlanned(src, plan, out);
       expect(Array.from(out)).toEqual(Array.from(flatOffsets(plan), (o) => src[o]!));
     }
