@@ -188,7 +188,7 @@ probe.trace(backward, np.array([[0.5, 0.5], [0.25, 0.75]]), np.array([1, 0]), {}
   });
 });
 
-describe('gradients through einsum, pad, meshgrid and bincount weights', () => {
+describe('gradients through einsum, pad, meshgrid, bincount weights, tile, repeat, diag, trace, median and percentile', () => {
   it('gradcheck passes for losses built with each of them', () => {
     const ok = gradcheckPython(`
 import numpy as np
@@ -209,7 +209,13 @@ probe.check(ein, A)
 probe.check(padded, A)
 probe.check(grid, np.array([0.5, -1.0, 2.0]))
 probe.check(counts, np.array([0.3, -0.2, 1.5, 0.7]))
+def shaped(A):
+    return np.sum(np.tile(A, (2, 1)) ** 2 * np.repeat(A, 2, axis=0)) + np.trace(A @ A.T) + np.sum(np.diag(A[0]) ** 2)
+def middle(v):
+    return np.median(v) * np.percentile(v, 30) + np.sum(np.median(v.reshape(2, 3), axis=1) ** 2)
+probe.check(shaped, A)
+probe.check(middle, np.array([0.5, -1.0, 2.0, 0.1, 1.7, -0.4]))
 `);
-    expect(ok).toEqual([true, true, true, true]);
+    expect(ok).toEqual([true, true, true, true, true, true]);
   });
 });

@@ -1,13 +1,13 @@
 /**
- * More numpy functions lab code reaches for: bincount, meshgrid, pad (constant mode), einsum, and
- * the np.testing assertions used in gradient-check cells. Each is built from tapegrad ops where
+ * More numpy functions lab code reaches for: bincount, meshgrid, pad (constant mode), einsum,
+ * median/percentile, tile, split/array_split, and the np.testing assertions used in gradient-check cells. Each is built from tapegrad ops where
  * the result can carry a gradient (einsum: transposes, broadcast products and sums; pad: a write
  * into a filled array; meshgrid: broadcasts; bincount's weights: a scatter-add), so a lab that
  * differentiates through them gets the right derivatives.
  */
 import { tensor } from '../creation.js';
-import { mul } from '../ops/arithmetic.js';
-import { addAt, setItem } from '../ops/indexing.js';
+import { add, mul, sub } from '../ops/arithmetic.js';
+import { addAt, getItem, setItem } from '../ops/indexing.js';
 import { sum } from '../ops/reduce.js';
 import { broadcastTo, cast, reshape, transpose } from '../ops/shape-ops.js';
 import { shapeSize } from '../shape.js';
@@ -15,7 +15,8 @@ import type { Tensor } from '../tensor.js';
 import { PyRaise } from './errors.js';
 import { arrayToString } from './format.js';
 import { NdArray } from './ndarray.js';
-import { isFloat, promote, toNd, wrap } from './numpy-ops.js';
+import { sortNp } from './np-extra.js';
+import { axesOf, isFloat, promote, toNd, wrap } from './numpy-ops.js';
 import { float, intOf, iterate, numberOf, repr, str, truthy } from './pyops.js';
 import { HostFn, PyList, PyModule, PyTuple, type Value } from './values.js';
 
@@ -170,6 +171,116 @@ export function einsumNp(specV: Value, operands: readonly Value[]): NdArray {
   return wrap(reduced, dtype === 'int64' || dtype === 'bool' ? 'float64' : dtype);
 }
 
+/** Sorted along `axis` (None flattens), as np.sort: differentiable through the sort's gather. */
+function sortedAlong(a: NdArray, axisV: Value | undefined): { t: Tensor; axis: number } {
+  const flat = axisV === undefined || axisV === null;
+  const src = flat ? new NdArray(reshape(floatTensor(a), [a.tensor.size]), a.dtype) : new NdArray(floatTensor(a), a.dtype);
+  const axes = flat ? [0] : axesOf(axisV, a.shape.length)!;
+  if (axes.length !== 1) throw new PyRaise('NotSupported', 'np.median / np.percentile over several axes at once is not supported');
+  return { t: sortNp(src, axes[0]!).tensor, axis: axes[0]! };
+}
+
+/**
+ * np.percentile(a, q, axis=None, keepdims=False) with numpy's default 'linear' method: the value at
+ * position (n − 1)·q/100 of the sorted lane, interpolated between its two neighbours (weights from
+ * the position, so the result is differentiable in the values). np.median is q = 50.
+ */
+export function percentileNp(av: Value, q: number, axisV: Value | undefined, keepdims: boolean, fname: string): NdArray {
+  const a = toNd(av);
+  if (!(q >= 0 && q <= 100)) throw new PyRaise('ValueError', 'Percentiles must be in the range [0, 100]');
+  const { t, axis } = sortedAlong(a, axisV);
+  const n = t.shape[axis]!;
+  if (n === 0) throw new PyRaise('NotSupported', `np.${fname} of an empty array is not supported`);
+  const pos = ((n - 1) * q) / 100;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  const frac = pos - lo;
+  const at = (i: number): Tensor => getItem(t, t.shape.map((_, d) => (d === axis ? i : ':')));
+  // numpy's linear rule written as lo + (hi − lo)·frac, so an exact position returns the value itself.
+  let r = frac === 0 ? at(lo) : add(at(lo), mul(sub(at(hi), at(lo)), frac));
+  const flat = axisV === undefined || axisV === null;
+  if (keepdims) r = reshape(r, flat ? a.shape.map(() => 1) : a.shape.map((d, i) => (i === axis ? 1 : d)));
+  return wrap(r, a.dtype === 'float32' ? 'float32' : 'float64');
+}
+
+/** np.tile(A, reps): A repeated along each axis (reps aligned to the trailing axes), by differentiable broadcasts. */
+export function tileNp(av: Value, repsV: Value): NdArray {
+  const a = toNd(av);
+  const reps = repsV instanceof PyTuple || repsV instanceof PyList ? repsV.items.map((r) => intOf(r, 'tile() reps')) : [intOf(repsV, 'tile() reps')];
+  if (reps.some((r) => r < 0)) throw new PyRaise('ValueError', 'negative dimensions are not allowed');
+  const nd = Math.max(a.shape.length, reps.length);
+  const shape = [...Array.from({ length: nd - a.shape.length }, () => 1), ...a.shape];
+  const r = [...Array.from({ length: nd - reps.length }, () => 1), ...reps];
+  // Interleave a repeat axis before every axis: [r0, d0, r1, d1, …], then merge each pair.
+  const spread = reshape(a.tensor, shape.flatMap((d) => [1, d]));
+  const big = broadcastTo(spread, shape.flatMap((d, i) => [r[i]!, d]));
+  return wrap(reshape(big, shape.map((d, i) => d * r[i]!)), a.dtype);
+}
+
+/** np.repeat(a, repeats, axis=None): each entry repeated (a count, or one count per entry), as a differentiable gather. */
+export function repeatNp(av: Value, repeatsV: Value, axisV: Value | undefined): NdArray {
+  const a = toNd(av);
+  const flat = axisV === undefined || axisV === null;
+  const t = flat ? reshape(a.tensor, [a.tensor.size]) : a.tensor;
+  const axis = flat ? 0 : axesOf(axisV, a.shape.length)![0]!;
+  const n = t.shape[axis]!;
+  const many = (repeatsV instanceof NdArray && !repeatsV.isScalar) || repeatsV instanceof PyList || repeatsV instanceof PyTuple;
+  const given = many ? [...iterate(repeatsV)].map((r) => intOf(r, 'repeat() repeats')) : [intOf(repeatsV, 'repeat() repeats')];
+  // One count applies to every entry (numpy broadcasts it).
+  const counts = given.length === 1 ? Array.from({ length: n }, () => given[0]!) : given;
+  if (counts.length !== n) throw new PyRaise('ValueError', `operands could not be broadcast together with shape (${n},) (${counts.length},)`);
+  if (counts.some((c) => c < 0)) throw new PyRaise('ValueError', 'repeats may not contain negative values.');
+  const index: number[] = [];
+  counts.forEach((c, i) => { for (let k = 0; k < c; k++) index.push(i); });
+  return wrap(getItem(t, t.shape.map((_, d) => (d === axis ? index : ':'))), a.dtype);
+}
+
+/** np.diag(v, k=0): a 1-d v on the k-th diagonal of a square matrix, or the k-th diagonal of a 2-d v (both differentiable). */
+export function diagNp(av: Value, kV: Value | undefined): NdArray {
+  const a = toNd(av);
+  const k = kV === undefined || kV === null ? 0 : intOf(kV, 'diag() k');
+  if (a.shape.length === 1) {
+    const n = a.shape[0]! + Math.abs(k);
+    const rows = Array.from({ length: a.shape[0]! }, (_, i) => i + Math.max(-k, 0));
+    const cols = rows.map((r) => r + k);
+    const dtype: 'float32' | 'float64' = a.tensor.dtype === 'float32' ? 'float32' : 'float64';
+    const zeros = tensor(new Float64Array(n * n), { shape: [n, n], dtype });
+    return wrap(setItem(zeros, [rows, cols], a.tensor.dtype === dtype ? a.tensor : cast(a.tensor, dtype)), a.dtype);
+  }
+  if (a.shape.length !== 2) throw new PyRaise('ValueError', 'Input must be 1- or 2-d.');
+  const [m, n] = a.shape as [number, number];
+  const len = Math.max(0, Math.min(m - Math.max(-k, 0), n - Math.max(k, 0)));
+  const rows = Array.from({ length: len }, (_, i) => i + Math.max(-k, 0));
+  return wrap(getItem(a.tensor, [rows, rows.map((r) => r + k)]), a.dtype);
+}
+
+/** np.split / np.array_split: equal sections (array_split: the first n % k one longer) or split points, along `axis`. */
+export function splitNp(av: Value, how: Value, axisV: Value | undefined, uneven: boolean, fname: string): PyList {
+  const a = toNd(av);
+  const axis = axisV === undefined || axisV === null ? 0 : axesOf(axisV, a.shape.length)![0]!;
+  const n = a.shape[axis]!;
+  let bounds: number[];
+  if (how instanceof PyList || how instanceof PyTuple || (how instanceof NdArray && !how.isScalar)) {
+    const points = [...iterate(how)].map((p) => intOf(p, `${fname}() indices`)).map((p) => Math.min(Math.max(p < 0 ? p + n : p, 0), n));
+    bounds = [0, ...points, n];
+  } else {
+    const k = intOf(how, `${fname}() sections`);
+    if (k <= 0) throw new PyRaise('ValueError', 'number sections must be larger than 0.');
+    if (!uneven && n % k !== 0) throw new PyRaise('ValueError', 'array split does not result in an equal division');
+    const base = Math.floor(n / k);
+    const extra = n % k;
+    bounds = [0];
+    for (let i = 0; i < k; i++) bounds.push(bounds[i]! + base + (i < extra ? 1 : 0));
+  }
+  const parts: Value[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const lo = bounds[i]!;
+    const hi = Math.max(bounds[i + 1]!, lo);
+    parts.push(wrap(getItem(a.tensor, a.shape.map((_, d) => (d === axis ? `${lo}:${hi}` : ':'))), a.dtype));
+  }
+  return new PyList(parts);
+}
+
 /** numpy's report for a failed comparison: header, mismatch count, the first five positions, the largest differences, both arrays. */
 function compare(actual: Value, desired: Value, ok: (x: number, y: number) => boolean, header: string, errMsg: string): null {
   const x = toNd(actual);
@@ -281,6 +392,46 @@ export function addMoreNumpy(a: Map<string, Value>, bind: Binder): void {
   def('einsum', (args, kwargs) => {
     for (const k of kwargs.keys()) if (k !== 'optimize') throw new PyRaise('NotSupported', `np.einsum(${k}=…) is not supported`);
     return einsumNp(args[0] ?? null, args.slice(1));
+  });
+  def('median', (args, kwargs) => {
+    const p = bind('median', ['a', 'axis?', 'out?', 'overwrite_input?', 'keepdims?'], args, kwargs);
+    if (p.out !== undefined && p.out !== null) throw new PyRaise('NotSupported', 'np.median(out=…) is not supported');
+    return percentileNp(p.a!, 50, p.axis, p.keepdims !== undefined && truthy(p.keepdims), 'median');
+  });
+  def('percentile', (args, kwargs) => {
+    const p = bind('percentile', ['a', 'q', 'axis?', 'out?', 'overwrite_input?', 'method?', 'keepdims?'], args, kwargs);
+    if (p.method !== undefined && str(p.method) !== 'linear') throw new PyRaise('NotSupported', `np.percentile(method='${str(p.method)}') is not supported (only 'linear')`);
+    const q = numberOf(p.q!);
+    if (q === null) throw new PyRaise('NotSupported', 'np.percentile with several q at once is not supported');
+    return percentileNp(p.a!, q, p.axis, p.keepdims !== undefined && truthy(p.keepdims), 'percentile');
+  });
+  def('tile', (args, kwargs) => {
+    const p = bind('tile', ['A', 'reps'], args, kwargs);
+    return tileNp(p.A!, p.reps!);
+  });
+  def('repeat', (args, kwargs) => {
+    const p = bind('repeat', ['a', 'repeats', 'axis?'], args, kwargs);
+    return repeatNp(p.a!, p.repeats!, p.axis);
+  });
+  def('diag', (args, kwargs) => {
+    const p = bind('diag', ['v', 'k?'], args, kwargs);
+    return diagNp(p.v!, p.k);
+  });
+  def('trace', (args, kwargs) => {
+    const p = bind('trace', ['a', 'offset?'], args, kwargs);
+    const nd = toNd(p.a!).shape.length;
+    if (nd < 2) throw new PyRaise('ValueError', 'diag requires an array of at least two dimensions');
+    if (nd > 2) throw new PyRaise('NotSupported', 'np.trace of an array with more than two dimensions is not supported');
+    const d = diagNp(p.a!, p.offset);
+    return wrap(sum(d.tensor), d.dtype === 'bool' ? 'int64' : d.dtype);
+  });
+  def('split', (args, kwargs) => {
+    const p = bind('split', ['ary', 'indices_or_sections', 'axis?'], args, kwargs);
+    return splitNp(p.ary!, p.indices_or_sections!, p.axis, false, 'split');
+  });
+  def('array_split', (args, kwargs) => {
+    const p = bind('array_split', ['ary', 'indices_or_sections', 'axis?'], args, kwargs);
+    return splitNp(p.ary!, p.indices_or_sections!, p.axis, true, 'array_split');
   });
   a.set('testing', makeTestingModule(bind));
 }
