@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { nativeAddon } from '../src/kernels/native.js';
-import { float64Unary, setFloat64Unary, type FastUnaryName, type Float64Unary } from '../src/kernels/elementwise.js';
+import { configureKernels, kernelInfo, nativeAddon } from '../src/kernels/native.js';
+import { loadWasmKernels } from '../src/kernels/wasm.js';
+import { float64Unary, float64UnaryMin, setFloat64Unary, type FastUnaryName, type Float64Unary } from '../src/kernels/elementwise.js';
 import { SGD, compile, exp, linear, randn, sigmoid, softmaxCrossEntropy, tanh, tensor } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 
@@ -122,6 +123,41 @@ describe.skipIf(addon === null)('native float64 exp, tanh and sigmoid equal Math
     expect(() => addon!.activation(0, new Float64Array(4), new Float64Array(2))).toThrow(/shorter/);
     expect(() => addon!.activation(3, new Float64Array(4), new Float64Array(4))).toThrow(/kind/);
     expect(() => addon!.activation(0, new Float64Array(4), new Float64Array(4), 1 as unknown as boolean)).toThrow(/portable/);
+  });
+});
+
+describe('wasm float64 exp, tanh and sigmoid equal Math.* bit for bit', () => {
+  const wasm = loadWasmKernels();
+
+  it.each(REFERENCE.map(([name, f], kind) => [name, f, kind] as const))('%s: random arrays (property), every branch boundary, and a sweep', (_name, f, kind) => {
+    fc.assert(fc.property(fc.array(doubles, { minLength: 1, maxLength: 33 }), (values) => {
+      const x = Float64Array.from(values);
+      const out = new Float64Array(x.length);
+      wasm.activation64(kind, x, out);
+      expect(firstMismatch(x, out, f)).toBeNull();
+    }), { numRuns: 300 });
+    for (const x of [boundaries(), sweep(100_001, 3, 'bits'), sweep(100_000, 4, 6), sweep(100_000, 5, 60)]) {
+      const out = new Float64Array(x.length);
+      wasm.activation64(kind, x, out);
+      expect(firstMismatch(x, out, f)).toBeNull();
+    }
+  });
+
+  it('configureKernels({ variant: \'wasm\' }) installs them for float64 from a few hundred values up; the ops keep Math.*\'s doubles', () => {
+    const initial = kernelInfo();
+    try {
+      configureKernels({ variant: 'wasm' });
+      expect(Object.keys(float64Unary).sort()).toEqual(['exp', 'sigmoid', 'tanh']);
+      expect(float64UnaryMin.tanh).toBeGreaterThan(16);
+      for (const n of [20, 300, 1001]) {
+        const x = tensor(sweep(n, n, 30));
+        expect(firstMismatch(x.storage as Float64Array, tanh(x).storage as Float64Array, Math.tanh)).toBeNull();
+        expect(firstMismatch(x.storage as Float64Array, sigmoid(x).storage as Float64Array, sigmoidRef)).toBeNull();
+        expect(firstMismatch(x.storage as Float64Array, exp(x).storage as Float64Array, Math.exp)).toBeNull();
+      }
+    } finally {
+      configureKernels({ variant: initial.backend.startsWith('native-') ? initial.backend.replace('native-', '') : initial.backend === 'wasm-simd' ? 'wasm' : 'reference' });
+    }
   });
 });
 

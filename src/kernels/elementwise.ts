@@ -116,7 +116,14 @@ export type Float64Unary = (x: Float64Array, out: Float64Array) => void;
 export const float64Unary: Partial<Record<FastUnaryName, Float64Unary>> = {};
 
 /**
- * Installs (or, with null, removes) the float64 fast loop of a unary op.
+ * The fewest values from which each installed float64 loop runs (shorter arrays take the generated
+ * kernel): a backend whose loop wins only on long arrays (wasm, two lanes) says so when installing.
+ */
+export const float64UnaryMin: Partial<Record<FastUnaryName, number>> = {};
+
+/**
+ * Installs (or, with null, removes) the float64 fast loop of a unary op, used from `minLength`
+ * values up (the unary ops never call a loop below 16 values).
  *
  * @example
  * ```ts
@@ -124,7 +131,12 @@ export const float64Unary: Partial<Record<FastUnaryName, Float64Unary>> = {};
  * setFloat64Unary('exp', null); // back to the generated kernel
  * ```
  */
-export function setFloat64Unary(name: FastUnaryName, loop: Float64Unary | null): void {
-  if (loop === null) delete float64Unary[name];
-  else float64Unary[name] = loop;
+export function setFloat64Unary(name: FastUnaryName, loop: Float64Unary | null, minLength = 16): void {
+  if (loop === null) {
+    delete float64Unary[name];
+    delete float64UnaryMin[name];
+  } else {
+    float64Unary[name] = loop;
+    float64UnaryMin[name] = minLength;
+  }
 }

@@ -12,7 +12,7 @@ import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
 import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
 import { setFloat32Unary, setFloat64Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
-import { loadWasmKernels, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
+import { loadWasmKernels, WASM_F64_ACTIVATION_MIN, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
 
 /** The surface of build/Release/tapegrad.node (see native/addon.cc). */
 interface Addon {
@@ -205,8 +205,9 @@ function installWasmKernels(): WasmKernels {
   ACTIVATIONS.forEach((name, kind) => {
     const loop: Float32Unary = (x, out) => w.activation(kind, x, out);
     setFloat32Unary(name, loop);
-    // float64 runs the Math.* kernels here (no wasm loop reproduces V8's doubles bit for bit yet).
-    setFloat64Unary(name, null);
+    // float64: V8's fdlibm doubles bit for bit, two lanes at a time; it beats the Math.* loop only
+    // on longer arrays (measured with wasm/measure.ts), so from WASM_F64_ACTIVATION_MIN values up.
+    setFloat64Unary(name, (x, out) => w.activation64(kind, x, out), WASM_F64_ACTIVATION_MIN);
   });
   // The optimizer updates stay in TypeScript: one pass over w and g there costs less than copying
   // both into wasm memory and w back.

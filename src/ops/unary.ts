@@ -13,7 +13,7 @@ import { allocate } from '../dtype.js';
 import type { FloatArray } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
 import type { OpDef, VjpContext } from '../engine/op.js';
-import { float32Unary, float64Unary, unaryKernel } from '../kernels/elementwise.js';
+import { float32Unary, float64Unary, float64UnaryMin, unaryKernel } from '../kernels/elementwise.js';
 import type { FastUnaryName } from '../kernels/elementwise.js';
 import { Tensor } from '../tensor.js';
 import { div, mul, reluBackward, sigmoidBackward, tanhBackward } from './arithmetic.js';
@@ -34,7 +34,8 @@ const FAST_MIN = 16;
 /** The installed whole-array loop of an op for this buffer's dtype, if any (see kernels/elementwise.ts). */
 function fastLoop(name: FastUnaryName, x: FloatArray): ((x: FloatArray, out: FloatArray) => void) | undefined {
   if (x.length < FAST_MIN) return undefined;
-  return (x instanceof Float32Array ? float32Unary[name] : float64Unary[name]) as ((x: FloatArray, out: FloatArray) => void) | undefined;
+  if (x instanceof Float32Array) return float32Unary[name] as ((x: FloatArray, out: FloatArray) => void) | undefined;
+  return x.length >= (float64UnaryMin[name] ?? FAST_MIN) ? float64Unary[name] as ((x: FloatArray, out: FloatArray) => void) | undefined : undefined;
 }
 
 /** Declares a unary element-wise op: the kernel from a one-line body, its VJP and formula. */
