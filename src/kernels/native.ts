@@ -185,7 +185,7 @@ let wasm: WasmKernels | null = null;
 let wasmInstalled = false;
 let wasmFailure: string | null = null;
 
-/** Installs the wasm GEMM and float32 exp/tanh/sigmoid, loading the module on first use; throws why it cannot. */
+/** Installs the wasm GEMM and float32/float64 exp/tanh/sigmoid, loading the module on first use; throws why it cannot. */
 function installWasmKernels(): WasmKernels {
   if (wasm === null) {
     if (wasmFailure !== null) throw new Error(wasmFailure);
@@ -220,7 +220,7 @@ function installWasmKernels(): WasmKernels {
 function installWasm(): { used: boolean; detail: string } {
   try {
     installWasmKernels();
-    return { used: true, detail: 'SIMD kernels (GEMM float32/float64, float32 exp/tanh/sigmoid) built from wasm/ by AssemblyScript' };
+    return { used: true, detail: 'SIMD kernels (GEMM float32/float64, exp/tanh/sigmoid float32/float64) built from wasm/ by AssemblyScript' };
   } catch (e) {
     return { used: false, detail: `unavailable: ${(e as Error).message}` };
   }

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD kernels (GEMM in float32/float64, float32 exp/tanh/sigmoid), compiled from
+ * The WebAssembly SIMD kernels (GEMM in float32/float64, exp/tanh/sigmoid in float32 and float64), compiled from
  * wasm/*.ts by `npm run build` and embedded as base64 in the generated `wasm-module.ts`, so they load
  * synchronously wherever `new WebAssembly.Module` is allowed (Node, Web Workers, and browser main
  * threads for a module this small). Operands are copied into the module's linear memory and the result
