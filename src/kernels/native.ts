@@ -11,6 +11,7 @@ import type { FloatArray } from '../dtype.js';
 import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
 import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
+import { referenceRows, setRowKernels, type RowActivation, type RowKernels } from './rows.js';
 import { setFloat32Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
 import { loadWasmKernels, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
 
@@ -26,6 +27,10 @@ interface Addon {
     lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
   /** out[i] = f(x[i]) on Float32Arrays: kind 0 exp, 1 tanh, 2 sigmoid (native/activation.inc). */
   activation(kind: number, x: Float32Array, out: Float32Array): void;
+  /** A dense layer's row glue (native/update.inc, src/kernels/rows.ts); activation kind 0 identity, 1 tanh, 2 sigmoid, 3 relu. */
+  addRows(out: FloatArray, bias: FloatArray): void;
+  sumRows(x: FloatArray, out: FloatArray): void;
+  activationGradRows(kind: number, g: FloatArray, y: FloatArray, gz: FloatArray, gb: FloatArray | null): void;
 }
 
 /** Settings of the native kernels (see {@link configureKernels}). */
@@ -139,6 +144,32 @@ const nativeUpdates: UpdateKernels = {
   },
 };
 
+const ROW_KIND: Record<RowActivation, number> = { identity: 0, tanh: 1, sigmoid: 2, relu: 3 };
+
+/**
+ * The row glue on the addon from SMALL_UPDATE values up (bit-identical to the reference, see
+ * native/update.inc), for buffers of one dtype whose lengths fit; anything else takes the reference.
+ */
+const nativeRows: RowKernels = {
+  addRows(out, bias) {
+    if (out.length >= SMALL_UPDATE && bias.length > 0 && out.length % bias.length === 0 && out.constructor === bias.constructor) {
+      addon!.addRows(out, bias);
+    } else referenceRows.addRows(out, bias);
+  },
+  sumRows(x, out) {
+    if (x.length >= SMALL_UPDATE && out.length > 0 && x.length % out.length === 0 && x.constructor === out.constructor) {
+      addon!.sumRows(x, out);
+    } else referenceRows.sumRows(x, out);
+  },
+  activationGradRows(activation, g, y, gz, gb) {
+    const n = gb === null ? g.length : gb.length;
+    const fits = g.length >= SMALL_UPDATE && n > 0 && g.length % n === 0 && y.length === g.length && gz.length === g.length &&
+      g.constructor === y.constructor && g.constructor === gz.constructor && (gb === null || g.constructor === gb.constructor);
+    if (fits) addon!.activationGradRows(ROW_KIND[activation], g, y, gz, gb);
+    else referenceRows.activationGradRows(activation, g, y, gz, gb);
+  },
+};
+
 const ACTIVATIONS: readonly FastUnaryName[] = ['exp', 'tanh', 'sigmoid'];
 
 /** Installs (on) or removes (off) the native float32 exp/tanh/sigmoid loops and the native optimizer updates. */
@@ -147,6 +178,7 @@ function installElementwise(on: boolean): void {
   const has = on && a !== null && typeof a.activation === 'function';
   ACTIVATIONS.forEach((name, kind) => setFloat32Unary(name, has ? (x, out) => a!.activation(kind, x, out) : null));
   setUpdateKernels(on && a !== null && typeof a.sgd === 'function' ? nativeUpdates : referenceUpdates);
+  setRowKernels(on && a !== null && typeof a.sumRows === 'function' ? nativeRows : referenceRows);
 }
 
 interface NodeProcess {
@@ -187,9 +219,10 @@ function installWasmKernels(): WasmKernels {
     const loop: Float32Unary = (x, out) => w.activation(kind, x, out);
     setFloat32Unary(name, loop);
   });
-  // The optimizer updates stay in TypeScript: one pass over w and g there costs less than copying
-  // both into wasm memory and w back.
+  // The optimizer updates and the row glue stay in TypeScript: one pass over the buffers there
+  // costs less than copying them into wasm memory and back.
   setUpdateKernels(referenceUpdates);
+  setRowKernels(referenceRows);
   wasmInstalled = true;
   return w;
 }
@@ -364,7 +397,8 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
 /**
  * The raw addon for tests and measurements (null when it did not load): its `gemm` skips the
  * TypeScript small-product path and the length checks, so callers must validate first; `sgd`,
- * `momentum` and `adam` are the in-place optimizer updates (see src/kernels/update.ts).
+ * `momentum` and `adam` are the in-place optimizer updates (see src/kernels/update.ts), `addRows`,
+ * `sumRows` and `activationGradRows` a dense layer's row glue (see src/kernels/rows.ts).
  *
  * @example
  * ```ts
@@ -372,6 +406,6 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
  * if (addon) addon.gemm(false, false, 2, 2, 2, a, b, c); // a, b, c: Float32Array(4) each
  * ```
  */
-export function nativeAddon(): Pick<Addon, 'gemm' | 'sgd' | 'momentum' | 'adam' | 'activation'> | null {
+export function nativeAddon(): Pick<Addon, 'gemm' | 'sgd' | 'momentum' | 'adam' | 'activation' | 'addRows' | 'sumRows' | 'activationGradRows'> | null {
   return addon;
 }
