@@ -84,7 +84,7 @@ function accuracy(net: (layers: Layer[], x: Tensor) => Tensor, layers: Layer[], 
  * place, following the permutation's cycles with one row of scratch: the epoch's shuffle, done before
  * the clock as numpy's `X_train[:, indices]` is, but without a second copy of the training set.
  */
-function permuteRows(images: Float32Array, labels: Uint8Array, perm: Int32Array, width: number): void {
+export function permuteRows(images: Float32Array, labels: Uint8Array, perm: Int32Array, width: number): void {
   const done = new Uint8Array(perm.length);
   const row = new Float32Array(width);
   for (let start = 0; start < perm.length; start++) {
