@@ -2,9 +2,10 @@
  * `linear(x, w, b, activation)`: act(x·W + b) as one primitive. A dense layer is three ops when
  * written out (matmul, add, the activation), each with its own buffer, record and VJP; fused, the
  * forward is one product with the bias and activation applied in place over its result, and the
- * backward one activation-derivative pass, then both products and the bias sum. The kernels and
- * their order are exactly the three ops' (the same numbers, bit for bit: tests check it), and the
- * VJP is written with tensor ops, so second derivatives still work.
+ * backward one pass computing the activation derivative and the bias gradient's column sums, then
+ * both products. The arithmetic and its order are exactly the three ops' (the same numbers, bit for
+ * bit: tests check it); a recorded backward (createGraph) runs the VJP as tensor ops, so second
+ * derivatives still work.
  */
 import { allocate } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
