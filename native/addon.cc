@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <mutex>
+#include <vector>
 #include "gemm.h"
 #include "parallel.h"
 #include "update.h"
@@ -328,6 +329,87 @@ napi_value Sgd(napi_env env, napi_callback_info info) { return Update(env, info,
 napi_value Momentum(napi_env env, napi_callback_info info) { return Update(env, info, 1); }
 napi_value Adam(napi_env env, napi_callback_info info) { return Update(env, info, 2); }
 
+// A dense layer's row glue (update.inc; rows = the longer buffer's length / n). Lengths are
+// validated in TypeScript (src/kernels/rows.ts); the checks here guard memory safety only.
+//   addRows(out, bias) · sumRows(x, out) · activationGradRows(kind 0-3, g, y, gz, gb | null)
+bool same_float_type(const View& a, const View& b) {
+  return a.type == b.type && (a.type == napi_float32_array || a.type == napi_float64_array);
+}
+
+double* row_scratch(long n) {
+  thread_local std::vector<double> acc;
+  if (long(acc.size()) < n) acc.resize(size_t(n));
+  return acc.data();
+}
+
+napi_value AddRows(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  View out, bias;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 2 ||
+      !view(env, argv[0], &out) || !view(env, argv[1], &bias))
+    return fail(env, "addRows: expected (out, bias) typed arrays");
+  if (!same_float_type(out, bias)) return fail(env, "addRows: out and bias must both be Float32Array or both Float64Array");
+  const long n = long(bias.length);
+  if (n == 0 || long(out.length) % n != 0) return fail(env, "addRows: out's length is not a multiple of bias's");
+  const long rows = long(out.length) / n;
+  if (out.type == napi_float32_array)
+    g_update.addRows32(static_cast<float*>(out.data), static_cast<const float*>(bias.data), rows, n);
+  else
+    g_update.addRows64(static_cast<double*>(out.data), static_cast<const double*>(bias.data), rows, n);
+  return nullptr;
+}
+
+napi_value SumRows(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  View x, out;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 2 ||
+      !view(env, argv[0], &x) || !view(env, argv[1], &out))
+    return fail(env, "sumRows: expected (x, out) typed arrays");
+  if (!same_float_type(x, out)) return fail(env, "sumRows: x and out must both be Float32Array or both Float64Array");
+  const long n = long(out.length);
+  if (n == 0 || long(x.length) % n != 0) return fail(env, "sumRows: x's length is not a multiple of out's");
+  const long rows = long(x.length) / n;
+  double* acc = row_scratch(n);
+  if (x.type == napi_float32_array)
+    g_update.sumRows32(static_cast<const float*>(x.data), static_cast<float*>(out.data), acc, rows, n);
+  else
+    g_update.sumRows64(static_cast<const double*>(x.data), static_cast<double*>(out.data), acc, rows, n);
+  return nullptr;
+}
+
+napi_value ActivationGradRows(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t kind;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 5 ||
+      napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 3)
+    return fail(env, "activationGradRows: expected (kind 0-3, g, y, gz, gb | null)");
+  View g, y, gz, gb;
+  napi_valuetype gbType;
+  napi_typeof(env, argv[4], &gbType);
+  const bool hasGb = gbType != napi_null;
+  if (!view(env, argv[1], &g) || !view(env, argv[2], &y) || !view(env, argv[3], &gz) || (hasGb && !view(env, argv[4], &gb)))
+    return fail(env, "activationGradRows: g, y, gz (and gb unless null) must be typed arrays");
+  if (!same_float_type(g, y) || !same_float_type(g, gz) || (hasGb && !same_float_type(g, gb)))
+    return fail(env, "activationGradRows: g, y, gz and gb must all be Float32Array or all Float64Array");
+  if (y.length != g.length || gz.length != g.length) return fail(env, "activationGradRows: g, y and gz differ in length");
+  const long n = hasGb ? long(gb.length) : long(g.length);
+  if (n == 0 ? g.length != 0 : long(g.length) % n != 0)
+    return fail(env, "activationGradRows: g's length is not a multiple of gb's");
+  if (n == 0) return nullptr;
+  const long rows = long(g.length) / n;
+  double* acc = row_scratch(n);
+  if (g.type == napi_float32_array)
+    g_update.actGradRows32(kind, static_cast<const float*>(g.data), static_cast<const float*>(y.data), static_cast<float*>(gz.data),
+                           hasGb ? static_cast<float*>(gb.data) : nullptr, acc, rows, n);
+  else
+    g_update.actGradRows64(kind, static_cast<const double*>(g.data), static_cast<const double*>(y.data), static_cast<double*>(gz.data),
+                           hasGb ? static_cast<double*>(gb.data) : nullptr, acc, rows, n);
+  return nullptr;
+}
+
 // activation(kind, x, out[, portable]): out[i] = f(x[i]), kind 0 exp, 1 tanh, 2 sigmoid. Float32Array:
 // activation.inc (within 1 float32 ulp of Math.*). Float64Array: activation64_*.cc, the same doubles as
 // V8's Math.* bit for bit; `portable` true runs the portable unit instead of AVX2 (for the tests).
@@ -446,6 +528,9 @@ NAPI_MODULE_INIT() {
       {"momentum", nullptr, tg::Momentum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adam", nullptr, tg::Adam, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"activation", nullptr, tg::Activation, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"addRows", nullptr, tg::AddRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sumRows", nullptr, tg::SumRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"activationGradRows", nullptr, tg::ActivationGradRows, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -11,6 +11,14 @@ template <typename T>
 using AdamFn = void (*)(T* w, const T* g, double* m, double* v, long n, double lr, double b1,
                         double b2, double eps, double c1, double c2);
 
+// A dense layer's row-broadcast glue (see update.inc): bias add, column sums, activation′ + column sums.
+template <typename T>
+using AddRowsFn = void (*)(T* out, const T* bias, long rows, long n);
+template <typename T>
+using SumRowsFn = void (*)(const T* x, T* out, double* acc, long rows, long n);
+template <typename T>
+using ActGradRowsFn = void (*)(int kind, const T* g, const T* y, T* gz, T* gb, double* acc, long rows, long n);
+
 struct UpdateVariant {
   SgdFn<float> sgd32;
   SgdFn<double> sgd64;
@@ -18,6 +26,12 @@ struct UpdateVariant {
   MomentumFn<double> mom64;
   AdamFn<float> adam32;
   AdamFn<double> adam64;
+  AddRowsFn<float> addRows32;
+  AddRowsFn<double> addRows64;
+  SumRowsFn<float> sumRows32;
+  SumRowsFn<double> sumRows64;
+  ActGradRowsFn<float> actGradRows32;
+  ActGradRowsFn<double> actGradRows64;
 };
 
 UpdateVariant update_scalar();

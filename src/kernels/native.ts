@@ -11,6 +11,7 @@ import type { FloatArray } from '../dtype.js';
 import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
 import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
+import { referenceRows, setRowKernels, type RowActivation, type RowKernels } from './rows.js';
 import { setFloat32Unary, setFloat64Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
 import { loadWasmKernels, WASM_F64_ACTIVATION_MIN, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
 
@@ -31,6 +32,10 @@ interface Addon {
    */
   activation(kind: number, x: Float32Array, out: Float32Array): void;
   activation(kind: number, x: Float64Array, out: Float64Array, portable?: boolean): void;
+  /** A dense layer's row glue (native/update.inc, src/kernels/rows.ts); activation kind 0 identity, 1 tanh, 2 sigmoid, 3 relu. */
+  addRows(out: FloatArray, bias: FloatArray): void;
+  sumRows(x: FloatArray, out: FloatArray): void;
+  activationGradRows(kind: number, g: FloatArray, y: FloatArray, gz: FloatArray, gb: FloatArray | null): void;
 }
 
 /** Settings of the native kernels (see {@link configureKernels}). */
@@ -144,6 +149,32 @@ const nativeUpdates: UpdateKernels = {
   },
 };
 
+const ROW_KIND: Record<RowActivation, number> = { identity: 0, tanh: 1, sigmoid: 2, relu: 3 };
+
+/**
+ * The row glue on the addon from SMALL_UPDATE values up (bit-identical to the reference, see
+ * native/update.inc), for buffers of one dtype whose lengths fit; anything else takes the reference.
+ */
+const nativeRows: RowKernels = {
+  addRows(out, bias) {
+    if (out.length >= SMALL_UPDATE && bias.length > 0 && out.length % bias.length === 0 && out.constructor === bias.constructor) {
+      addon!.addRows(out, bias);
+    } else referenceRows.addRows(out, bias);
+  },
+  sumRows(x, out) {
+    if (x.length >= SMALL_UPDATE && out.length > 0 && x.length % out.length === 0 && x.constructor === out.constructor) {
+      addon!.sumRows(x, out);
+    } else referenceRows.sumRows(x, out);
+  },
+  activationGradRows(activation, g, y, gz, gb) {
+    const n = gb === null ? g.length : gb.length;
+    const fits = g.length >= SMALL_UPDATE && n > 0 && g.length % n === 0 && y.length === g.length && gz.length === g.length &&
+      g.constructor === y.constructor && g.constructor === gz.constructor && (gb === null || g.constructor === gb.constructor);
+    if (fits) addon!.activationGradRows(ROW_KIND[activation], g, y, gz, gb);
+    else referenceRows.activationGradRows(activation, g, y, gz, gb);
+  },
+};
+
 const ACTIVATIONS: readonly FastUnaryName[] = ['exp', 'tanh', 'sigmoid'];
 
 /** Whether the addon computes float64 activations (a prebuilt binary from before they existed refuses them). */
@@ -166,6 +197,7 @@ function installElementwise(on: boolean): void {
     setFloat64Unary(name, has64 ? (x, out) => a!.activation(kind, x, out) : null);
   });
   setUpdateKernels(on && a !== null && typeof a.sgd === 'function' ? nativeUpdates : referenceUpdates);
+  setRowKernels(on && a !== null && typeof a.sumRows === 'function' ? nativeRows : referenceRows);
 }
 
 interface NodeProcess {
@@ -209,9 +241,10 @@ function installWasmKernels(): WasmKernels {
     // on longer arrays (measured with wasm/measure.ts), so from WASM_F64_ACTIVATION_MIN values up.
     setFloat64Unary(name, (x, out) => w.activation64(kind, x, out), WASM_F64_ACTIVATION_MIN);
   });
-  // The optimizer updates stay in TypeScript: one pass over w and g there costs less than copying
-  // both into wasm memory and w back.
+  // The optimizer updates and the row glue stay in TypeScript: one pass over the buffers there
+  // costs less than copying them into wasm memory and back.
   setUpdateKernels(referenceUpdates);
+  setRowKernels(referenceRows);
   wasmInstalled = true;
   return w;
 }
@@ -386,7 +419,8 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
 /**
  * The raw addon for tests and measurements (null when it did not load): its `gemm` skips the
  * TypeScript small-product path and the length checks, so callers must validate first; `sgd`,
- * `momentum` and `adam` are the in-place optimizer updates (see src/kernels/update.ts).
+ * `momentum` and `adam` are the in-place optimizer updates (see src/kernels/update.ts), `addRows`,
+ * `sumRows` and `activationGradRows` a dense layer's row glue (see src/kernels/rows.ts).
  *
  * @example
  * ```ts
@@ -394,6 +428,6 @@ export function configureKernels(options: NativeOptions & { smallWork?: number }
  * if (addon) addon.gemm(false, false, 2, 2, 2, a, b, c); // a, b, c: Float32Array(4) each
  * ```
  */
-export function nativeAddon(): Pick<Addon, 'gemm' | 'sgd' | 'momentum' | 'adam' | 'activation'> | null {
+export function nativeAddon(): Pick<Addon, 'gemm' | 'sgd' | 'momentum' | 'adam' | 'activation' | 'addRows' | 'sumRows' | 'activationGradRows'> | null {
   return addon;
 }

@@ -1,6 +1,7 @@
 /** Reductions over any set of axes (sum, max), accumulating in float64 even for float32 data. */
 import type { FloatArray } from '../dtype.js';
 import { stridesOf } from '../shape.js';
+import { rowKernels } from './rows.js';
 
 /** Per input axis, the step in the output: 0 on reduced axes, so their elements share one slot. */
 function outputStrides(shape: readonly number[], axes: readonly number[]): number[] {
@@ -59,20 +60,14 @@ function isLeading(axes: readonly number[]): boolean {
   return true;
 }
 
-let scratch = new Float64Array(64);
-
 /**
  * Sum over a block of leading axes (a bias gradient: [rows, n] → [n]): row after row into a float64
- * accumulator, the same additions in the same order as the general loop, without its index counter.
+ * accumulator per column, the same additions in the same order as the general loop, on the row
+ * kernels (native and vectorised across the columns when the addon is loaded).
  */
 function sumLeading(x: FloatArray, out: FloatArray): void {
-  const m = out.length;
-  if (m === 0) return;
-  if (scratch.length < m) scratch = new Float64Array(m);
-  const acc = out instanceof Float64Array ? out : scratch;
-  acc.fill(0, 0, m);
-  for (let o = 0; o < x.length; o += m) for (let j = 0; j < m; j++) acc[j] = acc[j]! + x[o + j]!;
-  if (acc !== out) for (let j = 0; j < m; j++) out[j] = acc[j]!;
+  if (out.length === 0) return;
+  rowKernels().sumRows(x, out);
 }
 
 /** Maximum over axes; NaN anywhere in a slot makes that slot NaN (numpy's rule). */

@@ -2,14 +2,16 @@
  * `linear(x, w, b, activation)`: act(x·W + b) as one primitive. A dense layer is three ops when
  * written out (matmul, add, the activation), each with its own buffer, record and VJP; fused, the
  * forward is one product with the bias and activation applied in place over its result, and the
- * backward one activation-derivative pass, then both products and the bias sum. The kernels and
- * their order are exactly the three ops' (the same numbers, bit for bit: tests check it), and the
- * VJP is written with tensor ops, so second derivatives still work.
+ * backward one pass computing the activation derivative and the bias gradient's column sums, then
+ * both products. The arithmetic and its order are exactly the three ops' (the same numbers, bit for
+ * bit: tests check it); a recorded backward (createGraph) runs the VJP as tensor ops, so second
+ * derivatives still work.
  */
 import { allocate } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
-import type { OpDef } from '../engine/op.js';
+import type { OpDef, VjpContext } from '../engine/op.js';
 import { gemm } from '../kernels/gemm.js';
+import { rowKernels } from '../kernels/rows.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { show } from '../validate.js';
@@ -39,6 +41,26 @@ function activationGrad(activation: LinearActivation, g: Tensor, y: Tensor): Ten
   }
 }
 
+/**
+ * The VJP when this backward pass is not itself recorded: g·act′ and the bias gradient's column sums
+ * in one pass over the rows (the row kernels), then both products. The same kernels' arithmetic in
+ * the same order as the recorded path's tanhBackward/sigmoidBackward/reluBackward and sumTo (the
+ * same bits: test/linear.test.ts), with one read of g and y instead of three passes.
+ */
+function fusedVjp(ctx: VjpContext<LinearAttrs>, g: Tensor): (Tensor | null)[] {
+  const [x, w, b] = ctx.inputs as [Tensor, Tensor, Tensor];
+  const { activation } = ctx.attrs;
+  const y = ctx.output;
+  const gz = activation === 'identity' ? g : new Tensor(allocate(y.dtype, y.size), y.shape);
+  const gb = ctx.needsGrad[2] ? new Tensor(allocate(b.dtype, b.size), b.shape) : null;
+  if (gz !== g || gb !== null) rowKernels().activationGradRows(activation, g.storage, y.storage, gz.storage, gb === null ? null : gb.storage);
+  return [
+    ctx.needsGrad[0] ? product(gz, w, false, true) : null,
+    ctx.needsGrad[1] ? product(x, gz, true, false) : null,
+    gb,
+  ];
+}
+
 const linearOp: OpDef<LinearAttrs> = {
   name: 'linear',
   formulas: ['gz · Wᵀ, gz = g · act′', 'xᵀ · gz', 'Σ_rows gz'],
@@ -47,13 +69,13 @@ const linearOp: OpDef<LinearAttrs> = {
     const out = allocate(x!.dtype, m * n);
     gemm(false, false, m, n, k, x!.storage, w!.storage, out);
     // The bias in place, rounded to the dtype as add's result is, then the activation's own loop.
-    const bias = b!.storage;
-    for (let o = 0; o < out.length; o += n) for (let j = 0; j < n; j++) out[o + j] = out[o + j]! + bias[j]!;
+    rowKernels().addRows(out, b!.storage);
     if (activation !== 'identity') ACTIVATE_IN_PLACE[activation](out);
     return new Tensor(out, [m, n]);
   },
   vjp(ctx, g) {
     const [x, w] = ctx.inputs as [Tensor, Tensor, Tensor];
+    if (!ctx.createGraph && g.dtype === ctx.output.dtype) return fusedVjp(ctx, g);
     const gz = activationGrad(ctx.attrs.activation, g, ctx.output);
     return [
       ctx.needsGrad[0] ? product(gz, w, false, true) : null,

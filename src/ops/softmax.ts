@@ -4,10 +4,10 @@
  * tensor ops and tested equal to the composite's, so second derivatives still work.
  */
 import { allocate } from '../dtype.js';
-import type { DType } from '../dtype.js';
+import type { DType, FloatArray } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
 import type { OpDef, VjpContext } from '../engine/op.js';
-import { axisView, softmaxAlong } from '../kernels/softmax.js';
+import { axisView, softmaxAlong, type AxisView } from '../kernels/softmax.js';
 import { formatShape, normalizeAxis, sameShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { add, div, mul, sub } from './arithmetic.js';
@@ -120,6 +120,8 @@ const softmaxCrossEntropyOp: OpDef<CrossEntropyAttrs> = {
     return { output: scalarTensor(loss * scale, z!.dtype), saved: logp };
   },
   vjp(ctx, g) {
+    const z = ctx.inputs[0]!;
+    if (!ctx.createGraph && ctx.needsGrad[0] && !ctx.needsGrad[1] && g.dtype === z.dtype) return [logitsGrad(ctx, g), null];
     return crossEntropyVjp(ctx, mul(g, ctx.attrs.scale));
   },
   // A scalar: ⟨∂loss/∂z, t_z⟩ + ⟨∂loss/∂t, t_t⟩, from softmax(z) recorded (no saved constants).
@@ -173,6 +175,55 @@ const softmaxCrossEntropyRowsOp: OpDef<CrossEntropyRowsAttrs> = {
     return dz === null ? dt : dt === null ? dz : add(dz, dt);
   },
 };
+
+/**
+ * ∂loss/∂z of the mean (or sum) cross-entropy when the backward pass is not recorded: the ops of
+ * crossEntropyVjp — mul(sub(mul(p, sum(t, axis, true)), t), mul(g, scale)) with p the saved
+ * probabilities — in one loop, each op's result rounded to z's dtype as that op's buffer would
+ * round it, and the target sum accumulated as reduceSum does (float64, class by class). The same
+ * bits as the op path (test/softmax-fused.test.ts), without its five buffers and passes.
+ */
+function logitsGrad(ctx: VjpContext<CrossEntropyAttrs>, g: Tensor): Tensor {
+  const [z, t] = ctx.inputs as [Tensor, Tensor];
+  const out = allocate(z.dtype, z.size);
+  const view = axisView(z.shape, ctx.attrs.axis);
+  const logp = ctx.saved as Float64Array;
+  const gv = g.storage[0]!;
+  // NOTE: two copies of one loop, so that each calls Math.fround (or nothing) directly: through a
+  // variable holding either, V8 ran it ~10× slower.
+  if (out instanceof Float32Array) logitsGrad32(logp, t.storage, Math.fround(gv * Math.fround(ctx.attrs.scale)), view, out);
+  else logitsGrad64(logp, t.storage, gv * ctx.attrs.scale, view, out);
+  return new Tensor(out, z.shape);
+}
+
+function logitsGrad32(logp: Float64Array, ts: FloatArray, gs: number, { outer, len, inner }: AxisView, out: Float32Array): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      let s = 0;
+      for (let c = 0; c < len; c++) s += ts[base + c * inner]!;
+      const st = Math.fround(s);
+      for (let c = 0; c < len; c++) {
+        const at = base + c * inner;
+        out[at] = Math.fround(Math.fround(Math.fround(Math.exp(logp[at]!)) * st) - ts[at]!) * gs;
+      }
+    }
+  }
+}
+
+function logitsGrad64(logp: Float64Array, ts: FloatArray, gs: number, { outer, len, inner }: AxisView, out: Float64Array): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * len * inner + i;
+      let s = 0;
+      for (let c = 0; c < len; c++) s += ts[base + c * inner]!;
+      for (let c = 0; c < len; c++) {
+        const at = base + c * inner;
+        out[at] = (Math.exp(logp[at]!) * s - ts[at]!) * gs;
+      }
+    }
+  }
+}
 
 function savedProbs(logp: Float64Array, like: Tensor): Tensor {
   const p = allocate(like.dtype, logp.length);
