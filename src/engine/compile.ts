@@ -36,7 +36,7 @@ interface Alloc {
  * allocation, and one made outside an op, is cleared.
  */
 const OVERWRITES = new Set([
-  'matmul', 'batchMatmul', 'add', 'sub', 'mul', 'div', 'pow', 'neg', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid',
+  'matmul', 'batchMatmul', 'linear', 'add', 'sub', 'mul', 'div', 'pow', 'neg', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid',
   'relu', 'tanhBackward', 'sigmoidBackward', 'reluBackward', 'sum', 'softmax', 'logSoftmax', 'softmaxCrossEntropy',
   'softmaxCrossEntropyRows', 'broadcastTo', 'transpose',
 ]);
@@ -57,12 +57,13 @@ interface OpEvent {
 /**
  * VJPs whose code, given the shapes, dtypes, attributes and needsGrad of a replay (all fixed), always
  * applies the same ops to the same operands: a replay may run the ops they applied while traced without
- * running their code again. Each was read for that: no branch on values, no data made outside an op
- * except literal scalars (`mul(y, 2)`). Not `pow` (its VJP branches on the exponent's value), nor ops
- * whose VJP reads `saved` or index lists (those tensors are not the VJP's operands).
+ * running their code again. Each was read for that (no branch on values, no index lists or `saved` read);
+ * not `pow`, whose VJP branches on the exponent's value. NOTE: whoever changes one of these VJPs must
+ * keep that true. As a second guard, a VJP whose code makes any buffer outside an op (a literal scalar,
+ * a fused loop of its own) is never flattened: that work happens in its code, which only it can redo.
  */
 const FLAT_VJPS = new Set([
-  'linear', 'matmul', 'add', 'sub', 'mul', 'div', 'neg', 'exp', 'log', 'sqrt', 'tanh', 'sigmoid', 'relu',
+  'linear', 'matmul', 'add', 'sub', 'mul', 'div', 'neg', 'exp', 'log', 'tanh', 'sigmoid', 'relu',
   'tanhBackward', 'sigmoidBackward', 'reluBackward', 'sum', 'broadcastTo', 'reshape', 'transpose',
 ]);
 
@@ -81,9 +82,8 @@ interface FlatOp {
 }
 
 /**
- * A VJP replayed as the ops it applied. `locals`: the gradient g, the op's inputs, its output, the
- * literal constants the VJP made (frozen), then each op's result; `results`: the local of each input's
- * gradient (−1: none).
+ * A VJP replayed as the ops it applied. `locals`: the gradient g, the op's inputs, its output, then
+ * each op's result; `results`: the local of each input's gradient (−1: none).
  */
 interface FlatVjp {
   readonly ops: readonly FlatOp[];
@@ -272,29 +272,22 @@ class Recorder implements TraceRecorder {
 }
 
 /**
- * Resolves the ops a VJP applied into positions of its locals, or null when something does not resolve
- * (an operand or result that is neither g, an input, the output, an earlier op's result nor a literal
- * scalar the VJP made): that VJP then replays by running its code.
+ * Resolves the ops a VJP applied into positions of its locals, or null when the VJP's code did work of
+ * its own (a buffer made outside its ops) or something does not resolve (an operand or result that is
+ * neither g, an input, the output nor an earlier op's result): that VJP then replays by running its code.
  */
 function flatten(
   flat: { ops: readonly { def: OpDef<any>; attrs: unknown; inputs: readonly Tensor[]; output: Tensor; allocFrom: number; allocTo: number }[]; outside: ReadonlySet<FloatArray> },
   g: Tensor, inputs: readonly Tensor[], output: Tensor, result: readonly (Tensor | null)[],
 ): FlatVjp | null {
+  if (flat.outside.size > 0) return null;
   const locals: Tensor[] = [g, ...inputs, output];
   const local = new Map<Tensor, number>();
   // Earlier positions win for g / inputs / output (replays fill those positions each time).
   for (let i = locals.length - 1; i >= 0; i--) local.set(locals[i]!, i);
-  const resolve = (t: Tensor): number => {
-    const known = local.get(t);
-    if (known !== undefined) return known;
-    if (t.size !== 1 || !flat.outside.has(t.storage)) return -1;
-    locals.push(t); // a literal scalar: the same value on every replay
-    local.set(t, locals.length - 1);
-    return locals.length - 1;
-  };
   const ops: FlatOp[] = [];
   for (const op of flat.ops) {
-    const refs = op.inputs.map(resolve);
+    const refs = op.inputs.map((t) => local.get(t) ?? -1);
     if (refs.includes(-1)) return null;
     locals.push(op.output);
     local.set(op.output, locals.length - 1);
