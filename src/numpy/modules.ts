@@ -9,6 +9,7 @@ import type { Figure, HostModule } from './host.js';
 import { makeNumpyModule } from './numpy-module.js';
 import { makeMathModule } from './pymath.js';
 import { makeRandomModule } from './pyrandom.js';
+import { makeTimeModule, makeWarningsModule } from './pystdlib.js';
 import { kerasUtilsModule, mnistModule } from './keras/module.js';
 import { pyplotModule } from './pyplot/module.js';
 import { numpyRandomModule } from './random/module.js';
@@ -40,6 +41,8 @@ export const MODULE_FACTORIES: Record<string, ModuleFactory> = {
   numpy: (env) => makeNumpyModule(env.load('numpy.random') ?? notYet('numpy.random')),
   math: () => makeMathModule(),
   random: () => makeRandomModule(),
+  warnings: (env) => makeWarningsModule(env.write),
+  time: () => makeTimeModule(),
   'numpy.linalg': (env) => env.load('numpy')!.attrs.get('linalg') as PyModule,
   'numpy.random': () => numpyRandomModule(),
   'matplotlib.pyplot': (env) => pyplotModule(env).module,
