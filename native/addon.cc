@@ -154,15 +154,15 @@ struct TeamCall {
   Team<T> team;
   TeamRunFn<T> fn;
   int own = 0, helped = 0;
-  long long mainDone = 0;
+  long long mainDone = 0, callerWaited = 0, helperWaited = 0;
   static void caller(void* p) {
     auto* c = static_cast<TeamCall*>(p);
-    c->own = c->fn(&c->team);
+    c->own = c->fn(&c->team, true, &c->callerWaited);
     c->mainDone = now_ns();
   }
   static void helper(void* p) {
     auto* c = static_cast<TeamCall*>(p);
-    c->helped = c->fn(&c->team);
+    c->helped = c->fn(&c->team, false, &c->helperWaited);
   }
 };
 
@@ -189,13 +189,17 @@ bool guard_allows(Stats& st, bool* explore) {
 }
 
 // Records one two-thread call: `helped` pieces of work the helper did, each worth what one of
-// the caller's `own` pieces cost it, minus the time the caller waited for the helper at the end.
-void guard_record(Stats& st, bool explore, long long t0, long long mainDone, int own, int helped) {
+// the caller's `own` pieces cost it, minus the time the caller waited for the helper (at the end,
+// and `waited` ns in the middle of its own work: a team's caller may wait for a block's B or for
+// the same rows' previous block).
+void guard_record(Stats& st, bool explore, long long t0, long long mainDone, int own, int helped,
+                  long long waited = 0) {
   if (!g_guard) return;
   const long long t1 = now_ns();
-  const double total = double(t1 - t0), ownTime = double(mainDone - t0);
+  const double total = double(t1 - t0), ownTime = double(mainDone - t0 - waited);
   const double piece = own > 0 ? ownTime / own : ownTime;
-  const double gain = total > 0 ? (helped * piece - double(t1 - mainDone)) / total : 0;
+  const double gain =
+      total > 0 ? (helped * piece - double(t1 - mainDone) - double(waited)) / total : 0;
   std::lock_guard<std::mutex> lk(st.m);
   const double w = explore ? 0.5 : 0.25;
   st.gain = (1 - w) * st.gain + w * gain;
@@ -231,10 +235,10 @@ void gemm_threads(const Variant& v, bool ta, bool tb, long M, long N, long K, co
       const long long t0 = now_ns();
       bool asleep = false;
       if (!run_pair(Task{&TeamCall<T>::caller, &tc}, Task{&TeamCall<T>::helper, &tc}, &asleep)) {
-        tc.fn(&t);  // another JS thread holds the helper: the caller does every task
+        tc.fn(&t, true, &tc.callerWaited);  // another JS thread holds the helper: the caller does every task
         return;
       }
-      guard_record(st, explore, t0, tc.mainDone, tc.own, tc.helped);
+      guard_record(st, explore, t0, tc.mainDone, tc.own, tc.helped, tc.callerWaited);
       return;
     }
   }

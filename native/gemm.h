@@ -19,7 +19,8 @@ using GemmFn = void (*)(bool transA, bool transB, long M, long N, long K,
 // taker of a block packs its B into one of two shared buffers (so one thread can pack the next
 // block while the other still computes on this one) and every task of a row block waits for the
 // same rows' task of the previous depth block, so each element of C is summed in the same order
-// as by the single-thread kernel: the results do not depend on which thread ran what.
+// as by the single-thread kernel: the results do not depend on which thread ran what. The caller
+// packs the first block before the helper starts.
 template <typename T>
 struct Team {
   bool transA, transB;
@@ -42,9 +43,10 @@ struct Team {
 // when a team does not pay (too few row tasks, or B read in place).
 template <typename T>
 using TeamPlanFn = bool (*)(Team<T>* team);
-// Takes tasks until none are left; returns how many this thread ran.
+// Takes tasks until none are left; returns how many this thread ran and adds to *waited the
+// nanoseconds it spent waiting for the other thread. `lead` (the caller) first packs block 0.
 template <typename T>
-using TeamRunFn = int (*)(Team<T>* team);
+using TeamRunFn = int (*)(Team<T>* team, bool lead, long long* waited);
 
 struct Variant {
   const char* name;
