@@ -76,6 +76,8 @@ const BLOCK_CASES: [number, number, number][] = [
   [30, 47, 20], [30, 48, 20], [30, 63, 300], [145, 65, 257], [71, 33, 255],
   // One row, one column, K = 1, and W1's own products (forward, dW1 = xᵀ·g, layer 2).
   [1, 300, 50], [300, 1, 50], [50, 300, 1], [1, 1, 1], [50, 128, 784], [784, 128, 50], [50, 10, 128],
+  // float32 Aᵀ read in place while K ≤ 64 (packed from 65 on), with ragged row tiles.
+  [151, 40, 64], [151, 40, 65],
 ];
 
 describe('comparison helper', () => {
