@@ -10,6 +10,7 @@
 #include "parallel.h"
 #include "update.h"
 #include "activation.h"
+#include "activation64.h"
 
 namespace tg {
 namespace {
@@ -19,6 +20,7 @@ int g_count = 0;
 const Variant* g_active = nullptr;
 UpdateVariant g_update;
 ActivationVariant g_act;
+Activation64Variant g_act64, g_act64_portable;
 // 2·M·N·K at or above which the product is split over two threads (set from JS after measuring).
 double g_thread_flops = 1e6;
 int g_threads = 2;
@@ -75,7 +77,9 @@ void detect_once() {
   g_active = &g_variants[0];
   g_update = update_scalar();
   g_act = activation_scalar();
+  g_act64 = g_act64_portable = activation64_scalar();
 #if defined(TG_HAVE_X86_VARIANTS)
+  if (__builtin_cpu_supports("avx2")) g_act64 = activation64_avx2();
   if (__builtin_cpu_supports("avx2")) g_update = update_avx2();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) g_act = activation_avx2();
 #endif
@@ -394,19 +398,30 @@ napi_value Sgd(napi_env env, napi_callback_info info) { return Update(env, info,
 napi_value Momentum(napi_env env, napi_callback_info info) { return Update(env, info, 1); }
 napi_value Adam(napi_env env, napi_callback_info info) { return Update(env, info, 2); }
 
-// activation(kind, x, out): out[i] = f(x[i]) for float32 arrays, kind 0 exp, 1 tanh, 2 sigmoid.
+// activation(kind, x, out[, portable]): out[i] = f(x[i]), kind 0 exp, 1 tanh, 2 sigmoid. Float32Array:
+// activation.inc (within 1 float32 ulp of Math.*). Float64Array: activation64_*.cc, the same doubles as
+// V8's Math.* bit for bit; `portable` true runs the portable unit instead of AVX2 (for the tests).
 napi_value Activation(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   int32_t kind;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 3 ||
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 3 || argc > 4 ||
       napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 2)
-    return fail(env, "activation: expected (kind 0-2, x, out)");
+    return fail(env, "activation: expected (kind 0-2, x, out[, portable])");
+  bool portable = false;
+  if (argc == 4 && napi_get_value_bool(env, argv[3], &portable) != napi_ok)
+    return fail(env, "activation: portable must be a boolean");
   View x, out;
-  if (!view(env, argv[1], &x) || !view(env, argv[2], &out) || x.type != napi_float32_array ||
-      out.type != napi_float32_array)
-    return fail(env, "activation: x and out must be Float32Array");
+  if (!view(env, argv[1], &x) || !view(env, argv[2], &out) || x.type != out.type ||
+      (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "activation: x and out must be both Float32Array or both Float64Array");
   if (out.length < x.length) return fail(env, "activation: out is shorter than x");
+  if (x.type == napi_float64_array) {
+    const Activation64Variant& v = portable ? g_act64_portable : g_act64;
+    const Activation64Fn fn = kind == 0 ? v.exp64 : kind == 1 ? v.tanh64 : v.sigmoid64;
+    fn(static_cast<const double*>(x.data), static_cast<double*>(out.data), long(x.length));
+    return nullptr;
+  }
   const ActivationFn fn = kind == 0 ? g_act.exp32 : kind == 1 ? g_act.tanh32 : g_act.sigmoid32;
   fn(static_cast<const float*>(x.data), static_cast<float*>(out.data), long(x.length));
   return nullptr;

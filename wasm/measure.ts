@@ -67,3 +67,14 @@ for (const n of [8, 16, 64, 600, 6400]) {
   const ws = time(() => wasm.activation(1, x, out), 40);
   console.log(`tanh n=${String(n).padEnd(6)} ${js.toFixed(3).padStart(8)} ${ws.toFixed(3).padStart(8)} ${(js / ws).toFixed(2).padStart(6)}`);
 }
+
+console.log('\nfloat64 activations (bit for bit Math.*): n, Math.* loop µs, wasm µs (copies included), ratio');
+for (const n of [16, 64, 128, 256, 600, 6400]) {
+  const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 4);
+  const out = new Float64Array(n);
+  const js = time(() => { for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); }, 40);
+  const ws = time(() => wasm.activation64(1, x, out), 40);
+  const jsE = time(() => { for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); }, 40);
+  const wsE = time(() => wasm.activation64(0, x, out), 40);
+  console.log(`tanh n=${String(n).padEnd(6)} ${js.toFixed(3).padStart(8)} ${ws.toFixed(3).padStart(8)} ${(js / ws).toFixed(2).padStart(6)}   exp ${jsE.toFixed(3).padStart(8)} ${wsE.toFixed(3).padStart(8)} ${(jsE / wsE).toFixed(2).padStart(6)}`);
+}

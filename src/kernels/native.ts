@@ -11,8 +11,8 @@ import type { FloatArray } from '../dtype.js';
 import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
 import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
-import { setFloat32Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
-import { loadWasmKernels, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
+import { setFloat32Unary, setFloat64Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
+import { loadWasmKernels, WASM_F64_ACTIVATION_MIN, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
 
 /** The surface of build/Release/tapegrad.node (see native/addon.cc). */
 interface Addon {
@@ -24,8 +24,13 @@ interface Addon {
   momentum(w: FloatArray, g: FloatArray, v: Float64Array, lr: number, mom: number): void;
   adam(w: FloatArray, g: FloatArray, m: Float64Array, v: Float64Array,
     lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
-  /** out[i] = f(x[i]) on Float32Arrays: kind 0 exp, 1 tanh, 2 sigmoid (native/activation.inc). */
+  /**
+   * out[i] = f(x[i]), kind 0 exp, 1 tanh, 2 sigmoid: Float32Arrays within 1 float32 ulp of Math.*
+   * (native/activation.inc), Float64Arrays exactly Math.* (native/activation64_*.cc; `portable`
+   * runs the portable unit instead of AVX2, for the tests).
+   */
   activation(kind: number, x: Float32Array, out: Float32Array): void;
+  activation(kind: number, x: Float64Array, out: Float64Array, portable?: boolean): void;
 }
 
 /** Settings of the native kernels (see {@link configureKernels}). */
@@ -148,11 +153,25 @@ const nativeUpdates: UpdateKernels = {
 
 const ACTIVATIONS: readonly FastUnaryName[] = ['exp', 'tanh', 'sigmoid'];
 
-/** Installs (on) or removes (off) the native float32 exp/tanh/sigmoid loops and the native optimizer updates. */
+/** Whether the addon computes float64 activations (a prebuilt binary from before they existed refuses them). */
+function hasFloat64Activations(a: Addon): boolean {
+  try {
+    a.activation(0, new Float64Array(1), new Float64Array(1));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Installs (on) or removes (off) the native float32/float64 exp/tanh/sigmoid loops and the native optimizer updates. */
 function installElementwise(on: boolean): void {
   const a = addon;
   const has = on && a !== null && typeof a.activation === 'function';
-  ACTIVATIONS.forEach((name, kind) => setFloat32Unary(name, has ? (x, out) => a!.activation(kind, x, out) : null));
+  const has64 = has && hasFloat64Activations(a!);
+  ACTIVATIONS.forEach((name, kind) => {
+    setFloat32Unary(name, has ? (x, out) => a!.activation(kind, x, out) : null);
+    setFloat64Unary(name, has64 ? (x, out) => a!.activation(kind, x, out) : null);
+  });
   setUpdateKernels(on && a !== null && typeof a.sgd === 'function' ? nativeUpdates : referenceUpdates);
 }
 
@@ -173,7 +192,7 @@ let wasm: WasmKernels | null = null;
 let wasmInstalled = false;
 let wasmFailure: string | null = null;
 
-/** Installs the wasm GEMM and float32 exp/tanh/sigmoid, loading the module on first use; throws why it cannot. */
+/** Installs the wasm GEMM and float32/float64 exp/tanh/sigmoid, loading the module on first use; throws why it cannot. */
 function installWasmKernels(): WasmKernels {
   if (wasm === null) {
     if (wasmFailure !== null) throw new Error(wasmFailure);
@@ -193,6 +212,9 @@ function installWasmKernels(): WasmKernels {
   ACTIVATIONS.forEach((name, kind) => {
     const loop: Float32Unary = (x, out) => w.activation(kind, x, out);
     setFloat32Unary(name, loop);
+    // float64: V8's fdlibm doubles bit for bit, two lanes at a time; it beats the Math.* loop only
+    // on longer arrays (measured with wasm/measure.ts), so from WASM_F64_ACTIVATION_MIN values up.
+    setFloat64Unary(name, (x, out) => w.activation64(kind, x, out), WASM_F64_ACTIVATION_MIN);
   });
   // The optimizer updates stay in TypeScript: one pass over w and g there costs less than copying
   // both into wasm memory and w back.
@@ -205,7 +227,7 @@ function installWasmKernels(): WasmKernels {
 function installWasm(): { used: boolean; detail: string } {
   try {
     installWasmKernels();
-    return { used: true, detail: 'SIMD kernels (GEMM float32/float64, float32 exp/tanh/sigmoid) built from wasm/ by AssemblyScript' };
+    return { used: true, detail: 'SIMD kernels (GEMM float32/float64, exp/tanh/sigmoid float32/float64) built from wasm/ by AssemblyScript' };
   } catch (e) {
     return { used: false, detail: `unavailable: ${(e as Error).message}` };
   }

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD kernels (GEMM in float32/float64, float32 exp/tanh/sigmoid), compiled from
+ * The WebAssembly SIMD kernels (GEMM in float32/float64, exp/tanh/sigmoid in float32 and float64), compiled from
  * wasm/*.ts by `npm run build` and embedded as base64 in the generated `wasm-module.ts`, so they load
  * synchronously wherever `new WebAssembly.Module` is allowed (Node, Web Workers, and browser main
  * threads for a module this small). Operands are copied into the module's linear memory and the result
@@ -20,6 +20,7 @@ interface WasmExports {
   work32(): number;
   work64(): number;
   activation32(kind: number, x: number, out: number, n: number): void;
+  activation64(kind: number, x: number, out: number, n: number): void;
 }
 
 /** The raw kernels on JS typed arrays (copies in and out included), for the kernels layer and tests. */
@@ -28,6 +29,8 @@ export interface WasmKernels {
   gemm: GemmKernel;
   /** out[i] = f(x[i]) in float32: kind 0 exp, 1 tanh, 2 sigmoid (within 1 float32 ulp of `Math.*`). */
   activation(kind: number, x: Float32Array, out: Float32Array): void;
+  /** out[i] = f(x[i]) in float64: kind 0 exp, 1 tanh, 2 sigmoid, bit for bit V8's `Math.*` (wasm/activation64.ts). */
+  activation64(kind: number, x: Float64Array, out: Float64Array): void;
   /** Bytes of linear memory reserved so far. */
   memoryBytes(): number;
 }
@@ -37,6 +40,10 @@ export interface WasmKernels {
 export const WASM_SMALL_WORK = 128;
 // float32 exp/tanh/sigmoid: the copy is cheap next to Math.exp (~10-30 ns a value); 16 values and up
 // win, the size from which src/ops/unary.ts calls an installed fast loop at all.
+
+// float64 exp/tanh/sigmoid (fdlibm, two lanes): about 1.3-1.7× the Math.* loop from a few hundred
+// values up, slower below ~128 (the copies and the call; measured with wasm/measure.ts at load ~12).
+export const WASM_F64_ACTIVATION_MIN = 256;
 
 const PAGE = 65536;
 // Room the kernels may read past the end of B (an edge tile read in place) and slack for alignment.
@@ -120,6 +127,14 @@ export function loadWasmKernels(smallWork = WASM_SMALL_WORK): WasmKernels {
     out.set(f32.subarray(0, n));
   }
 
+  function activation64(kind: number, x: Float64Array, out: Float64Array): void {
+    const n = out.length;
+    reserve(n * 8);
+    f64.set(x.length === n ? x : x.subarray(0, n), 0);
+    ex.activation64(kind, 0, 0, n);
+    out.set(f64.subarray(0, n));
+  }
+
   // V8 runs a new module on its baseline compiler (Liftoff, whose SIMD code is ~30× slower here) and
   // compiles a function with the optimizing one in the background once it has run enough; it does not
   // swap code inside a running call. A few ms of small products and activations now start that
@@ -132,6 +147,8 @@ export function loadWasmKernels(smallWork = WASM_SMALL_WORK): WasmKernels {
   }
   const x = new Float32Array(8192);
   for (let kind = 0; kind < 3; kind++) activation(kind, x, x);
+  const x64 = new Float64Array(4096);
+  for (let kind = 0; kind < 3; kind++) activation64(kind, x64, x64);
 
-  return { gemm, activation, memoryBytes: () => memory.buffer.byteLength };
+  return { gemm, activation, activation64, memoryBytes: () => memory.buffer.byteLength };
 }
