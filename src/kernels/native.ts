@@ -45,6 +45,13 @@ export interface NativeOptions {
   threadFlops?: number;
   maxSlabs?: number;
   contentionGuard?: boolean;
+  /**
+   * Whether products with enough rows share each packed block of B between the two threads
+   * (native/gemm.h `Team`; default true) rather than being cut into slabs that each pack their own.
+   */
+  team?: boolean;
+  /** 2·M·N·K from which a product with enough rows is shared that way (default 4e6). */
+  teamFlops?: number;
 }
 
 interface NativeState {
@@ -367,7 +374,8 @@ export function kernelInfo(): KernelInfo {
 
 /**
  * Tunes or switches the native kernels (tests and measurements use it to reach every variant;
- * `maxSlabs` caps how many pieces a large two-thread product is cut into);
+ * `maxSlabs` caps how many pieces a large two-thread product is cut into; `team: false` cuts every
+ * two-thread product into slabs instead of sharing one packed B);
  * `variant: 'reference'` puts the reference kernel back, `variant: 'wasm'` installs the WebAssembly
  * SIMD kernels (as in a browser), any other name re-installs the addon.
  * Throws if the addon is not loaded or the CPU lacks the variant.
@@ -378,7 +386,7 @@ export function kernelInfo(): KernelInfo {
  * ```
  */
 export function configureKernels(options: NativeOptions & { smallWork?: number }): KernelInfo {
-  expectOptions('configureKernels', options, ['variant', 'threads', 'threadFlops', 'maxSlabs', 'contentionGuard', 'smallWork']);
+  expectOptions('configureKernels', options, ['variant', 'threads', 'threadFlops', 'maxSlabs', 'contentionGuard', 'team', 'teamFlops', 'smallWork']);
   if (options === undefined) throw new Error('configureKernels: options are required, e.g. { variant: \'avx2\' }');
   if (options.variant === 'reference') {
     setGemmKernel(gemmReference);
