@@ -189,16 +189,19 @@ describe('wasm GEMM on worker threads', () => {
         }
         expect(at).toBe(extent);
       }), { numRuns: 500 });
-    // 50×784×128 (W1's layer): rows, one part per thread, 24 and 26 rows.
-    expect(partition(50, 128, 784, 2)).toEqual({ parts: 2, byRows: true });
-    expect([partBounds(0, 2, 50, 4), partBounds(1, 2, 50, 4)]).toEqual([[0, 24], [24, 50]]);
+    // 50×784×128 (W1's layer, 5 M multiply-adds): five parts of rows, about 1 M each.
+    expect(partition(50, 128, 784, 2)).toEqual({ parts: 5, byRows: true });
+    expect([0, 1, 2, 3, 4].map((p) => partBounds(p, 5, 50, 4))).toEqual([[0, 12], [12, 20], [20, 32], [32, 40], [40, 50]]);
+    // Few rows, many columns (7.4 M): columns. 1024³: at most 16 parts.
+    expect(partition(6, 4096, 300, 2)).toEqual({ parts: 7, byRows: false });
+    expect(partition(1024, 1024, 1024, 2)).toEqual({ parts: 16, byRows: true });
   });
 
   it('runs single-threaded when asked to, and says so', () => {
     const one = loadWasmKernels(0, { threads: 1 });
     expect(one.threads()).toBe(1);
     expect(one.threadDetail()).toBe('1 thread requested');
-    expect(one.workerStats()).toEqual({ ready: 0, parts: 0 });
+    expect(one.workerStats()).toEqual({ ready: 0, parts: 0, solo: 0 });
   });
 });
 

@@ -153,7 +153,7 @@ export function gemm32Part(transA: bool, transB: bool, M: i32, N: i32, K: i32, A
   const ap = work;
   const bp = work + (<usize>(MC32 * KC32) << 2);
   tile32 = bp + (<usize>(KC32 * NC32) << 2);
-  const inPlace = !transB && i1 - i0 <= MC32;
+  const inPlace = !transB && M <= MC32;
   for (let jc = j0; jc < j1; jc += NC32) {
     const nc = min(NC32, j1 - jc);
     for (let pc = 0; pc < K; pc += KC32) {
@@ -308,7 +308,7 @@ export function gemm64Part(transA: bool, transB: bool, M: i32, N: i32, K: i32, A
   const ap = work;
   const bp = work + (<usize>(MC64 * KC64) << 3);
   tile64 = bp + (<usize>(KC64 * NC64) << 3);
-  const inPlace = !transB && i1 - i0 <= MC64;
+  const inPlace = !transB && M <= MC64;
   for (let jc = j0; jc < j1; jc += NC64) {
     const nc = min(NC64, j1 - jc);
     for (let pc = 0; pc < K; pc += KC64) {

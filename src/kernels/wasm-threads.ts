@@ -32,8 +32,16 @@ export interface WasmThreadPool {
   ready(): number;
   /** Parts of products the workers (not the caller) have computed so far. */
   workerParts(): number;
-  /** Computes the whole product, split into parts; returns when every part is done. */
+  /**
+   * Whether to share an M×N×K product now (false when the contention guard says the workers do not
+   * pay at this size at the moment: the caller then computes it alone). When true it has woken the
+   * workers already, so call it before copying the operands in: the wake-up overlaps the copy.
+   */
+  begin(M: number, N: number, K: number): boolean;
+  /** Computes the whole product, split into parts, after begin() said yes; returns when every part is done. */
   run(job: PartJob): void;
+  /** Products the contention guard has kept on the caller alone so far. */
+  soloCalls(): number;
 }
 
 /** Int32 slots of the control block (at byte `control` in the shared memory, 32 slots). */
@@ -48,9 +56,13 @@ export const CONTROL_BYTES = 128;
 /** Most parts a product is cut into (the CLAIM word keeps the count in 8 bits). */
 const MAX_PARTS = 64;
 
-// A worker spins this many polls of WAKE (~20-60 µs) after finishing before it sleeps in
-// Atomics.wait: consecutive products of a training step then start without a futex wake-up, and an
-// idle pool costs nothing after a moment.
+// A worker polls WAKE for this long (ms) after its last part, or after the early wake-up the caller
+// sends before it copies the operands in, before it sleeps in Atomics.wait. Waking a sleeping
+// thread is slow on a VM whose idle vCPU was halted (tens to hundreds of µs, as long as a mid-sized
+// product), so the products of a training step, a few hundred µs apart, find it awake; an idle pool
+// costs nothing after a millisecond.
+const SPIN_MS = 1;
+// The caller polls DONE this many times before it sleeps (where it may) in 1 ms Atomics.waits.
 const SPIN = 20000;
 
 /**
@@ -82,9 +94,13 @@ function serve(module, memory, control, index) {
       Atomics.add(ctl, ${DONE}, 1);
       Atomics.notify(ctl, ${DONE});
     }
-    let spins = 0;
-    while (Atomics.load(ctl, ${WAKE}) === wake && spins < ${SPIN}) spins++;
-    if (Atomics.load(ctl, ${WAKE}) === wake) Atomics.wait(ctl, ${WAKE}, wake);
+    const until = performance.now() + ${SPIN_MS};
+    for (let spins = 1; Atomics.load(ctl, ${WAKE}) === wake; spins++) {
+      if ((spins & 1023) === 0 && performance.now() > until) {
+        Atomics.wait(ctl, ${WAKE}, wake);
+        break;
+      }
+    }
     wake = Atomics.load(ctl, ${WAKE});
   }
 }
@@ -138,15 +154,15 @@ function canBlock(ctl: Int32Array): boolean {
 
 /**
  * How a product is cut: by rows of C (part boundaries on multiples of 4, the kernels' row tile) when
- * C has enough rows, else by columns (multiples of 8, the f32 column tile and two f64 ones). Small
- * products make one part per thread (each part re-reads the other operand, so fewer is cheaper);
- * large ones three per thread, so a thread slowed by other processes on the machine leaves its
- * remaining parts to the others.
+ * C has enough rows, else by columns (multiples of 8, the f32 column tile and two f64 ones), into
+ * parts that the threads claim one at a time.
  */
 export function partition(M: number, N: number, K: number, threads: number): { parts: number; byRows: boolean } {
   const byRows = M >= 8 * threads || M >= N;
   const tiles = Math.ceil((byRows ? M : N) / (byRows ? 4 : 8));
-  const want = M * N * K >= 1 << 26 ? 3 * threads : threads;
+  // About 1 M multiply-adds a part (≥ 2 per thread, ≤ 16): parts re-read or re-pack the other operand, so
+  // not too many; but enough that a thread slowed by another process leaves its share to the others.
+  const want = Math.max(2 * threads, Math.min(16, Math.round((M * N * K) / (1 << 20))));
   return { parts: Math.max(1, Math.min(MAX_PARTS, want, tiles)), byRows };
 }
 
@@ -174,8 +190,33 @@ export function startThreadPool(module: WebAssembly.Module, memory: WebAssembly.
     }
   }
   let generation = 0;
+  // Contention guard (as the native addon's, native/addon.cc): each shared product measures what the
+  // workers saved — the time their parts would have cost the caller, minus the time the caller then
+  // waited for them — as a share of the call; a running average per size class (powers of two of
+  // M·N·K) decides. Only workers that are descheduled (other processes on the cores) make it small, so
+  // a quiet machine stays threaded. While it is below 0.1 products run on the caller alone, and every
+  // 16th tries the workers again (weight 1/2: one good try brings them back).
+  const gain = new Float64Array(64).fill(1);
+  const calls = new Float64Array(64);
+  let solo = 0;
+
+  let explore = false;
+
+  function begin(M: number, N: number, K: number): boolean {
+    if (workers === 0) return false;
+    const size = Math.min(63, Math.floor(Math.log2(M * N * K)));
+    explore = ++calls[size]! % 16 === 0;
+    if (gain[size]! < 0.1 && !explore) {
+      solo++;
+      return false;
+    }
+    Atomics.add(ctl, WAKE, 1);
+    Atomics.notify(ctl, WAKE);
+    return true;
+  }
 
   function run(job: PartJob): void {
+    const size = Math.min(63, Math.floor(Math.log2(job.M * job.N * job.K)));
     const { parts, byRows } = partition(job.M, job.N, job.K, 1 + workers);
     const kind = job.single ? 0 : 1;
     const params = [kind, job.transA ? 1 : 0, job.transB ? 1 : 0, job.M, job.N, job.K, job.A, job.B, job.C,
@@ -187,11 +228,19 @@ export function startThreadPool(module: WebAssembly.Module, memory: WebAssembly.
     Atomics.store(ctl, CLAIM, (generation << 8) | parts);
     Atomics.add(ctl, WAKE, 1);
     Atomics.notify(ctl, WAKE);
-    claimParts(ctl, ex, job, parts, byRows);
+    const t0 = performance.now();
+    const own = claimParts(ctl, ex, job, parts, byRows);
+    const t1 = performance.now();
     // Every part is claimed: wait for those the workers are still computing.
     let spins = 0;
     for (let done = Atomics.load(ctl, DONE); done < parts; done = Atomics.load(ctl, DONE)) {
       if (blocking && ++spins > SPIN) Atomics.wait(ctl, DONE, done, 1);
+    }
+    const t2 = performance.now();
+    if (t2 > t0) {
+      const saved = ((parts - own) * (t1 - t0)) / Math.max(1, own) - (t2 - t1);
+      const w = explore ? 0.5 : 0.25;
+      gain[size] = (1 - w) * gain[size]! + (w * saved) / (t2 - t0);
     }
   }
 
@@ -199,22 +248,26 @@ export function startThreadPool(module: WebAssembly.Module, memory: WebAssembly.
     threads: () => 1 + workers,
     ready: () => Atomics.load(ctl, READY),
     workerParts: () => Atomics.load(ctl, WORKER_PARTS),
+    soloCalls: () => solo,
+    begin,
     run,
   };
 }
 
 /** The caller's claim loop (the workers run the same one in {@link WORKER_SOURCE}), with work area 0. */
-function claimParts(ctl: Int32Array, ex: PartExports, job: PartJob, parts: number, byRows: boolean): void {
+function claimParts(ctl: Int32Array, ex: PartExports, job: PartJob, parts: number, byRows: boolean): number {
   const part = job.single ? ex.gemm32Part : ex.gemm64Part;
   const tA = job.transA ? 1 : 0, tB = job.transB ? 1 : 0;
+  let own = 0;
   for (;;) {
     const cur = Atomics.load(ctl, CLAIM);
     const left = cur & 255;
-    if (left === 0) return;
+    if (left === 0) return own;
     if (Atomics.compareExchange(ctl, CLAIM, cur, cur - 1) !== cur) continue;
     const [lo, hi] = partBounds(parts - left, parts, byRows ? job.M : job.N, byRows ? 4 : 8);
     const i0 = byRows ? lo : 0, i1 = byRows ? hi : job.M, j0 = byRows ? 0 : lo, j1 = byRows ? job.N : hi;
     part(tA, tB, job.M, job.N, job.K, job.A, job.B, job.C, job.work, i0, i1, j0, j1);
     Atomics.add(ctl, DONE, 1);
+    own++;
   }
 }

@@ -36,8 +36,8 @@ export interface WasmKernels {
   threads(): number;
   /** Why there are no worker threads, or how many are up: for kernelInfo(). */
   threadDetail(): string;
-  /** Workers up, and parts of products they have computed (0 and 0 without threads). */
-  workerStats(): { ready: number; parts: number };
+  /** Workers up, parts of products they have computed, products the contention guard kept on one thread. */
+  workerStats(): { ready: number; parts: number; solo: number };
 }
 
 /** Options of {@link loadWasmKernels} (the defaults are what tapegrad installs). */
@@ -98,9 +98,9 @@ export function wasmThreadsWanted(): number {
  * `SharedArrayBuffer`, which a browser gives only to a `crossOriginIsolated` page (and its workers).
  */
 function threadsUnavailable(): string | null {
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'no SharedArrayBuffer in this context';
   const g = globalThis as { process?: NodeProcessLike; crossOriginIsolated?: boolean };
-  if (!g.process?.versions?.node && g.crossOriginIsolated !== true) return 'the page is not crossOriginIsolated';
+  if (!g.process?.versions?.node && g.crossOriginIsolated === false) return 'the page is not crossOriginIsolated';
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return 'no SharedArrayBuffer in this context';
   return null;
 }
 
@@ -188,7 +188,8 @@ export function loadWasmKernels(smallWork = WASM_SMALL_WORK, options: WasmOption
       return;
     }
     const size = single ? 4 : 8;
-    const threads = pool !== null && M * N * K >= parallelWork ? pool.threads() : 1;
+    const shared = pool !== null && M * N * K >= parallelWork && pool.begin(M, N, K);
+    const threads = shared ? pool!.threads() : 1;
     const pa = base;
     const pb = align(pa + M * K * size + PAD);
     const pc = align(pb + K * N * size + PAD);
@@ -199,7 +200,7 @@ export function loadWasmKernels(smallWork = WASM_SMALL_WORK, options: WasmOption
     const shift = single ? 2 : 3;
     view.set(A.length === M * K ? A : A.subarray(0, M * K), pa >> shift);
     view.set(B.length === K * N ? B : B.subarray(0, K * N), pb >> shift);
-    if (threads > 1) {
+    if (shared) {
       pool!.run({ single, transA, transB, M, N, K, A: pa, B: pb, C: pc, work: pw, workBytes });
     } else {
       (single ? kernels.gemm32 : kernels.gemm64)(transA ? 1 : 0, transB ? 1 : 0, M, N, K, pa, pb, pc, pw);
@@ -232,7 +233,7 @@ export function loadWasmKernels(smallWork = WASM_SMALL_WORK, options: WasmOption
   return {
     gemm, activation, memoryBytes: () => memory.buffer.byteLength,
     threads: () => pool?.threads() ?? 1,
-    workerStats: () => ({ ready: pool?.ready() ?? 0, parts: pool?.workerParts() ?? 0 }),
+    workerStats: () => ({ ready: pool?.ready() ?? 0, parts: pool?.workerParts() ?? 0, solo: pool?.soloCalls() ?? 0 }),
     threadDetail: () => (pool === null ? threadDetail ?? 'no worker threads'
       : `${pool.threads()} threads: the caller and ${pool.threads() - 1} worker${pool.threads() === 2 ? '' : 's'} (${pool.ready()} up) on shared memory, for products from M·N·K = ${parallelWork}`),
   };
