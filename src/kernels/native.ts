@@ -13,7 +13,7 @@ import { gemmJs } from './gemm-js.js';
 import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
 import { referenceRows, setRowKernels, type RowActivation, type RowKernels } from './rows.js';
 import { setFloat32Unary, setFloat64Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
-import { loadWasmKernels, WASM_F64_ACTIVATION_MIN, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
+import { loadWasmKernels, WASM_F64_ACTIVATION_MIN, WASM_PARALLEL_WORK, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
 
 /** The surface of build/Release/tapegrad.node (see native/addon.cc). */
 interface Addon {
@@ -260,7 +260,7 @@ function installWasmKernels(): WasmKernels {
 function installWasm(): { used: boolean; detail: string } {
   try {
     installWasmKernels();
-    return { used: true, detail: 'SIMD kernels (GEMM float32/float64, exp/tanh/sigmoid float32/float64) built from wasm/ by AssemblyScript' };
+    return { used: true, detail: `SIMD kernels (GEMM float32/float64, exp/tanh/sigmoid float32/float64) built from wasm/ by AssemblyScript; ${wasm?.threadDetail() ?? ''}` };
   } catch (e) {
     return { used: false, detail: `unavailable: ${(e as Error).message}` };
   }
@@ -348,11 +348,13 @@ export function kernelInfo(): KernelInfo {
   ];
   const why = reason ?? (wasmOn ? "wasm selected by configureKernels({ variant: 'wasm' })" : 'reference kernel selected');
   if (wasmOn) {
+    // Worker threads share products from WASM_PARALLEL_WORK up (src/kernels/wasm-threads.ts).
+    const threads = wasm?.threads() ?? 1;
     return {
-      backend: 'wasm-simd', threads: 1, smallWork: WASM_SMALL_WORK, threadFlops: Infinity, contentionGuard: false,
+      backend: 'wasm-simd', threads, smallWork: WASM_SMALL_WORK, threadFlops: threads > 1 ? 2 * WASM_PARALLEL_WORK : Infinity, contentionGuard: false,
       lateHelperCalls: 0, variants: addon?.info().variants ?? [], reason: why, chain: chain(false),
       ...(addonFrom ? { addon: addonFrom } : {}),
-      summary: `wasm SIMD kernels, 1 thread (native: ${why})`,
+      summary: `wasm SIMD kernels, ${threads} thread${threads === 1 ? '' : 's'} (native: ${why})`,
     };
   }
   if (!addon || !nativeInstalled) {
