@@ -36,6 +36,7 @@ export type { Operand } from './ops/operand.js';
 export type { ClassLabels } from './ops/labels.js';
 export { getItem, setItem, addAt, take, gather, slice, boolMask } from './ops/indexing.js';
 export type { FlatIndexAttrs } from './ops/indexing.js';
+export type { OffsetPlan } from './ops/index-plan.js';
 export type { IndexItem, Slice, BoolMask, NestedBool, NestedIndex } from './ops/index-resolve.js';
 export type { IndexLike } from './ops/indices.js';
 export { concat, stack, squeeze, expandDims, flatten } from './ops/join.js';
