@@ -31,11 +31,15 @@ export interface UnarySpec {
 // dtypes: at 8 values the Math.* loop still wins, from 16 up the native loops do).
 const FAST_MIN = 16;
 
+type ArrayLoop = (x: FloatArray, out: FloatArray) => void;
+
 /** The installed whole-array loop of an op for this buffer's dtype, if any (see kernels/elementwise.ts). */
-function fastLoop(name: FastUnaryName, x: FloatArray): ((x: FloatArray, out: FloatArray) => void) | undefined {
+function fastLoop(name: FastUnaryName, x: FloatArray): ArrayLoop | undefined {
   if (x.length < FAST_MIN) return undefined;
-  if (x instanceof Float32Array) return float32Unary[name] as ((x: FloatArray, out: FloatArray) => void) | undefined;
-  return x.length >= (float64UnaryMin[name] ?? FAST_MIN) ? float64Unary[name] as ((x: FloatArray, out: FloatArray) => void) | undefined : undefined;
+  if (x instanceof Float32Array) return float32Unary[name] as ArrayLoop | undefined;
+  // A float64 loop may ask for longer arrays (the two-lane wasm one does).
+  if (x.length < (float64UnaryMin[name] ?? FAST_MIN)) return undefined;
+  return float64Unary[name] as ArrayLoop | undefined;
 }
 
 /** Declares a unary element-wise op: the kernel from a one-line body, its VJP and formula. */
