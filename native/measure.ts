@@ -126,7 +126,35 @@ if (addon && info.backend !== 'reference') {
         `  2T ${(t[1]! * 1e6).toFixed(1).padStart(7)}  speed-up ${(t[0]! / t[1]!).toFixed(2)}`);
     }
   }
-  configureKernels({ threads: info.threads, threadFlops: info.threadFlops, contentionGuard: true });
+  // Two threads over one shared packed B (a team, native/gemm.h) against slabs that each pack their
+  // own operand, interleaved call by call (best and median of 25 rounds): the guard stays on, as in use.
+  console.log('\nTwo threads: slabs vs a team over one packed B (GFLOPS, best / median of 25 interleaved rounds):');
+  const teamShapes: [number, number, number, boolean][] = [
+    [784, 50, 128, true], [256, 256, 256, false], [512, 512, 512, false], [1024, 1024, 1024, false],
+  ];
+  for (const T of [Float32Array, Float64Array]) {
+    for (const [M, K, N, tA] of teamShapes) {
+      const { A, B, C } = operands(T, M, K, N);
+      const samples: Record<string, number[]> = { '1T': [], slabs: [], team: [] };
+      const reps = M * N * K > 1e8 ? 1 : 10;
+      for (let round = 0; round < 25; round++) {
+        for (const mode of ['1T', 'slabs', 'team'] as const) {
+          configureKernels({ threads: mode === '1T' ? 1 : 2, threadFlops: info.threadFlops, contentionGuard: true, team: mode === 'team' });
+          addon.gemm(tA, false, M, N, K, A, B, C);
+          const t0 = performance.now();
+          for (let r = 0; r < reps; r++) addon.gemm(tA, false, M, N, K, A, B, C);
+          samples[mode]!.push((performance.now() - t0) / 1e3 / reps);
+        }
+      }
+      const cell = (mode: string): string => {
+        const v = [...samples[mode]!].sort((x, y) => x - y);
+        const g = (t: number) => ((2 * M * N * K) / t / 1e9).toFixed(1);
+        return `${mode} ${g(v[0]!)} / ${g(v[v.length >> 1]!)}`;
+      };
+      console.log(`${T.name.padEnd(13)} (${M},${K},${N})${tA ? ' TN' : ''}`.padEnd(36) + ['1T', 'slabs', 'team'].map(cell).join('   '));
+    }
+  }
+  configureKernels({ threads: info.threads, threadFlops: info.threadFlops, contentionGuard: true, team: true });
 }
 // Why element-wise ops stay in TypeScript: per W1 batch they cost a few µs next to the GEMMs.
 console.log('\nTypeScript element-wise loops on a W1 hidden layer (50×128), ns per element:');

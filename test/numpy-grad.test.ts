@@ -187,3 +187,35 @@ probe.trace(backward, np.array([[0.5, 0.5], [0.25, 0.75]]), np.array([1, 0]), {}
     void tensor;
   });
 });
+
+describe('gradients through einsum, pad, meshgrid, bincount weights, tile, repeat, diag, trace, median and percentile', () => {
+  it('gradcheck passes for losses built with each of them', () => {
+    const ok = gradcheckPython(`
+import numpy as np
+import probe
+B = np.array([[0.3, -1.2], [0.5, 0.7], [2.0, -0.1]])
+idx = np.array([0, 2, 2, 1])
+def ein(A):
+    return np.sum(np.einsum('ij,jk->ik', A, B) ** 2) + np.einsum('ij,ij->', A, A) + np.sum(np.einsum('ij->ji', A) * np.einsum('ij->ji', A) ** 2)
+def padded(A):
+    return np.sum(np.pad(A, ((1, 0), (2, 1)), constant_values=0.5) ** 3)
+def grid(v):
+    X, Y = np.meshgrid(v, v[:2] * 2)
+    return np.sum(X * Y ** 2)
+def counts(w):
+    return np.sum(np.bincount(idx, weights=w, minlength=5) ** 2)
+A = np.array([[0.1, -0.4, 0.8], [1.1, 0.2, -0.6]])
+probe.check(ein, A)
+probe.check(padded, A)
+probe.check(grid, np.array([0.5, -1.0, 2.0]))
+probe.check(counts, np.array([0.3, -0.2, 1.5, 0.7]))
+def shaped(A):
+    return np.sum(np.tile(A, (2, 1)) ** 2 * np.repeat(A, 2, axis=0)) + np.trace(A @ A.T) + np.sum(np.diag(A[0]) ** 2)
+def middle(v):
+    return np.median(v) * np.percentile(v, 30) + np.sum(np.median(v.reshape(2, 3), axis=1) ** 2)
+probe.check(shaped, A)
+probe.check(middle, np.array([0.5, -1.0, 2.0, 0.1, 1.7, -0.4]))
+`);
+    expect(ok).toEqual([true, true, true, true, true, true]);
+  });
+});

@@ -4,6 +4,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { PyplotState, renderFigure, parseFormat, parseColor, encodePng, base64, colormap } from '../src/numpy/pyplot/index.js';
 import type { WrittenFigure } from '../src/numpy/pyplot/index.js';
+import { runNumpy } from '../src/numpy/index.js';
 
 /** Parses SVG text strictly: any XML error throws. */
 function parseSvg(svg: string): Document {
@@ -203,5 +204,57 @@ describe('the SVG of a figure', () => {
     expect(() => plt.gca().imshow({ shape: [2, 2, 2], data: new Float64Array(8) })).toThrow(/Invalid shape \(2, 2, 2\) for image data/);
     expect(() => plt.gca().axis('sideways')).toThrow(/axis: unknown option "sideways"/);
     expect(() => plt.gca().showLegend(null, 'top')).toThrow(/legend: unknown loc "top"/);
+  });
+});
+
+describe('bar and hist', () => {
+  it('bars are rectangles within the plot box, with a legend swatch', () => {
+    const { plt } = fresh();
+    const ax = plt.gca();
+    ax.bar([0, 1, 2], [3, 1, 2], { color: 'g', label: 'counts' });
+    ax.showLegend();
+    const doc = parseSvg(renderFigure(plt.gcf()));
+    const bars = byClass(doc, 'g', 'bars');
+    expect(bars).toHaveLength(1);
+    const rects = Array.from(bars[0]!.getElementsByTagName('rect'));
+    expect(rects).toHaveLength(3);
+    const heights = rects.map((r) => Number(r.getAttribute('height')));
+    // Heights 3 : 1 : 2 on one scale; every bar is 0.8 wide.
+    expect(heights[0]! / heights[1]!).toBeCloseTo(3, 2);
+    expect(heights[2]! / heights[1]!).toBeCloseTo(2, 2);
+    const widths = new Set(rects.map((r) => r.getAttribute('width')));
+    expect(widths.size).toBe(1);
+    expect(byClass(doc, 'g', 'legend').map((g) => g.textContent!.trim())).toEqual(['counts']);
+  });
+
+  it('plt.hist counts as numpy.histogram (last bin closed) and draws one bar per bin', () => {
+    const out = runNumpy([
+      'import numpy as np',
+      'import matplotlib.pyplot as plt',
+      'x = np.array([0., 1., 1., 2., 3., 3., 3.])',
+      'n, bins, _ = plt.hist(x, bins=3)',
+      'print(n, bins)',
+      'n, bins, _ = plt.hist(x, bins=[0, 1, 2, 4], density=True)',
+      'print(n)',
+      'fig, ax = plt.subplots()',
+      'ax.bar(["a", "b"], [2, 5], width=0.5, alpha=0.5)',
+      'plt.show()',
+    ].join('\n'));
+    // python3 -c "import numpy as np; x=np.array([0.,1,1,2,3,3,3]); print(*np.histogram(x, 3)); print(np.histogram(x, [0,1,2,4], density=True)[0])"
+    expect(out.stdout).toBe('[1. 2. 4.] [0. 1. 2. 3.]\n[0.14285714 0.28571429 0.28571429]\n');
+    const svgs = out.figures.map((f) => parseSvg(f.svg));
+    expect(svgs.length).toBeGreaterThanOrEqual(2);
+    const rectsIn = (d: ReturnType<typeof parseSvg>): number => byClass(d, 'g', 'bars').reduce((k, g) => k + g.getElementsByTagName('rect').length, 0);
+    expect(rectsIn(svgs[0]!)).toBe(6);
+    expect(rectsIn(svgs[svgs.length - 1]!)).toBe(2);
+  });
+
+  it('more of matplotlib\'s colour maps by name, reversible', () => {
+    for (const name of ['bwr', 'seismic', 'RdBu', 'magma', 'inferno', 'cividis', 'Greens', 'Spectral', 'cool', 'winter']) {
+      const [r0, g0, b0] = colormap(name)(0);
+      expect(colormap(`${name}_r`)(1)).toEqual([r0, g0, b0]);
+    }
+    expect(colormap('bwr')(0.5)).toEqual([255, 255, 255]);
+    expect(colormap('bwr')(0)).toEqual([0, 0, 255]);
   });
 });

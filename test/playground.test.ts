@@ -175,6 +175,71 @@ describe('playground program, stepper and checks', () => {
     const big = parseValues('w = 1');
     const blowUp = steepestDescent(lossFunction('exp(w*w)', big), paramsOf(big), 100);
     expect(() => blowUp.advance(1000, 10)).toThrow(/loss became Infinity.*lower the rate/);
+    const blowUpEager = steepestDescent(lossFunction('exp(w*w)', parseValues('w = 1')), paramsOf(parseValues('w = 1')), 100, { compile: false });
+    expect(() => blowUpEager.advance(1000, 10)).toThrow(/loss became Infinity after 1 iterations/);
+  });
+
+  /** Runs `iterations` of steepest descent on a fresh copy of the boxes; returns the losses and the final parameters. */
+  const descend = (values: string, expression: string, rate: number, iterations: number, compile: boolean) => {
+    const vs = parseValues(values);
+    const d = steepestDescent(lossFunction(expression, vs), paramsOf(vs), rate, { compile });
+    const losses: number[] = [];
+    // Several slices, as the worker runs them: the compiled step is traced once, then replayed.
+    while (losses.length < iterations) losses.push(...d.advance(1e9, Math.min(37, iterations - losses.length)));
+    return { losses, mode: d.mode, params: vs.filter((v) => !v.data).map((v) => [v.name, [...v.tensor.storage]]) };
+  };
+
+  it('compiles the descent when it can: the same losses and parameters, bit for bit, as the eager descent', () => {
+    for (const p of PRESETS) {
+      const iterations = p.id === 'seed004' ? 150 : 60;
+      const eager = descend(p.values, p.expression, p.rate, iterations, false);
+      const compiled = descend(p.values, p.expression, p.rate, iterations, true);
+      expect(eager.mode).toBe('eager');
+      expect(compiled.mode, p.id).toBe('compiled');
+      expect(compiled.losses, p.id).toEqual(eager.losses);
+      expect(compiled.params, p.id).toEqual(eager.params);
+      expect(eager.losses[iterations - 1]!, p.id).toBeLessThan(eager.losses[0]!);
+    }
+  });
+
+  it('compiled descent equals eager on random small networks (property)', () => {
+    const acts = ['sigmoid', 'tanh', 'relu', 'exp'] as const;
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 6 }),
+      fc.constantFrom(...acts), fc.constantFrom('mean((P - Y)^2)', 'sum(abs(P - Y)) / size(Y)', 'mean(max(P, 1) ^ 2)'),
+      fc.integer({ min: 1, max: 1000 }), fc.double({ min: 0.001, max: 0.5, noNaN: true }),
+      (inputs, hidden, n, act, loss, seed, rate) => {
+        const values = [
+          `data X = randn(${inputs}, ${n}, ${seed})`, `data Y = randn(1, ${n}, ${seed + 1})`,
+          `W1 = randn(${hidden}, ${inputs}, ${seed + 2}) * 0.5`, `b1 = randn(${hidden}, 1, ${seed + 3})`,
+          `W2 = randn(1, ${hidden}, ${seed + 4}) * 0.5`, 'b2 = zeros(1, 1)',
+        ].join('\n');
+        const expression = `H = ${act}(W1 @ X + b1)\nP = W2 @ H + b2\nL = ${loss}`;
+        const run = (compile: boolean): ReturnType<typeof descend> | string => {
+          try {
+            return descend(values, expression, rate, 12, compile);
+          } catch (e) {
+            return (e as Error).message; // exp may blow up: then both must fail alike
+          }
+        };
+        const eager = run(false);
+        const compiled = run(true);
+        expect(compiled).toEqual(typeof eager === 'string' ? eager : { ...eager, mode: 'compiled' });
+      },
+    ), { numRuns: 40 });
+  });
+
+  it('falls back to the eager descent, with the same numbers, when compile refuses the program', () => {
+    // sum(…, k) reads k's value: a replay could not follow a change of it, so compile refuses while tracing.
+    const values = 'w = [[1, 2], [3, 4]]\ndata k = 1';
+    const expression = 'sum(sum(w*w, k)) / 10';
+    const eager = descend(values, expression, 0.1, 30, false);
+    const fallback = descend(values, expression, 0.1, 30, true);
+    expect(fallback.mode).toBe('eager');
+    expect(fallback).toEqual(eager);
+    // The refusal is compile's own error (the trigger for the fallback), and nothing else is swallowed.
+    const vs = parseValues(values);
+    expect(() => steepestDescent(lossFunction('sum(w, 5)', vs), paramsOf(vs), 0.1).advance(1e9, 1)).toThrow(/axis|sum/);
   });
 
   it('plots: one target dot per point, the prediction as one line, the loss on a log scale', () => {

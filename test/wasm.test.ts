@@ -11,15 +11,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemm, gemmReference, type GemmKernel } from '../src/kernels/gemm.js';
 import { configureKernels, kernelInfo } from '../src/kernels/native.js';
-import { loadWasmKernels } from '../src/kernels/wasm.js';
+import { loadWasmKernels, wasmThreadsWanted } from '../src/kernels/wasm.js';
+import { partBounds, partition } from '../src/kernels/wasm-threads.js';
 import { WASM_SOURCE_HASH } from '../src/kernels/wasm-module.js';
 import { float32Unary } from '../src/kernels/elementwise.js';
 import { matmul, randn, sigmoid, tanh, tensor } from '../src/index.js';
 import type { DType, FloatArray } from '../src/dtype.js';
 
 const ROOT = resolve(__dirname, '..');
-// smallWork 0: every product goes through wasm, even 1×1×1.
-const wasm = loadWasmKernels(0);
+// smallWork 0: every product goes through wasm, even 1×1×1; one thread (the threaded kernels are
+// compared with these below).
+const wasm = loadWasmKernels(0, { threads: 1 });
 
 /** Deterministic values in [-1, 1) with some exact zeros (mulberry32). */
 function fill(array: FloatArray, seed: number): FloatArray {
@@ -75,6 +77,13 @@ const caseArb = (maxSize: number) => fc.record({
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
 
+// Across the tile (MR 4; NR 8 f32 / 4 f64), block (KC 256, MC 64, NC 512 f32 / 256 f64) and
+// B-in-place (M ≤ 64, B not transposed) boundaries, and the curve network's products.
+const BLOCKS: [number, number, number][] = [
+  [64, 9, 300], [65, 9, 300], [3, 520, 5], [130, 257, 70], [7, 260, 513], [1, 1, 1000], [100, 7, 6], [6, 7, 100],
+  [1, 32, 784], [33, 17, 1],
+];
+
 describe('wasm GEMM', () => {
   it('the bound check accepts the reference and rejects a kernel one rounding step off, or one ignoring transB', () => {
     const c: Case = { dtype: 'float64', transA: true, transB: true, M: 5, N: 6, K: 7, seed: 3 };
@@ -94,12 +103,6 @@ describe('wasm GEMM', () => {
     }), { numRuns: 400 });
   });
 
-  // Across the tile (MR 4; NR 8 f32 / 4 f64), block (KC 256, MC 64, NC 512 f32 / 256 f64) and
-  // B-in-place (M ≤ 64, B not transposed) boundaries, and the curve network's products.
-  const BLOCKS: [number, number, number][] = [
-    [64, 9, 300], [65, 9, 300], [3, 520, 5], [130, 257, 70], [7, 260, 513], [1, 1, 1000], [100, 7, 6], [6, 7, 100],
-    [1, 32, 784], [33, 17, 1],
-  ];
   it('equals the reference within rounding across tile and block boundaries, every transpose', () => {
     for (const [M, N, K] of BLOCKS) {
       for (const dtype of ['float64', 'float32'] as const) {
@@ -129,6 +132,76 @@ describe('wasm GEMM', () => {
     loadWasmKernels().gemm(false, false, 3, 5, 4, A, B, C);
     gemmReference(false, false, 3, 5, 4, A, B, R);
     expect([...C]).toEqual([...R]);
+  });
+});
+
+describe('wasm GEMM on worker threads', () => {
+  // Every product split between the caller and one worker, however small.
+  const threaded = loadWasmKernels(0, { threads: 2, parallelWork: 0 });
+
+  it('starts a worker on shared memory (Node always has SharedArrayBuffer and worker_threads)', async () => {
+    expect(threaded.threads()).toBe(2);
+    const t0 = Date.now();
+    while (threaded.workerStats().ready < 1 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 20));
+    expect(threaded.workerStats().ready).toBe(1);
+    expect(threaded.threadDetail()).toMatch(/^2 threads: the caller and 1 worker \(1 up\) on shared memory/);
+  }, 40_000);
+
+  it('gives bit for bit the single-threaded result (both dtypes, every transpose, ragged and 1-sized shapes), the worker computing parts', () => {
+    const before = threaded.workerStats().parts;
+    fc.assert(fc.property(caseArb(90), fc.integer({ min: 0, max: 3 }), (c, offset) => {
+      const T = c.dtype === 'float32' ? Float32Array : Float64Array;
+      const A = fill(new T(c.M * c.K + offset + 3), c.seed).subarray(offset);
+      const B = fill(new T(c.K * c.N + offset + 5), c.seed + 1).subarray(offset);
+      const one = new T(c.M * c.N).fill(NaN);
+      const two = new T(c.M * c.N).fill(NaN);
+      wasm.gemm(c.transA, c.transB, c.M, c.N, c.K, A, B, one);
+      threaded.gemm(c.transA, c.transB, c.M, c.N, c.K, A, B, two);
+      expect(Array.from(two), JSON.stringify(c)).toEqual(Array.from(one));
+    }), { numRuns: 300 });
+    // Across the block sizes too, where each thread packs its own panels.
+    for (const [M, N, K] of [...BLOCKS, [200, 300, 270], [9, 700, 33]] as [number, number, number][]) {
+      for (const dtype of ['float64', 'float32'] as const) {
+        for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+          const c = { dtype, transA, transB, M, N, K, seed: M + 7 * N };
+          expect(boundRatio(threaded.gemm, c), JSON.stringify(c)).toBeLessThanOrEqual(1);
+        }
+      }
+    }
+    // A worker that never woke would leave every part to the caller and still pass the checks above.
+    expect(threaded.workerStats().parts).toBeGreaterThan(before);
+  });
+
+  it('cuts a product into parts that tile it exactly, on the kernels\' tile boundaries', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 3000 }),
+      fc.integer({ min: 1, max: 8 }), (M, N, K, threads) => {
+        const { parts, byRows } = partition(M, N, K, threads);
+        const extent = byRows ? M : N, tile = byRows ? 4 : 8;
+        expect(parts).toBeGreaterThanOrEqual(1);
+        expect(parts).toBeLessThanOrEqual(Math.max(1, Math.min(64, Math.ceil(extent / tile))));
+        let at = 0;
+        for (let p = 0; p < parts; p++) {
+          const [lo, hi] = partBounds(p, parts, extent, tile);
+          expect(lo).toBe(at);
+          expect(hi).toBeGreaterThanOrEqual(lo);
+          if (p + 1 < parts) expect(hi % tile).toBe(0);
+          at = hi;
+        }
+        expect(at).toBe(extent);
+      }), { numRuns: 500 });
+    // 50×784×128 (W1's layer, 5 M multiply-adds): five parts of rows, about 1 M each.
+    expect(partition(50, 128, 784, 2)).toEqual({ parts: 5, byRows: true });
+    expect([0, 1, 2, 3, 4].map((p) => partBounds(p, 5, 50, 4))).toEqual([[0, 12], [12, 20], [20, 32], [32, 40], [40, 50]]);
+    // Few rows, many columns (7.4 M): columns. 1024³: at most 16 parts.
+    expect(partition(6, 4096, 300, 2)).toEqual({ parts: 7, byRows: false });
+    expect(partition(1024, 1024, 1024, 2)).toEqual({ parts: 16, byRows: true });
+  });
+
+  it('runs single-threaded when asked to, and says so', () => {
+    const one = loadWasmKernels(0, { threads: 1 });
+    expect(one.threads()).toBe(1);
+    expect(one.threadDetail()).toBe('1 thread requested');
+    expect(one.workerStats()).toEqual({ ready: 0, parts: 0, solo: 0 });
   });
 });
 
@@ -217,9 +290,11 @@ describe('configureKernels({ variant: \'wasm\' })', () => {
 });
 
 /** kernelInfo() of a fresh Node process running the TypeScript sources under tsx. */
-function childInfo(env: Record<string, string>, nodeArgs: string[] = []): { backend: string; summary: string; chain: { kernels: string; used: boolean; detail: string }[] } {
-  const script = "import { kernelInfo, matmul, ones } from './src/index.ts'; const i = kernelInfo(); "
-    + 'if (matmul(ones([20, 30]), ones([30, 10])).storage[0] !== 30) throw new Error("wrong product"); console.log(JSON.stringify(i));';
+function childInfo(env: Record<string, string>, nodeArgs: string[] = [], prelude = ''): { backend: string; summary: string; chain: { kernels: string; used: boolean; detail: string }[] } {
+  // The 64×64×64 product is large enough to be shared between threads where there are any.
+  const script = `${prelude} const { kernelInfo, matmul, ones } = await import('./src/index.ts'); const i = kernelInfo(); `
+    + 'if (matmul(ones([20, 30]), ones([30, 10])).storage[0] !== 30) throw new Error("wrong product"); '
+    + 'if (matmul(ones([64, 64]), ones([64, 64])).storage[4095] !== 64) throw new Error("wrong product"); console.log(JSON.stringify(i));';
   const r = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000,
   });
@@ -233,7 +308,27 @@ describe('the fallback chain in a fresh process', () => {
     expect(info.backend).toBe('wasm-simd');
     expect(info.chain.map((s) => [s.kernels, s.used])).toEqual([['native', false], ['wasm', true], ['typescript', false]]);
     expect(info.chain[0]!.detail).toBe('disabled by TAPEGRAD_NATIVE=0');
-    expect(info.summary).toBe('wasm SIMD kernels, 1 thread (native: disabled by TAPEGRAD_NATIVE=0)');
+    const n = wasmThreadsWanted();
+    expect(info.summary).toBe(`wasm SIMD kernels, ${n} thread${n === 1 ? '' : 's'} (native: disabled by TAPEGRAD_NATIVE=0)`);
+  });
+
+  it('TAPEGRAD_WASM_THREADS=1, or no SharedArrayBuffer: one thread, the chain saying why', () => {
+    const one = childInfo({ TAPEGRAD_NATIVE: '0', TAPEGRAD_WASM_THREADS: '1' });
+    expect(one.summary).toBe('wasm SIMD kernels, 1 thread (native: disabled by TAPEGRAD_NATIVE=0)');
+    expect(one.chain[1]!.detail).toMatch(/; 1 thread requested$/);
+    // As in a browser page that is not crossOriginIsolated (tsx itself needs SharedArrayBuffer to start, so no --no-harmony-sharedarraybuffer).
+    const noShared = childInfo({ TAPEGRAD_NATIVE: '0', TAPEGRAD_WASM_THREADS: '2' }, [], 'delete globalThis.SharedArrayBuffer;');
+    expect(noShared.summary).toBe('wasm SIMD kernels, 1 thread (native: disabled by TAPEGRAD_NATIVE=0)');
+    expect(noShared.chain[1]!.detail).toMatch(/; no SharedArrayBuffer in this context$/);
+    const two = childInfo({ TAPEGRAD_NATIVE: '0', TAPEGRAD_WASM_THREADS: '2' });
+    expect(two.summary).toBe('wasm SIMD kernels, 2 threads (native: disabled by TAPEGRAD_NATIVE=0)');
+    expect(two.chain[1]!.detail).toMatch(/; 2 threads: the caller and 1 worker \(\d up\) on shared memory, for products from M·N·K = 262144$/);
+  });
+
+  it('a bad TAPEGRAD_WASM_THREADS is refused, naming the variable and the value', () => {
+    const info = childInfo({ TAPEGRAD_NATIVE: '0', TAPEGRAD_WASM_THREADS: 'two' });
+    expect(info.backend).toBe('reference');
+    expect(info.chain[1]!.detail).toBe('unavailable: tapegrad: TAPEGRAD_WASM_THREADS must be a whole number ≥ 1 (got "two")');
   });
 
   it('without WebAssembly (node --no-expose-wasm) it falls back to TypeScript and says why', () => {

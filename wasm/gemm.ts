@@ -137,22 +137,31 @@ function kernel32(kc: i32, a: usize, b: usize, bs: usize, c: usize, ldc: i32, mr
  * (M ≤ MC32, !transB) the caller leaves 8 readable floats after B.
  */
 export function gemm32(transA: bool, transB: bool, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, work: usize): void {
+  gemm32Part(transA, transB, M, N, K, A, B, C, work, 0, M, 0, N);
+}
+
+/**
+ * The block C[i0:i1, j0:j1] of the same product (the other elements of C untouched): the share of one
+ * thread when src/kernels/wasm-threads.ts splits a product. `work` is this thread's own work area.
+ */
+export function gemm32Part(transA: bool, transB: bool, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, work: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32): void {
   if (K == 0) {
-    memory.fill(C, 0, <usize>(M * N) << 2);
+    for (let i = i0; i < i1; i++) memory.fill(C + (<usize>(i * N + j0) << 2), 0, <usize>(j1 - j0) << 2);
     return;
   }
   const ap = work;
   const bp = work + (<usize>(MC32 * KC32) << 2);
   tile32 = bp + (<usize>(KC32 * NC32) << 2);
   const inPlace = !transB && M <= MC32;
-  for (let jc = 0; jc < N; jc += NC32) {
-    const nc = min(NC32, N - jc);
+  for (let jc = j0; jc < j1; jc += NC32) {
+    const nc = min(NC32, j1 - jc);
     for (let pc = 0; pc < K; pc += KC32) {
       const kc = min(KC32, K - pc);
       const accumulate = pc > 0;
       if (!inPlace) packB32(transB, N, K, B, pc, kc, jc, nc, bp);
-      for (let ic = 0; ic < M; ic += MC32) {
-        const mc = min(MC32, M - ic);
+      for (let ic = i0; ic < i1; ic += MC32) {
+        const mc = min(MC32, i1 - ic);
         packA32(transA, M, K, A, ic, mc, pc, kc, ap);
         for (let jr = 0; jr < nc; jr += NR32) {
           const nr = min(NR32, nc - jr);
@@ -283,22 +292,31 @@ function kernel64(kc: i32, a: usize, b: usize, bs: usize, c: usize, ldc: i32, mr
 
 /** C = op(A)·op(B) in float64; `work` must hold work64() + 16 doubles (and 4 readable doubles after B). */
 export function gemm64(transA: bool, transB: bool, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, work: usize): void {
+  gemm64Part(transA, transB, M, N, K, A, B, C, work, 0, M, 0, N);
+}
+
+/**
+ * The block C[i0:i1, j0:j1] of the same product (the other elements of C untouched): the share of one
+ * thread when src/kernels/wasm-threads.ts splits a product. `work` is this thread's own work area.
+ */
+export function gemm64Part(transA: bool, transB: bool, M: i32, N: i32, K: i32, A: usize, B: usize, C: usize, work: usize,
+  i0: i32, i1: i32, j0: i32, j1: i32): void {
   if (K == 0) {
-    memory.fill(C, 0, <usize>(M * N) << 3);
+    for (let i = i0; i < i1; i++) memory.fill(C + (<usize>(i * N + j0) << 3), 0, <usize>(j1 - j0) << 3);
     return;
   }
   const ap = work;
   const bp = work + (<usize>(MC64 * KC64) << 3);
   tile64 = bp + (<usize>(KC64 * NC64) << 3);
   const inPlace = !transB && M <= MC64;
-  for (let jc = 0; jc < N; jc += NC64) {
-    const nc = min(NC64, N - jc);
+  for (let jc = j0; jc < j1; jc += NC64) {
+    const nc = min(NC64, j1 - jc);
     for (let pc = 0; pc < K; pc += KC64) {
       const kc = min(KC64, K - pc);
       const accumulate = pc > 0;
       if (!inPlace) packB64(transB, N, K, B, pc, kc, jc, nc, bp);
-      for (let ic = 0; ic < M; ic += MC64) {
-        const mc = min(MC64, M - ic);
+      for (let ic = i0; ic < i1; ic += MC64) {
+        const mc = min(MC64, i1 - ic);
         packA64(transA, M, K, A, ic, mc, pc, kc, ap);
         for (let jr = 0; jr < nc; jr += NR64) {
           const nr = min(NR64, nc - jr);

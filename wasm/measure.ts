@@ -5,11 +5,11 @@
  */
 import { gemmJs } from '../src/kernels/gemm-js.js';
 import { nativeAddon } from '../src/kernels/native.js';
-import { loadWasmKernels } from '../src/kernels/wasm.js';
+import { loadWasmKernels, wasmThreadsWanted } from '../src/kernels/wasm.js';
 import type { GemmKernel } from '../src/kernels/gemm.js';
 
 const quick = process.argv.includes('--quick');
-const wasm = loadWasmKernels(0);
+const wasm = loadWasmKernels(0, { threads: 1 });
 const addon = nativeAddon();
 
 /** Best µs per call over 5 trials of about `ms` milliseconds each. */
@@ -66,4 +66,30 @@ for (const n of [8, 16, 64, 600, 6400]) {
   const js = time(() => { for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); }, 40);
   const ws = time(() => wasm.activation(1, x, out), 40);
   console.log(`tanh n=${String(n).padEnd(6)} ${js.toFixed(3).padStart(8)} ${ws.toFixed(3).padStart(8)} ${(js / ws).toFixed(2).padStart(6)}`);
+}
+
+console.log('\nfloat64 activations (bit for bit Math.*): n, Math.* loop µs, wasm µs (copies included), ratio');
+for (const n of [16, 64, 128, 256, 600, 6400]) {
+  const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 4);
+  const out = new Float64Array(n);
+  const js = time(() => { for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); }, 40);
+  const ws = time(() => wasm.activation64(1, x, out), 40);
+  const jsE = time(() => { for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); }, 40);
+  const wsE = time(() => wasm.activation64(0, x, out), 40);
+  console.log(`tanh n=${String(n).padEnd(6)} ${js.toFixed(3).padStart(8)} ${ws.toFixed(3).padStart(8)} ${(js / ws).toFixed(2).padStart(6)}   exp ${jsE.toFixed(3).padStart(8)} ${wsE.toFixed(3).padStart(8)} ${(jsE / wsE).toFixed(2).padStart(6)}`);
+}
+
+// Threads: the same calls on one thread and shared with worker threads (every size), to set
+// WASM_PARALLEL_WORK in src/kernels/wasm.ts: the smallest M·N·K where two threads win.
+const one = loadWasmKernels(0, { threads: 1 });
+const many = loadWasmKernels(0, { threads: Math.max(2, wasmThreadsWanted()), parallelWork: 0 });
+await new Promise((r) => setTimeout(r, 200)); // the workers start
+console.log(`\nfloat32 products, 1 thread against ${many.threads()} (${many.workerStats().ready} workers up): µs per call, ratio`);
+for (const [M, N, K] of [[32, 32, 64], [32, 64, 64], [64, 64, 64], [50, 64, 128], [50, 128, 128], [128, 128, 128], [50, 128, 784], [784, 128, 50], [256, 256, 256]]) {
+  const A = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i));
+  const B = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i));
+  const C = new Float32Array(M * N);
+  const t1 = time(() => one.gemm(false, false, M, N, K, A, B, C), 60);
+  const t2 = time(() => many.gemm(false, false, M, N, K, A, B, C), 60);
+  console.log(`${M}x${K}x${N} (M·N·K ${M * N * K})`.padEnd(34) + `${t1.toFixed(1).padStart(9)} ${t2.toFixed(1).padStart(9)} ${(t1 / t2).toFixed(2).padStart(6)}`);
 }

@@ -47,7 +47,9 @@ async function runFile(file: string, outDir: string, mnistLimit: number | null):
     for (const f of r.figures) console.error(`wrote ${join(outDir, f.name)}`);
   } catch (e) {
     if (e instanceof PyError) {
-      console.error(`${file}:${e.line}:${e.column}: ${e.pyType}: ${e.message}`);
+      // Python's traceback when the error left a function, then the one-line location form editors read.
+      if (e.traceback.length > 0) console.error(e.formatTraceback());
+      console.error(`${file}:${e.line}:${e.column}: ${e.pyType}: ${e.pyMessage}`);
       return 2;
     }
     throw e;

@@ -36,7 +36,7 @@ interface Alloc {
  * allocation, and one made outside an op, is cleared.
  */
 const OVERWRITES = new Set([
-  'matmul', 'batchMatmul', 'add', 'sub', 'mul', 'div', 'pow', 'neg', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid',
+  'matmul', 'batchMatmul', 'linear', 'add', 'sub', 'mul', 'div', 'pow', 'neg', 'exp', 'log', 'sqrt', 'abs', 'tanh', 'sigmoid',
   'relu', 'tanhBackward', 'sigmoidBackward', 'reluBackward', 'sum', 'softmax', 'logSoftmax', 'softmaxCrossEntropy',
   'softmaxCrossEntropyRows', 'broadcastTo', 'transpose',
 ]);
@@ -54,6 +54,43 @@ interface OpEvent {
   saved: unknown;
 }
 
+/**
+ * VJPs whose code, given the shapes, dtypes, attributes and needsGrad of a replay (all fixed), always
+ * applies the same ops to the same operands: a replay may run the ops they applied while traced without
+ * running their code again. Each was read for that (no branch on values, no index lists or `saved` read);
+ * not `pow`, whose VJP branches on the exponent's value. NOTE: whoever changes one of these VJPs must
+ * keep that true. As a second guard, a VJP whose code makes any buffer outside an op (a literal scalar,
+ * a fused loop of its own) is never flattened: that work happens in its code, which only it can redo.
+ */
+const FLAT_VJPS = new Set([
+  'linear', 'matmul', 'add', 'sub', 'mul', 'div', 'neg', 'exp', 'log', 'tanh', 'sigmoid', 'relu',
+  'tanhBackward', 'sigmoidBackward', 'reluBackward', 'sum', 'broadcastTo', 'reshape', 'transpose',
+]);
+
+/**
+ * One op a flattened VJP applied: its operands and result are positions in {@link FlatVjp.locals};
+ * its buffers are `allocs[allocFrom, allocTo)` of the VJP event.
+ */
+interface FlatOp {
+  readonly def: OpDef<any>;
+  readonly attrs: unknown;
+  readonly inputs: readonly number[];
+  readonly ins: Tensor[];
+  readonly out: number;
+  readonly allocFrom: number;
+  readonly allocTo: number;
+}
+
+/**
+ * A VJP replayed as the ops it applied. `locals`: the gradient g, the op's inputs, its output, then
+ * each op's result; `results`: the local of each input's gradient (−1: none).
+ */
+interface FlatVjp {
+  readonly ops: readonly FlatOp[];
+  readonly locals: Tensor[];
+  readonly results: readonly number[];
+}
+
 interface VjpEvent {
   readonly kind: 'vjp';
   readonly forward: OpEvent;
@@ -62,6 +99,8 @@ interface VjpEvent {
   /** One slot per input of the op (−1: no gradient). */
   readonly outs: readonly number[];
   readonly allocs: readonly Alloc[];
+  /** The VJP as a list of ops, when its op is one of {@link FLAT_VJPS} and the trace could be resolved. */
+  readonly flat: FlatVjp | null;
 }
 
 interface EffectEvent {
@@ -80,6 +119,8 @@ export interface CompiledInfo {
   /** Forward ops, VJP calls and side effects recorded. */
   ops: number;
   vjps: number;
+  /** VJPs a replay runs as the ops they applied while traced, without running their code. */
+  flatVjps: number;
   effects: number;
   /** Buffers reused by every replay, and their total size in bytes. */
   pooledBuffers: number;
@@ -136,13 +177,20 @@ class Recorder implements TraceRecorder {
 
   /** The op whose forward is running (null: a VJP's own code, outside any op). */
   private running: OpDef<any> | null = null;
+  /** While a VJP of {@link FLAT_VJPS} is traced: the ops its own code applies, and the buffers it made outside them. */
+  private flat: { ops: { def: OpDef<any>; attrs: unknown; inputs: Tensor[]; output: Tensor; allocFrom: number; allocTo: number }[]; outside: Set<FloatArray> } | null = null;
+  /** How many ops deep below the traced VJP's own code the code runs now. */
+  private level = 0;
+  private allocs: Alloc[] = [];
 
   /** Runs `run` one level down, with every buffer it allocates noted in `allocs`. */
   private below<T>(allocs: Alloc[], def: OpDef<any> | null, run: () => T): T {
     const before = traceHooks.alloc;
+    this.allocs = allocs;
     traceHooks.alloc = (dtype, size) => {
       const buffer = newBuffer(dtype, size);
       allocs.push({ dtype, size, buffer, zero: this.running === null || !OVERWRITES.has(this.running.name), fresh: false });
+      if (this.level === 0) this.flat?.outside.add(buffer);
       return buffer;
     };
     traceHooks.depth++;
@@ -156,12 +204,18 @@ class Recorder implements TraceRecorder {
     }
   }
 
-  nested(def: OpDef<any>, run: () => Tensor): Tensor {
+  nested(def: OpDef<any>, inputs: readonly Tensor[], attrs: unknown, run: () => Tensor): Tensor {
     const outer = this.running;
     this.running = def;
+    const direct = this.flat !== null && this.level === 0;
+    const allocFrom = this.allocs.length;
+    this.level++;
     try {
-      return run();
+      const output = run();
+      if (direct) this.flat!.ops.push({ def, attrs, inputs: inputs.slice(), output, allocFrom, allocTo: this.allocs.length });
+      return output;
     } finally {
+      this.level--;
       this.running = outer;
     }
   }
@@ -182,9 +236,17 @@ class Recorder implements TraceRecorder {
     if (forward === undefined) this.refuse(`goes backward through op '${node.op}', recorded before the step began`);
     const gSlot = this.slot(g);
     const allocs: Alloc[] = [];
-    const result = this.below(allocs, null, run);
+    const flat = FLAT_VJPS.has(node.def.name) ? { ops: [], outside: new Set<FloatArray>() } : null;
+    this.flat = flat;
+    let result: readonly (Tensor | null)[];
+    try {
+      result = this.below(allocs, null, run);
+    } finally {
+      this.flat = null;
+    }
     const outs = Array.isArray(result) ? result.map((r) => (r instanceof Tensor ? this.define(r) : -1)) : [];
-    this.events.push({ kind: 'vjp', forward, g: gSlot, needsGrad: needsGrad.slice(), outs, allocs });
+    const flatVjp = flat === null || !Array.isArray(result) ? null : flatten(flat, g, node.inputs, node.output, result);
+    this.events.push({ kind: 'vjp', forward, g: gSlot, needsGrad: needsGrad.slice(), outs, allocs, flat: flatVjp });
     return result;
   }
 
@@ -207,6 +269,33 @@ class Recorder implements TraceRecorder {
         'arguments, return tensors instead of reading them, and keep data-dependent branches outside the step',
     );
   }
+}
+
+/**
+ * Resolves the ops a VJP applied into positions of its locals, or null when the VJP's code did work of
+ * its own (a buffer made outside its ops) or something does not resolve (an operand or result that is
+ * neither g, an input, the output nor an earlier op's result): that VJP then replays by running its code.
+ */
+function flatten(
+  flat: { ops: readonly { def: OpDef<any>; attrs: unknown; inputs: readonly Tensor[]; output: Tensor; allocFrom: number; allocTo: number }[]; outside: ReadonlySet<FloatArray> },
+  g: Tensor, inputs: readonly Tensor[], output: Tensor, result: readonly (Tensor | null)[],
+): FlatVjp | null {
+  if (flat.outside.size > 0) return null;
+  const locals: Tensor[] = [g, ...inputs, output];
+  const local = new Map<Tensor, number>();
+  // Earlier positions win for g / inputs / output (replays fill those positions each time).
+  for (let i = locals.length - 1; i >= 0; i--) local.set(locals[i]!, i);
+  const ops: FlatOp[] = [];
+  for (const op of flat.ops) {
+    const refs = op.inputs.map((t) => local.get(t) ?? -1);
+    if (refs.includes(-1)) return null;
+    locals.push(op.output);
+    local.set(op.output, locals.length - 1);
+    ops.push({ def: op.def, attrs: op.attrs, inputs: refs, ins: new Array<Tensor>(refs.length), out: locals.length - 1, allocFrom: op.allocFrom, allocTo: op.allocTo });
+  }
+  const results = result.map((r) => (r instanceof Tensor ? local.get(r) ?? -2 : -1));
+  if (results.includes(-2)) return null;
+  return { ops, locals, results };
 }
 
 function checkArgs(args: readonly unknown[], traced: readonly Tensor[] | null): void {
@@ -345,6 +434,27 @@ export function compile<A extends Tensor[], R extends StepResult>(step: (...args
             values[e.out] = r.output;
             e.saved = r.saved;
           }
+        } else if (e.kind === 'vjp' && e.flat !== null) {
+          // The VJP's ops straight onto their kernels: no VJP code, no applyOp, no wrapper checks.
+          const f = e.forward;
+          const { ops, locals, results } = e.flat;
+          const n = f.ins.length;
+          locals[0] = values[e.g]!;
+          for (let i = 0; i < n; i++) locals[1 + i] = f.ins[i]!;
+          locals[n + 1] = values[f.out]!;
+          allocs = e.allocs;
+          traceHooks.alloc = serve;
+          for (let j = 0; j < ops.length; j++) {
+            const op = ops[j]!;
+            for (let i = 0; i < op.inputs.length; i++) op.ins[i] = locals[op.inputs[i]!]!;
+            next = op.allocFrom;
+            current = `${op.def.name} (in the backward of ${f.def.name})`;
+            const r = op.def.forward(op.ins, op.attrs);
+            if (next !== op.allocTo) diverged(next < op.allocTo ? 'asked for fewer buffers' : 'asked for more buffers');
+            locals[op.out] = r instanceof Tensor ? r : r.output;
+          }
+          traceHooks.alloc = null;
+          for (let i = 0; i < e.outs.length; i++) if (e.outs[i]! >= 0) values[e.outs[i]!] = locals[results[i]!]!;
         } else if (e.kind === 'vjp') {
           const f = e.forward;
           const ctx: VjpContext = { inputs: f.ins, output: values[f.out]!, attrs: f.attrs, saved: f.saved, needsGrad: e.needsGrad, createGraph: false };
@@ -384,6 +494,7 @@ export function compile<A extends Tensor[], R extends StepResult>(step: (...args
       traced: traced !== null,
       ops: events.filter((e) => e.kind === 'op').length,
       vjps: events.filter((e) => e.kind === 'vjp').length,
+      flatVjps: events.filter((e) => e.kind === 'vjp' && e.flat !== null).length,
       effects: events.filter((e) => e.kind === 'effect').length,
       pooledBuffers: pooled.length,
       pooledBytes: pooled.reduce((s, a) => s + bytesOf(a), 0),

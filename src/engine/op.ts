@@ -53,7 +53,7 @@ export function applyOp<A>(def: OpDef<A>, inputs: readonly Tensor[], attrs: A): 
   const recorder = traceHooks.recorder;
   if (recorder !== null) {
     const run = (): Tensor => applyNow(def, inputs, attrs);
-    return traceHooks.depth === 0 ? recorder.op(def, inputs, attrs, run) : recorder.nested(def, run);
+    return traceHooks.depth === 0 ? recorder.op(def, inputs, attrs, run) : recorder.nested(def, inputs, attrs, run);
   }
   return applyNow(def, inputs, attrs);
 }

@@ -12,8 +12,8 @@ import type { TapeNode } from './node.js';
 export interface TraceRecorder {
   /** An op applied at depth 0: `run` applies it; the recorder notes inputs, output and buffers. */
   op(def: OpDef<any>, inputs: readonly Tensor[], attrs: unknown, run: () => Tensor): Tensor;
-  /** An op applied below depth 0 (inside another op or a VJP) while tracing: `run` applies it. */
-  nested(def: OpDef<any>, run: () => Tensor): Tensor;
+  /** An op applied below depth 0 (inside another op or a VJP) while tracing: `run` applies it to `inputs`. */
+  nested(def: OpDef<any>, inputs: readonly Tensor[], attrs: unknown, run: () => Tensor): Tensor;
   /** A VJP called by the backward walk at depth 0, for the node's output gradient `g`. */
   vjp(node: TapeNode, g: Tensor, needsGrad: readonly boolean[], run: () => readonly (Tensor | null)[]): readonly (Tensor | null)[];
   /**

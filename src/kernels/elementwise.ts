@@ -103,3 +103,40 @@ export function setFloat32Unary(name: FastUnaryName, loop: Float32Unary | null):
   if (loop === null) delete float32Unary[name];
   else float32Unary[name] = loop;
 }
+
+/** A whole-array float64 loop for one unary op (out[i] = f(x[i])), e.g. the native tanh. */
+export type Float64Unary = (x: Float64Array, out: Float64Array) => void;
+
+/**
+ * The installed float64 fast loops (empty: every op runs its generated kernel). Unlike the float32
+ * ones these must return exactly the generated `Math.*` kernel's doubles, bit for bit (the native
+ * loops reproduce V8's fdlibm code: native/activation64_scalar.cc, test/activation-f64.test.ts), so
+ * installing one never changes a float64 result.
+ */
+export const float64Unary: Partial<Record<FastUnaryName, Float64Unary>> = {};
+
+/**
+ * The fewest values from which each installed float64 loop runs (shorter arrays take the generated
+ * kernel): a backend whose loop wins only on long arrays (wasm, two lanes) says so when installing.
+ */
+export const float64UnaryMin: Partial<Record<FastUnaryName, number>> = {};
+
+/**
+ * Installs (or, with null, removes) the float64 fast loop of a unary op, used from `minLength`
+ * values up (the unary ops never call a loop below 16 values).
+ *
+ * @example
+ * ```ts
+ * setFloat64Unary('exp', (x, out) => { for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]!); });
+ * setFloat64Unary('exp', null); // back to the generated kernel
+ * ```
+ */
+export function setFloat64Unary(name: FastUnaryName, loop: Float64Unary | null, minLength = 16): void {
+  if (loop === null) {
+    delete float64Unary[name];
+    delete float64UnaryMin[name];
+  } else {
+    float64Unary[name] = loop;
+    float64UnaryMin[name] = minLength;
+  }
+}

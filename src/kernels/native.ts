@@ -12,8 +12,8 @@ import { gemmReference, setGemmKernel, type GemmKernel } from './gemm.js';
 import { gemmJs } from './gemm-js.js';
 import { referenceUpdates, setUpdateKernels, type UpdateKernels } from './update.js';
 import { referenceRows, setRowKernels, type RowActivation, type RowKernels } from './rows.js';
-import { setFloat32Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
-import { loadWasmKernels, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
+import { setFloat32Unary, setFloat64Unary, type FastUnaryName, type Float32Unary } from './elementwise.js';
+import { loadWasmKernels, WASM_F64_ACTIVATION_MIN, WASM_PARALLEL_WORK, WASM_SMALL_WORK, type WasmKernels } from './wasm.js';
 
 /** The surface of build/Release/tapegrad.node (see native/addon.cc). */
 interface Addon {
@@ -25,8 +25,13 @@ interface Addon {
   momentum(w: FloatArray, g: FloatArray, v: Float64Array, lr: number, mom: number): void;
   adam(w: FloatArray, g: FloatArray, m: Float64Array, v: Float64Array,
     lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
-  /** out[i] = f(x[i]) on Float32Arrays: kind 0 exp, 1 tanh, 2 sigmoid (native/activation.inc). */
+  /**
+   * out[i] = f(x[i]), kind 0 exp, 1 tanh, 2 sigmoid: Float32Arrays within 1 float32 ulp of Math.*
+   * (native/activation.inc), Float64Arrays exactly Math.* (native/activation64_*.cc; `portable`
+   * runs the portable unit instead of AVX2, for the tests).
+   */
   activation(kind: number, x: Float32Array, out: Float32Array): void;
+  activation(kind: number, x: Float64Array, out: Float64Array, portable?: boolean): void;
   /** A dense layer's row glue (native/update.inc, src/kernels/rows.ts); activation kind 0 identity, 1 tanh, 2 sigmoid, 3 relu. */
   addRows(out: FloatArray, bias: FloatArray): void;
   sumRows(x: FloatArray, out: FloatArray): void;
@@ -40,6 +45,13 @@ export interface NativeOptions {
   threadFlops?: number;
   maxSlabs?: number;
   contentionGuard?: boolean;
+  /**
+   * Whether products with enough rows share each packed block of B between the two threads
+   * (native/gemm.h `Team`; default true) rather than being cut into slabs that each pack their own.
+   */
+  team?: boolean;
+  /** 2·M·N·K from which a product with enough rows is shared that way (default 4e6). */
+  teamFlops?: number;
 }
 
 interface NativeState {
@@ -172,11 +184,25 @@ const nativeRows: RowKernels = {
 
 const ACTIVATIONS: readonly FastUnaryName[] = ['exp', 'tanh', 'sigmoid'];
 
-/** Installs (on) or removes (off) the native float32 exp/tanh/sigmoid loops and the native optimizer updates. */
+/** Whether the addon computes float64 activations (a prebuilt binary from before they existed refuses them). */
+function hasFloat64Activations(a: Addon): boolean {
+  try {
+    a.activation(0, new Float64Array(1), new Float64Array(1));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Installs (on) or removes (off) the native float32/float64 exp/tanh/sigmoid loops and the native optimizer updates. */
 function installElementwise(on: boolean): void {
   const a = addon;
   const has = on && a !== null && typeof a.activation === 'function';
-  ACTIVATIONS.forEach((name, kind) => setFloat32Unary(name, has ? (x, out) => a!.activation(kind, x, out) : null));
+  const has64 = has && hasFloat64Activations(a!);
+  ACTIVATIONS.forEach((name, kind) => {
+    setFloat32Unary(name, has ? (x, out) => a!.activation(kind, x, out) : null);
+    setFloat64Unary(name, has64 ? (x, out) => a!.activation(kind, x, out) : null);
+  });
   setUpdateKernels(on && a !== null && typeof a.sgd === 'function' ? nativeUpdates : referenceUpdates);
   setRowKernels(on && a !== null && typeof a.sumRows === 'function' ? nativeRows : referenceRows);
 }
@@ -198,7 +224,7 @@ let wasm: WasmKernels | null = null;
 let wasmInstalled = false;
 let wasmFailure: string | null = null;
 
-/** Installs the wasm GEMM and float32 exp/tanh/sigmoid, loading the module on first use; throws why it cannot. */
+/** Installs the wasm GEMM and float32/float64 exp/tanh/sigmoid, loading the module on first use; throws why it cannot. */
 function installWasmKernels(): WasmKernels {
   if (wasm === null) {
     if (wasmFailure !== null) throw new Error(wasmFailure);
@@ -218,6 +244,9 @@ function installWasmKernels(): WasmKernels {
   ACTIVATIONS.forEach((name, kind) => {
     const loop: Float32Unary = (x, out) => w.activation(kind, x, out);
     setFloat32Unary(name, loop);
+    // float64: V8's fdlibm doubles bit for bit, two lanes at a time; it beats the Math.* loop only
+    // on longer arrays (measured with wasm/measure.ts), so from WASM_F64_ACTIVATION_MIN values up.
+    setFloat64Unary(name, (x, out) => w.activation64(kind, x, out), WASM_F64_ACTIVATION_MIN);
   });
   // The optimizer updates and the row glue stay in TypeScript: one pass over the buffers there
   // costs less than copying them into wasm memory and back.
@@ -231,7 +260,7 @@ function installWasmKernels(): WasmKernels {
 function installWasm(): { used: boolean; detail: string } {
   try {
     installWasmKernels();
-    return { used: true, detail: 'SIMD kernels (GEMM float32/float64, float32 exp/tanh/sigmoid) built from wasm/ by AssemblyScript' };
+    return { used: true, detail: `SIMD kernels (GEMM float32/float64, exp/tanh/sigmoid float32/float64) built from wasm/ by AssemblyScript; ${wasm?.threadDetail() ?? ''}` };
   } catch (e) {
     return { used: false, detail: `unavailable: ${(e as Error).message}` };
   }
@@ -319,11 +348,13 @@ export function kernelInfo(): KernelInfo {
   ];
   const why = reason ?? (wasmOn ? "wasm selected by configureKernels({ variant: 'wasm' })" : 'reference kernel selected');
   if (wasmOn) {
+    // Worker threads share products from WASM_PARALLEL_WORK up (src/kernels/wasm-threads.ts).
+    const threads = wasm?.threads() ?? 1;
     return {
-      backend: 'wasm-simd', threads: 1, smallWork: WASM_SMALL_WORK, threadFlops: Infinity, contentionGuard: false,
+      backend: 'wasm-simd', threads, smallWork: WASM_SMALL_WORK, threadFlops: threads > 1 ? 2 * WASM_PARALLEL_WORK : Infinity, contentionGuard: false,
       lateHelperCalls: 0, variants: addon?.info().variants ?? [], reason: why, chain: chain(false),
       ...(addonFrom ? { addon: addonFrom } : {}),
-      summary: `wasm SIMD kernels, 1 thread (native: ${why})`,
+      summary: `wasm SIMD kernels, ${threads} thread${threads === 1 ? '' : 's'} (native: ${why})`,
     };
   }
   if (!addon || !nativeInstalled) {
@@ -345,7 +376,8 @@ export function kernelInfo(): KernelInfo {
 
 /**
  * Tunes or switches the native kernels (tests and measurements use it to reach every variant;
- * `maxSlabs` caps how many pieces a large two-thread product is cut into);
+ * `maxSlabs` caps how many pieces a large two-thread product is cut into; `team: false` cuts every
+ * two-thread product into slabs instead of sharing one packed B);
  * `variant: 'reference'` puts the reference kernel back, `variant: 'wasm'` installs the WebAssembly
  * SIMD kernels (as in a browser), any other name re-installs the addon.
  * Throws if the addon is not loaded or the CPU lacks the variant.
@@ -356,7 +388,7 @@ export function kernelInfo(): KernelInfo {
  * ```
  */
 export function configureKernels(options: NativeOptions & { smallWork?: number }): KernelInfo {
-  expectOptions('configureKernels', options, ['variant', 'threads', 'threadFlops', 'maxSlabs', 'contentionGuard', 'smallWork']);
+  expectOptions('configureKernels', options, ['variant', 'threads', 'threadFlops', 'maxSlabs', 'contentionGuard', 'team', 'teamFlops', 'smallWork']);
   if (options === undefined) throw new Error('configureKernels: options are required, e.g. { variant: \'avx2\' }');
   if (options.variant === 'reference') {
     setGemmKernel(gemmReference);

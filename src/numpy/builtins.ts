@@ -148,7 +148,7 @@ function typeFn(name: string, impl: Impl): HostFn {
   return f;
 }
 
-function dictFrom(args: Value[], kwargs: Kw): PyDict {
+export function dictFrom(args: Value[], kwargs: Kw): PyDict {
   const d = new PyDict();
   if (args.length > 1) throw new PyRaise('TypeError', `dict expected at most 1 argument, got ${args.length}`);
   if (args.length === 1) {

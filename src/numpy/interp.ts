@@ -694,8 +694,12 @@ export class Interpreter {
     }
     if (obj instanceof PyDict) {
       const v = obj.get(idx);
-      if (v === undefined) throw new PyRaise('KeyError', repr(idx));
-      return v;
+      if (v !== undefined) return v;
+      if (obj.defaultFactory === null) throw new PyRaise('KeyError', repr(idx));
+      // collections.defaultdict: the factory's value is stored under the key, then returned.
+      const made = runtime.call(obj.defaultFactory, []);
+      obj.set(idx, made);
+      return made;
     }
     if (typeof obj === 'string') {
       if (idx instanceof PySlice) {

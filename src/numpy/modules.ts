@@ -9,6 +9,7 @@ import type { Figure, HostModule } from './host.js';
 import { makeNumpyModule } from './numpy-module.js';
 import { makeMathModule } from './pymath.js';
 import { makeRandomModule } from './pyrandom.js';
+import { makeCollectionsModule, makeCopyModule, makeTimeModule, makeWarningsModule } from './pystdlib.js';
 import { kerasUtilsModule, mnistModule } from './keras/module.js';
 import { pyplotModule } from './pyplot/module.js';
 import { numpyRandomModule } from './random/module.js';
@@ -40,7 +41,12 @@ export const MODULE_FACTORIES: Record<string, ModuleFactory> = {
   numpy: (env) => makeNumpyModule(env.load('numpy.random') ?? notYet('numpy.random')),
   math: () => makeMathModule(),
   random: () => makeRandomModule(),
+  warnings: (env) => makeWarningsModule(env.write),
+  time: () => makeTimeModule(),
+  copy: () => makeCopyModule(),
+  collections: () => makeCollectionsModule(),
   'numpy.linalg': (env) => env.load('numpy')!.attrs.get('linalg') as PyModule,
+  'numpy.testing': (env) => env.load('numpy')!.attrs.get('testing') as PyModule,
   'numpy.random': () => numpyRandomModule(),
   'matplotlib.pyplot': (env) => pyplotModule(env).module,
   'tensorflow.keras.datasets.mnist': (env) => mnistModule('tensorflow.keras.datasets.mnist', env.mnistLimit),

@@ -10,6 +10,7 @@ import { abs, exp, log, sign, sqrt, tanh } from '../ops/unary.js';
 import { cosh, expm1, log1p, sinh } from '../ops/unary-extra.js';
 import { arccos, arcsin, arctan, ceil, cos, floor, sin, tan } from '../ops/trig.js';
 import { argsortNp, prodNp, scanNp, sortNp, uniqueNp } from './np-extra.js';
+import { addMoreNumpy } from './np-more.js';
 import { sum as tsum } from '../ops/reduce.js';
 import { where } from '../ops/where.js';
 import { shapeSize } from '../shape.js';
@@ -493,7 +494,7 @@ export function setArrayAttr(_a: NdArray, name: string): boolean {
   throw new PyRaise('NotSupported', `setting the array attribute '${name}' is not supported`);
 }
 
-const UNSUPPORTED_SUBMODULES = ['fft', 'ma', 'polynomial', 'emath', 'char', 'testing', 'lib', 'typing', 'ctypeslib', 'rec', 'strings'];
+const UNSUPPORTED_SUBMODULES = ['fft', 'ma', 'polynomial', 'emath', 'char', 'lib', 'typing', 'ctypeslib', 'rec', 'strings'];
 
 function unsupportedModule(path: string): PyModule {
   const attrs = new Map<string, Value>();
@@ -781,6 +782,7 @@ export function makeNumpyModule(random: PyModule): PyModule {
   }));
   a.set('linalg', new PyModule('numpy.linalg', linalg));
   a.set('random', random);
+  addMoreNumpy(a, bind);
   for (const sub of UNSUPPORTED_SUBMODULES) a.set(sub, unsupportedModule(`np.${sub}`));
   a.set('__getattr__', new HostFn('__getattr__', (args) => {
     throw new PyRaise('NotSupported', `numpy function \`np.${String(args[0])}\` is not supported`);

@@ -522,6 +522,14 @@ export function reduceNp(kind: 'sum' | 'mean' | 'max' | 'min' | 'var' | 'std', a
   if ((kind === 'max' || kind === 'min') && reducedCount === 0) {
     throw new PyRaise('ValueError', `zero-size array to reduction operation ${kind === 'max' ? 'maximum' : 'minimum'} which has no identity`);
   }
+  if ((kind === 'mean' || kind === 'var' || kind === 'std') && reducedCount === 0) {
+    // numpy: the mean of nothing is nan (with a RuntimeWarning, "Mean of empty slice"), per output element.
+    const reduced = axes ?? a.shape.map((_, d) => d);
+    const outShape = keepdims ? a.shape.map((d, i) => (reduced.includes(i) ? 1 : d)) : a.shape.filter((_, i) => !reduced.includes(i));
+    const dt: NpDtype = a.dtype === 'float32' ? 'float32' : 'float64';
+    const nan = tensor(new Float64Array(shapeSize(outShape)).fill(NaN), { shape: outShape, dtype: dt === 'float32' ? 'float32' : 'float64' });
+    return outShape.length === 0 ? new NdArray(nan, dt, true) : wrap(nan, dt);
+  }
   const axisArg = axes;
   let out: Tensor;
   let dt: NpDtype;
@@ -561,8 +569,9 @@ export function argReduce(kind: 'argmax' | 'argmin', av: Value, axisV: Value | u
   const a = toNd(av);
   const s = a.tensor.storage;
   const better = kind === 'argmax' ? (x: number, y: number) => x > y || (Number.isNaN(x) && !Number.isNaN(y)) : (x: number, y: number) => x < y || (Number.isNaN(x) && !Number.isNaN(y));
-  if (a.tensor.size === 0) throw new PyRaise('ValueError', `attempt to get ${kind} of an empty sequence`);
+  const empty = (): PyRaise => new PyRaise('ValueError', `attempt to get ${kind} of an empty sequence`);
   if (axisV === undefined || axisV === null) {
+    if (a.tensor.size === 0) throw empty();
     let best = 0;
     for (let i = 1; i < s.length; i++) if (better(s[i]!, s[best]!)) best = i;
     const t = tensor(best);
@@ -571,6 +580,8 @@ export function argReduce(kind: 'argmax' | 'argmin', av: Value, axisV: Value | u
   const [axis] = axesOf(axisV, a.shape.length)!;
   const shape = a.shape;
   const n = shape[axis!]!;
+  // numpy: an empty axis has no argmax; other empty axes just give an empty result.
+  if (n === 0) throw empty();
   const inner = shapeSize(shape.slice(axis! + 1));
   const outer = shapeSize(shape.slice(0, axis!));
   const out = new Float64Array(outer * inner);

@@ -59,6 +59,8 @@ export function objectId(v: object): string {
 /** A Python dict: insertion-ordered, keys hashed by value. */
 export class PyDict {
   readonly map = new Map<string | number, [Value, Value]>();
+  /** collections.defaultdict's factory: called (and its value stored) when a missing key is read. */
+  defaultFactory: Value = null;
   get(k: Value): Value | undefined {
     return this.map.get(hashKey(k))?.[1];
   }

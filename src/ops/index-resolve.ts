@@ -1,13 +1,17 @@
 /**
- * numpy's indexing rules, resolved once into flat source offsets: the element `i` of `a[items]`
- * is `a.storage[offsets[i]]`. Every indexing op (getItem, setItem, addAt, take, gather) is a
- * gather or a scatter-add through such a table, so they all share one set of rules and one VJP.
+ * numpy's indexing rules, resolved once into source offsets: the element `i` of `a[items]` is
+ * `a.storage[offsets[i]]`. The offsets are kept factored (one list per slice axis and one for the
+ * advanced indices, see index-plan.ts) and flattened only when a rule needs the whole table. Every
+ * indexing op (getItem, setItem, addAt, take, gather) is a gather or a scatter-add through such an
+ * index, so they all share one set of rules and one VJP.
  */
 import type { Shape } from '../shape.js';
 import { broadcastShapes, broadcastStrides, formatShape, shapeSize, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { IndexArray } from './indices.js';
 import { checkIndex, describe, toIndexArray } from './indices.js';
+import { flatOffsets, makePlan } from './index-plan.js';
+import type { OffsetPlan } from './index-plan.js';
 
 /** A Python slice `start:stop:step`; omitted (or null) parts take Python's defaults. */
 export interface Slice {
@@ -44,7 +48,22 @@ export type IndexItem = number | string | null | Slice | BoolMask | Tensor | Int
 /** The resolved index: output shape and, per output element, its flat offset into the source. */
 export interface ResolvedIndex {
   readonly shape: number[];
+  /** The flat table (computed from `plan` on first read). */
   readonly offsets: Int32Array;
+  /** The same offsets, factored. */
+  readonly plan: OffsetPlan;
+}
+
+/** A resolved index over a plan, its flat table built on first read of `offsets`. */
+export function resolvedFrom(shape: number[], plan: OffsetPlan): ResolvedIndex {
+  let flat: Int32Array | null = null;
+  return {
+    shape,
+    plan,
+    get offsets(): Int32Array {
+      return (flat ??= flatOffsets(plan));
+    },
+  };
 }
 
 type Parsed =
@@ -253,7 +272,7 @@ export function resolveIndex(op: string, shape: Shape, items: readonly unknown[]
     const block = advancedFactor(op, shape, strides, adv);
     factors.splice(adjacent ? firstAdv : 0, 0, block);
   }
-  return combine(factors, base);
+  return combine(factors, base, !advanced);
 }
 
 /** The advanced indices broadcast together: one factor whose offsets sum every index's contribution. */
@@ -302,19 +321,8 @@ function forEachOffset(shape: readonly number[], strides: readonly number[], fn:
   }
 }
 
-/** The outer sum of the factors' offsets, in row-major order of the concatenated dims. */
-function combine(factors: readonly Factor[], base: number): ResolvedIndex {
-  let offsets = Int32Array.of(base);
-  const shape: number[] = [];
-  for (const f of factors) {
-    shape.push(...f.dims);
-    const m = f.offsets.length;
-    const next = new Int32Array(offsets.length * m);
-    for (let i = 0; i < offsets.length; i++) {
-      const o = offsets[i]!;
-      for (let j = 0; j < m; j++) next[i * m + j] = o + f.offsets[j]!;
-    }
-    offsets = next;
-  }
-  return { shape, offsets };
+/** The index as the factors' outer sum, in row-major order of the concatenated dims. */
+function combine(factors: readonly Factor[], base: number, unique: boolean): ResolvedIndex {
+  const shape = factors.flatMap((f) => f.dims);
+  return resolvedFrom(shape, makePlan(factors.map((f) => f.offsets), base, unique));
 }

@@ -1,7 +1,8 @@
 /**
  * Indexing with gradients: numpy's `a[...]` (getItem), its functional assignment (setItem),
  * np.add.at (addAt), take and take_along_axis (gather). Two primitives do all the work, a gather
- * and a scatter-add through a flat offset table; each is the other's VJP, so every order works.
+ * and a scatter-add through an offset table (kept factored, see index-plan.ts); each is the other's
+ * VJP, so every order works.
  */
 import { allocate } from '../dtype.js';
 import { applyOp } from '../engine/op.js';
@@ -11,6 +12,8 @@ import { Tensor } from '../tensor.js';
 import { add } from './arithmetic.js';
 import type { IndexItem, ResolvedIndex } from './index-resolve.js';
 import { resolveIndex } from './index-resolve.js';
+import { fillPlanned, gatherPlanned, scatterAddPlanned } from './index-plan.js';
+import type { OffsetPlan } from './index-plan.js';
 import type { IndexLike } from './indices.js';
 import { toIndexArray } from './indices.js';
 import type { Operand } from './operand.js';
@@ -24,18 +27,28 @@ export interface FlatIndexAttrs {
   /** For gatherFlat, `out[i] = x[offsets[i]]`; for scatterAddFlat, `out[offsets[i]] += x[i]`. */
   readonly offsets: Int32Array;
   readonly shape: readonly number[];
+  /** The same offsets, factored (index-plan.ts): when present the kernels walk it instead of `offsets`. */
+  readonly plan?: OffsetPlan;
 }
 
 const gatherFlatOp: OpDef<FlatIndexAttrs> = {
   name: 'gatherFlat',
   formulas: ['scatterAdd(g, offsets, x.shape)'],
-  forward([x], { offsets, shape }) {
+  forward([x], attrs) {
+    // `offsets` is read only without a plan: with one, it is a getter that builds the whole table.
+    const { plan, shape } = attrs;
     const src = x!.storage;
+    if (plan) {
+      const out = allocate(x!.dtype, plan.size);
+      gatherPlanned(src, plan, out);
+      return new Tensor(out, shape);
+    }
+    const offsets = attrs.offsets;
     const out = allocate(x!.dtype, offsets.length);
     for (let i = 0; i < offsets.length; i++) out[i] = src[offsets[i]!]!;
     return new Tensor(out, shape);
   },
-  vjp: (ctx, g) => [scatterAddFlat(g, ctx.attrs.offsets, ctx.inputs[0]!.shape)],
+  vjp: (ctx, g) => [scatterAddFlat(g, withShape(ctx.attrs, ctx.inputs[0]!.shape))],
   // Linear: the tangent is gathered the same way.
   jvp: (ctx, [t]) => (t ? applyOp(gatherFlatOp, [t], ctx.attrs) : null),
 };
@@ -43,25 +56,42 @@ const gatherFlatOp: OpDef<FlatIndexAttrs> = {
 const scatterAddFlatOp: OpDef<FlatIndexAttrs> = {
   name: 'scatterAddFlat',
   formulas: ['gather(g, offsets)'],
-  forward([x], { offsets, shape }) {
+  forward([x], attrs) {
+    const { plan, shape } = attrs;
     const src = x!.storage;
     const out = allocate(x!.dtype, shapeSize(shape));
-    for (let i = 0; i < offsets.length; i++) out[offsets[i]!]! += src[i]!;
+    if (plan) {
+      scatterAddPlanned(src, plan, out);
+    } else {
+      const offsets = attrs.offsets;
+      for (let i = 0; i < offsets.length; i++) out[offsets[i]!]! += src[i]!;
+    }
     return new Tensor(out, shape);
   },
-  vjp: (ctx, g) => [gatherFlat(g, ctx.attrs.offsets, ctx.inputs[0]!.shape)],
+  vjp: (ctx, g) => [gatherFlat(g, withShape(ctx.attrs, ctx.inputs[0]!.shape))],
   // Linear: the tangent is scattered the same way.
   jvp: (ctx, [t]) => (t ? applyOp(scatterAddFlatOp, [t], ctx.attrs) : null),
 };
 
-/** `out[i] = x.storage[offsets[i]]`, shaped `shape` (the primitive under every indexing read). */
-function gatherFlat(x: Tensor, offsets: Int32Array, shape: readonly number[]): Tensor {
-  return applyOp(gatherFlatOp, [x], { offsets, shape });
+/** The same offsets (flat table read lazily when only the plan is known) with another result shape. */
+function withShape(attrs: FlatIndexAttrs, shape: readonly number[]): FlatIndexAttrs {
+  if (!attrs.plan) return { offsets: attrs.offsets, shape };
+  return { get offsets() { return attrs.offsets; }, shape, plan: attrs.plan };
 }
 
-/** Zeros of `shape` with `x[i]` added at `offsets[i]`; repeated offsets add up. */
-function scatterAddFlat(x: Tensor, offsets: Int32Array, shape: readonly number[]): Tensor {
-  return applyOp(scatterAddFlatOp, [x], { offsets, shape });
+/** Attributes for an index resolved by index-resolve.ts: its plan, the flat table only on demand. */
+function planAttrs(r: ResolvedIndex, shape: readonly number[] = r.shape): FlatIndexAttrs {
+  return { get offsets() { return r.offsets; }, shape, plan: r.plan };
+}
+
+/** `out[i] = x.storage[offset(i)]`, shaped as the attributes say (the primitive under every indexing read). */
+function gatherFlat(x: Tensor, attrs: FlatIndexAttrs): Tensor {
+  return applyOp(gatherFlatOp, [x], attrs);
+}
+
+/** Zeros of the attributes' shape with `x[i]` added at `offset(i)`; repeated offsets add up. */
+function scatterAddFlat(x: Tensor, attrs: FlatIndexAttrs): Tensor {
+  return applyOp(scatterAddFlatOp, [x], attrs);
 }
 
 function asItems(items: unknown): readonly unknown[] {
@@ -108,7 +138,7 @@ export function boolMask(mask: Tensor | readonly boolean[] | readonly (readonly 
 export function getItem(a: Tensor, items: readonly IndexItem[] | IndexItem): Tensor {
   expectTensor('getItem', a);
   const r = resolveIndex('getItem', a.shape, asItems(items));
-  return gatherFlat(a, r.offsets, r.shape);
+  return gatherFlat(a, planAttrs(r));
 }
 
 /**
@@ -116,7 +146,7 @@ export function getItem(a: Tensor, items: readonly IndexItem[] | IndexItem): Ten
  * interpreter resolves a view's index once and re-reads it whenever the viewed array changes).
  */
 export function getItemResolved(a: Tensor, r: ResolvedIndex): Tensor {
-  return gatherFlat(a, r.offsets, r.shape);
+  return gatherFlat(a, planAttrs(r));
 }
 
 /**
@@ -155,21 +185,27 @@ export function setItem(a: Tensor, items: readonly IndexItem[] | IndexItem, valu
  */
 export function setItemResolved(a: Tensor, r: ResolvedIndex, value: Operand): Tensor {
   const v = valueFor('setItem', a, value, r);
-  // Last write wins: keep, for each written position, the last output element that targets it.
-  const last = new Int32Array(a.size).fill(-1);
-  for (let i = 0; i < r.offsets.length; i++) last[r.offsets[i]!] = i;
-  const keep: number[] = [];
-  for (let i = 0; i < r.offsets.length; i++) if (last[r.offsets[i]!] === i) keep.push(i);
-  let picked = v;
-  let offsets = r.offsets;
-  if (keep.length !== r.offsets.length) {
-    const k = Int32Array.from(keep);
-    picked = gatherFlat(v, k, [k.length]);
-    offsets = Int32Array.from(keep, (i) => r.offsets[i]!);
-  }
   const mask = allocate(a.dtype, a.size);
+  if (r.plan.unique) {
+    // Basic indices never repeat a position: every element of v is written.
+    fillPlanned(mask, r.plan, 1);
+    return where(new Tensor(mask, a.shape), scatterAddFlat(v, planAttrs(r, a.shape)), a);
+  }
+  // Last write wins: keep, for each written position, the last output element that targets it.
+  const all = r.offsets;
+  const last = new Int32Array(a.size).fill(-1);
+  for (let i = 0; i < all.length; i++) last[all[i]!] = i;
+  const keep: number[] = [];
+  for (let i = 0; i < all.length; i++) if (last[all[i]!] === i) keep.push(i);
+  let picked = v;
+  let offsets = all;
+  if (keep.length !== all.length) {
+    const k = Int32Array.from(keep);
+    picked = gatherFlat(v, { offsets: k, shape: [k.length] });
+    offsets = Int32Array.from(keep, (i) => all[i]!);
+  }
   for (let i = 0; i < offsets.length; i++) mask[offsets[i]!] = 1;
-  return where(new Tensor(mask, a.shape), scatterAddFlat(picked, offsets, a.shape), a);
+  return where(new Tensor(mask, a.shape), scatterAddFlat(picked, { offsets, shape: a.shape }), a);
 }
 
 /**
@@ -180,7 +216,7 @@ export function setItemResolved(a: Tensor, r: ResolvedIndex, value: Operand): Te
 export function addAt(a: Tensor, items: readonly IndexItem[] | IndexItem, value: Operand): Tensor {
   expectTensor('addAt', a);
   const r = resolveIndex('addAt', a.shape, asItems(items));
-  return add(a, scatterAddFlat(valueFor('addAt', a, value, r), r.offsets, a.shape));
+  return add(a, scatterAddFlat(valueFor('addAt', a, value, r), planAttrs(r, a.shape)));
 }
 
 /**
@@ -195,13 +231,13 @@ export function take(a: Tensor, indices: IndexLike, axis?: number): Tensor {
   const idx = new Tensor(Float64Array.from(index.values), index.shape);
   if (axis === undefined) {
     const r = resolveIndex('take', [a.size], [idx]);
-    return gatherFlat(a, r.offsets, r.shape);
+    return gatherFlat(a, planAttrs(r));
   }
   const ax = normalizeAxis('take', axis, a.shape);
   const items: unknown[] = Array.from({ length: ax }, () => ':');
   items.push(idx);
   const r = resolveIndex('take', a.shape, items);
-  return gatherFlat(a, r.offsets, r.shape);
+  return gatherFlat(a, planAttrs(r));
 }
 
 /**
@@ -225,7 +261,7 @@ export function gather(a: Tensor, indices: IndexLike, axis: number): Tensor {
     return new Tensor(Float64Array.from({ length: n }, (_, i) => i), shape);
   });
   const r = resolveIndex(op, a.shape, items);
-  return gatherFlat(a, r.offsets, r.shape);
+  return gatherFlat(a, planAttrs(r));
 }
 
 export const INDEXING_OPS = { gatherFlat: gatherFlatOp, scatterAddFlat: scatterAddFlatOp };

@@ -4,7 +4,7 @@
  * steepestDescent, as the page trains it) and written directly in tapegrad ops; reports iterations/s
  * of each and the kernels in use.
  */
-import { Tensor, curveDataset, kernelInfo, randn, sigmoid, valueAndGrad, tensor } from '../../src/index.js';
+import { Tensor, curveDataset, kernelInfo, matmul, ones, randn, sigmoid, valueAndGrad, tensor } from '../../src/index.js';
 import { PRESETS } from '../../playground/src/presets.js';
 import { lossFunction, paramsOf, parseValues } from '../../playground/src/program.js';
 import { steepestDescent } from '../../playground/src/train.js';
@@ -13,6 +13,8 @@ export interface Measured { iterationsPerSecond: number; iterations: number; fir
 export interface WorkerReport {
   backend: string;
   summary: string;
+  /** A 64×128·128×64 product of ones came out all 128 (shared between threads where there are any). */
+  large: boolean;
   chain: { kernels: string; used: boolean; detail: string }[];
   playground: Measured;
   direct: { float64: Measured; float32: Measured };
@@ -73,6 +75,7 @@ self.onmessage = (event: MessageEvent<{ iterations: number }>) => {
   const info = kernelInfo();
   const report: WorkerReport = {
     backend: info.backend, summary: info.summary, chain: info.chain,
+    large: matmul(ones([64, 128]), ones([128, 64])).storage.every((v) => v === 128),
     playground: playground(iterations),
     direct: { float64: direct(iterations, 'float64'), float32: direct(iterations, 'float32') },
   };

@@ -99,7 +99,7 @@ export function checkNumpy(source: string, options: CheckNumpyOptions = {}): Che
     return { ok, exitCode: ok ? 0 : 1, checks, error: null, stdout, figures: run.figures };
   } catch (e) {
     const error: CheckError = e instanceof PyError
-      ? { line: e.line, column: e.column, message: e.message, type: e.pyType }
+      ? { line: e.line, column: e.column, message: e.pyMessage, type: e.pyType }
       : { line: 0, column: 0, message: e instanceof Error ? e.message : String(e), type: 'InternalError' };
     return { ok: false, exitCode: 2, checks, error, stdout, figures: [] };
   }

@@ -41,7 +41,32 @@ export interface ImageArtist {
   readonly label: string | null;
 }
 
-export type Artist = LineArtist | ScatterArtist | ImageArtist;
+/** The rectangles of `bar` (and of `hist`): bar i spans [left[i], left[i] + width[i]] × [bottom[i], bottom[i] + height[i]]. */
+export interface BarArtist {
+  readonly kind: 'bar';
+  readonly left: readonly number[];
+  readonly width: readonly number[];
+  readonly bottom: readonly number[];
+  readonly height: readonly number[];
+  readonly color: string;
+  readonly edgeColor: string | null;
+  readonly label: string | null;
+  readonly alpha: number;
+}
+
+export type Artist = LineArtist | ScatterArtist | ImageArtist | BarArtist;
+
+/** Keyword options of `bar`. */
+export interface BarOptions {
+  width?: number | readonly number[];
+  bottom?: number | readonly number[];
+  /** 'center' (default): x is each bar's middle; 'edge': its left side. */
+  align?: 'center' | 'edge';
+  color?: string | readonly number[];
+  edgecolor?: string | readonly number[];
+  label?: string;
+  alpha?: number;
+}
 
 /** Keyword options of `plot` (matplotlib's names). */
 export interface LineOptions {
@@ -145,6 +170,30 @@ export class Axes {
       out.push(line);
     }
     return out;
+  }
+
+  /** `bar(x, height, width=0.8, bottom=0, align='center', color=…)`: one rectangle per x. */
+  bar(x: readonly number[], height: readonly number[], options: BarOptions = {}): BarArtist {
+    const n = x.length;
+    const each = (v: number | readonly number[] | undefined, fallback: number, what: string): number[] => {
+      if (v === undefined) return new Array<number>(n).fill(fallback);
+      if (typeof v === 'number') return new Array<number>(n).fill(v);
+      if (v.length !== n) throw new Error(`bar: ${what} must be a number or hold one value per bar (${n}), got ${v.length}`);
+      return [...v];
+    };
+    if (height.length !== n) throw new Error(`bar: x and height must be the same size, got ${n} and ${height.length}`);
+    const width = each(options.width, 0.8, 'width');
+    const bottom = each(options.bottom, 0, 'bottom');
+    const left = x.map((v, i) => (options.align === 'edge' ? v : v - width[i]! / 2));
+    const artist: BarArtist = {
+      kind: 'bar', left, width, bottom, height: [...height],
+      color: options.color !== undefined ? parseColor(options.color) : this.nextColor(),
+      edgeColor: options.edgecolor !== undefined ? parseColor(options.edgecolor) : null,
+      label: options.label ?? null, alpha: options.alpha ?? 1,
+    };
+    this.artists.push(artist);
+    this.changes++;
+    return artist;
   }
 
   /** `scatter(x, y, s=…, c=…, marker=…, cmap=…)`. */

@@ -31,9 +31,33 @@ const COOLWARM = anchors([[59, 76, 192], [141, 176, 254], [221, 221, 221], [244,
 const BLUES = anchors([[247, 251, 255], [198, 219, 239], [107, 174, 214], [33, 113, 181], [8, 48, 107]]);
 const REDS = anchors([[255, 245, 240], [252, 187, 161], [251, 106, 74], [203, 24, 29], [103, 0, 13]]);
 
+// More of matplotlib's maps, by the same anchor scheme: its tables at t = 0, 1/8, …, 1 for the
+// perceptual ones, ColorBrewer's published steps for the sequential and diverging ones, and the exact
+// end points of matplotlib's linear maps (bwr, seismic, cool, spring, summer, autumn, winter).
+const MAGMA = anchors([[0, 0, 4], [28, 16, 68], [79, 18, 123], [129, 37, 129], [181, 54, 122], [229, 80, 100], [251, 135, 97], [254, 194, 135], [252, 253, 191]]);
+const INFERNO = anchors([[0, 0, 4], [31, 12, 72], [85, 15, 109], [136, 34, 106], [186, 54, 85], [227, 89, 51], [249, 140, 10], [249, 201, 50], [252, 255, 164]]);
+const CIVIDIS = anchors([[0, 34, 78], [18, 53, 112], [59, 73, 108], [87, 93, 109], [112, 113, 115], [138, 134, 120], [165, 156, 116], [195, 179, 105], [254, 232, 56]]);
+const BREWER: Record<string, Rgb[]> = {
+  Greens: [[247, 252, 245], [199, 233, 192], [116, 196, 118], [35, 139, 69], [0, 68, 27]],
+  Oranges: [[255, 245, 235], [253, 208, 162], [253, 141, 60], [217, 72, 1], [127, 39, 4]],
+  Purples: [[252, 251, 253], [218, 218, 235], [158, 154, 200], [106, 81, 163], [63, 0, 125]],
+  RdBu: [[103, 0, 31], [178, 24, 43], [214, 96, 77], [244, 165, 130], [253, 219, 199], [247, 247, 247], [209, 229, 240], [146, 197, 222], [67, 147, 195], [33, 102, 172], [5, 48, 97]],
+  RdYlBu: [[165, 0, 38], [215, 48, 39], [244, 109, 67], [253, 174, 97], [254, 224, 144], [255, 255, 191], [224, 243, 248], [171, 217, 233], [116, 173, 209], [69, 117, 180], [49, 54, 149]],
+  Spectral: [[158, 1, 66], [213, 62, 79], [244, 109, 67], [253, 174, 97], [254, 224, 139], [255, 255, 191], [230, 245, 152], [171, 221, 164], [102, 194, 165], [50, 136, 189], [94, 79, 162]],
+  bwr: [[0, 0, 255], [255, 255, 255], [255, 0, 0]],
+  seismic: [[0, 0, 76.5], [0, 0, 255], [255, 255, 255], [255, 0, 0], [127.5, 0, 0]],
+  cool: [[0, 255, 255], [255, 0, 255]],
+  spring: [[255, 0, 255], [255, 255, 0]],
+  summer: [[0, 127.5, 102], [255, 255, 102]],
+  autumn: [[255, 0, 0], [255, 255, 0]],
+  winter: [[0, 0, 255], [0, 255, 127.5]],
+};
+
 const MAPS: Record<string, (t: number) => Rgb> = {
-  viridis: VIRIDIS, plasma: PLASMA, gray: GRAY, grey: GRAY, Greys: (t) => GRAY(1 - t), binary: (t) => GRAY(1 - t),
+  viridis: VIRIDIS, plasma: PLASMA, magma: MAGMA, inferno: INFERNO, cividis: CIVIDIS,
+  gray: GRAY, grey: GRAY, Greys: (t) => GRAY(1 - t), binary: (t) => GRAY(1 - t),
   jet: JET, hot: HOT, coolwarm: COOLWARM, Blues: BLUES, Reds: REDS,
+  ...Object.fromEntries(Object.entries(BREWER).map(([name, points]) => [name, anchors(points)])),
 };
 
 /**

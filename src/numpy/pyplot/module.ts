@@ -3,10 +3,11 @@
  * arguments, `fmt` groups in `plot`, Figure and Axes objects) mapped onto the {@link PyplotState}
  * engine, drawing with {@link renderFigure}.
  */
-import { defineModule, dictEntries, fromPy, hostFunction, listItems, moduleValue, pyStr, pyTuple, toPy, type CallContext, type HostModule, type PyValue } from '../host.js';
+import { tensor } from '../../creation.js';
+import { defineModule, dictEntries, fromPy, hostFunction, listItems, makeNdArray, moduleValue, pyStr, pyTuple, toPy, type CallContext, type HostModule, type PyValue } from '../host.js';
 import type { ModuleEnv } from '../modules.js';
 import { describe, numbersArg, toNumbers, type Numbers } from '../random/convert.js';
-import { Axes, Figure, PyplotState, type LineOptions, type ScatterOptions, type WrittenFigure } from './figure.js';
+import { Axes, Figure, PyplotState, type BarOptions, type LineOptions, type ScatterOptions, type WrittenFigure } from './figure.js';
 import { renderFigure } from './render.js';
 
 type Args = PyValue[];
@@ -131,6 +132,92 @@ function scatterCall(ax: Axes, args: Args, kwargs: Kwargs, ctx: CallContext): Py
   return null;
 }
 
+/** The options bar and hist share: color, edgecolor, label, alpha. */
+function barStyle(ctx: CallContext, fn: string, kwargs: Kwargs, options: BarOptions): void {
+  const color = colorArg(ctx, fn, kwargs['color'] ?? null);
+  if (color !== undefined) options.color = color;
+  const edge = colorArg(ctx, fn, kwargs['edgecolor'] ?? kwargs['ec'] ?? null);
+  if (edge !== undefined) options.edgecolor = edge;
+  const label = optStr(kwargs['label'] ?? null);
+  if (label !== undefined) options.label = label;
+  const alpha = optNum(ctx, fn, 'alpha', kwargs['alpha'] ?? null);
+  if (alpha !== undefined) options.alpha = alpha;
+}
+
+function barCall(ax: Axes, args: Args, kwargs: Kwargs, ctx: CallContext): PyValue {
+  const xv = arg(args, kwargs, 0, 'x');
+  // Categorical bars (x given as strings) sit at 0, 1, 2, …; the names are not drawn as tick labels.
+  const items = listItems(xv);
+  const x = items !== null && items.every((v) => typeof v === 'string') ? items.map((_, i) => i) : flatList(ctx, 'bar', 'x', xv);
+  const hv = numbersArg(ctx, 'bar', 'height', arg(args, kwargs, 1, 'height'));
+  const height = hv.shape.length === 0 ? new Array<number>(x.length).fill(hv.data[0]!) : Array.from(hv.data);
+  const options: BarOptions = {};
+  const width = arg(args, kwargs, 2, 'width');
+  if (!isNone(width)) { const w = numbersArg(ctx, 'bar', 'width', width); options.width = w.shape.length === 0 ? w.data[0]! : Array.from(w.data); }
+  const bottom = arg(args, kwargs, 3, 'bottom');
+  if (!isNone(bottom)) { const b = numbersArg(ctx, 'bar', 'bottom', bottom); options.bottom = b.shape.length === 0 ? b.data[0]! : Array.from(b.data); }
+  const align = optStr(kwargs['align'] ?? null);
+  if (align !== undefined) {
+    if (align !== 'center' && align !== 'edge') throw ctx.error(`bar: align must be 'center' or 'edge', got '${align}'`);
+    options.align = align;
+  }
+  barStyle(ctx, 'bar', kwargs, options);
+  ax.bar(x, height, options);
+  return null;
+}
+
+/**
+ * numpy's histogram rule: `bins` equal-width bins over [lo, hi] (the data's range unless `range`),
+ * each half-open but the last closed, or the given edges; `density` divides by n·width.
+ */
+function histogram(values: readonly number[], bins: number | readonly number[], range: [number, number] | null, density: boolean): { counts: number[]; edges: number[] } {
+  const finite = values.filter(Number.isFinite);
+  let edges: number[];
+  if (typeof bins === 'number') {
+    let lo = range?.[0] ?? (finite.length > 0 ? Math.min(...finite) : 0);
+    let hi = range?.[1] ?? (finite.length > 0 ? Math.max(...finite) : 1);
+    if (lo === hi) { lo -= 0.5; hi += 0.5; }
+    edges = Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
+    edges[bins] = hi;
+  } else {
+    edges = [...bins];
+  }
+  const k = edges.length - 1;
+  const counts = new Array<number>(k).fill(0);
+  for (const v of finite) {
+    if (v < edges[0]! || v > edges[k]!) continue;
+    let lo = 0; let hi = k;
+    while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (v >= edges[mid]!) lo = mid; else hi = mid; }
+    counts[lo]!++;
+  }
+  if (density) {
+    const total = counts.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < k; i++) counts[i] = total > 0 ? counts[i]! / (total * (edges[i + 1]! - edges[i]!)) : 0;
+  }
+  return { counts, edges };
+}
+
+function histCall(ax: Axes, args: Args, kwargs: Kwargs, ctx: CallContext): PyValue {
+  const x = flatList(ctx, 'hist', 'x', arg(args, kwargs, 0, 'x'));
+  const binsV = arg(args, kwargs, 1, 'bins', 10);
+  const b = numbersArg(ctx, 'hist', 'bins', binsV);
+  const bins: number | number[] = b.shape.length === 0 ? Math.trunc(b.data[0]!) : Array.from(b.data);
+  if (typeof bins === 'number' && bins < 1) throw ctx.error(`hist: bins must be at least 1, got ${bins}`);
+  if (typeof bins !== 'number' && bins.length < 2) throw ctx.error('hist: bins given as edges need at least two of them');
+  const rangeV = arg(args, kwargs, 2, 'range');
+  const range = isNone(rangeV) ? null : (flatList(ctx, 'hist', 'range', rangeV) as [number, number]);
+  const density = Boolean(fromPy(arg(args, kwargs, 3, 'density', false)));
+  const histtype = optStr(kwargs['histtype'] ?? null);
+  if (histtype !== undefined && histtype !== 'bar' && histtype !== 'stepfilled') throw ctx.error(`hist: histtype='${histtype}' is not supported (bar, stepfilled)`);
+  const { counts, edges } = histogram(x, bins, range, density);
+  const options: BarOptions = { align: 'edge', width: counts.map((_, i) => edges[i + 1]! - edges[i]!) };
+  barStyle(ctx, 'hist', kwargs, options);
+  ax.bar(edges.slice(0, -1), counts, options);
+  // matplotlib returns (n, bins, patches); the patches are not objects here.
+  const array = (v: number[]): PyValue => makeNdArray(tensor(Float64Array.from(v), { shape: [v.length] }));
+  return pyTuple([array(counts), array(edges), toPy(new Array<PyValue>(counts.length).fill(null) as never)]);
+}
+
 function imshowCall(ax: Axes, args: Args, kwargs: Kwargs, ctx: CallContext): PyValue {
   const img = numbersArg(ctx, 'imshow', 'X', arg(args, kwargs, 0, 'X'));
   const cmap = optStr(arg(args, kwargs, 1, 'cmap'));
@@ -189,6 +276,8 @@ function axesObject(ax: Axes): PyValue {
   return moduleValue(defineModule('matplotlib.axes.Axes', Object.fromEntries([
     m('plot', (a, k, c) => plotCall(ax, a, k, c)),
     m('scatter', (a, k, c) => scatterCall(ax, a, k, c)),
+    m('bar', (a, k, c) => barCall(ax, a, k, c)),
+    m('hist', (a, k, c) => histCall(ax, a, k, c)),
     m('imshow', (a, k, c) => imshowCall(ax, a, k, c)),
     m('set_title', setText('title')),
     m('set_xlabel', setText('xlabel')),
@@ -315,6 +404,8 @@ export function pyplotModule(env: ModuleEnv): PyplotModule {
     f('gca', () => axObj(state.gca())),
     f('plot', onGca(plotCall)),
     f('scatter', onGca(scatterCall)),
+    f('bar', onGca(barCall)),
+    f('hist', onGca(histCall)),
     f('imshow', onGca(imshowCall)),
     f('title', text('title')),
     f('xlabel', text('xlabel')),

@@ -21,6 +21,16 @@ function limits(ax: Axes): { x: [number, number]; y: [number, number]; yDown: bo
       continue;
     }
     pointsOnly = false;
+    if (a.kind === 'bar') {
+      for (let i = 0; i < a.left.length; i++) {
+        const xa = a.left[i]!; const xb = xa + a.width[i]!;
+        const ya = a.bottom[i]!; const yb = ya + a.height[i]!;
+        if ([xa, xb, ya, yb].every(Number.isFinite)) {
+          x0 = Math.min(x0, xa, xb); x1 = Math.max(x1, xa, xb); y0 = Math.min(y0, ya, yb); y1 = Math.max(y1, ya, yb);
+        }
+      }
+      continue;
+    }
     for (let i = 0; i < a.x.length; i++) {
       const x = a.x[i]!; const y = a.y[i]!;
       if (Number.isFinite(x) && Number.isFinite(y)) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
@@ -140,6 +150,20 @@ function renderAxes(out: string[], ax: Axes, cell: Box, clipId: string, dpi: num
       out.push(`<image x="${n2(ix)}" y="${n2(iy)}" width="${n2(Math.abs(sx(a.cols - 0.5) - sx(-0.5)))}" height="${n2(Math.abs(sy(a.rows - 0.5) - sy(-0.5)))}" preserveAspectRatio="none" image-rendering="optimizeSpeed" style="image-rendering:pixelated" clip-path="url(#${clipId})" href="data:image/png;base64,${base64(png)}"/>`);
       continue;
     }
+    if (a.kind === 'bar') {
+      const op = a.alpha < 1 ? ` fill-opacity="${n2(a.alpha)}"` : '';
+      const edge = a.edgeColor !== null ? ` stroke="${a.edgeColor}" stroke-width="0.8"` : '';
+      out.push(`<g class="bars" clip-path="url(#${clipId})">`);
+      for (let i = 0; i < a.left.length; i++) {
+        const xa = sx(a.left[i]!); const xb = sx(a.left[i]! + a.width[i]!);
+        const ya = sy(a.bottom[i]!); const yb = sy(a.bottom[i]! + a.height[i]!);
+        if (![xa, xb, ya, yb].every(Number.isFinite)) continue;
+        points.push([(xa + xb) / 2, Math.min(ya, yb)]);
+        out.push(`<rect x="${n2(Math.min(xa, xb))}" y="${n2(Math.min(ya, yb))}" width="${n2(Math.abs(xb - xa))}" height="${n2(Math.abs(yb - ya))}" fill="${a.color}"${op}${edge}/>`);
+      }
+      out.push('</g>');
+      continue;
+    }
     if (a.kind === 'scatter') {
       out.push(`<g class="scatter" clip-path="url(#${clipId})">`);
       for (let i = 0; i < a.x.length; i++) {
@@ -209,6 +233,8 @@ function renderAxes(out: string[], ax: Axes, cell: Box, clipId: string, dpi: num
         if (artist.marker !== null) out.push(marker(artist.marker, bx + 19, ly, (artist.markerSize * dpi) / 72, artist.color, 1));
       } else if (artist.kind === 'scatter') {
         out.push(marker(artist.marker, bx + 19, ly, 8, artist.colors[0] ?? '#1f77b4', 1));
+      } else if (artist.kind === 'bar') {
+        out.push(`<rect x="${n2(bx + 12)}" y="${n2(ly - 5)}" width="14" height="10" fill="${artist.color}"/>`);
       }
       out.push(`<text x="${n2(bx + 36)}" y="${n2(ly)}" dominant-baseline="middle">${escapeXml(label)}</text>`);
     });
