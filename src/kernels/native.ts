@@ -246,6 +246,8 @@ function install(createRequire: CreateRequire, env: Record<string, string | unde
     loaded.configure({ threadFlops: THREAD_FLOPS });
     const variant = env['TAPEGRAD_NATIVE_VARIANT'];
     if (variant) loaded.configure({ variant });
+    // TAPEGRAD_NATIVE_TEAM=0 cuts every two-thread product into slabs (A/B runs of the team split).
+    if (env['TAPEGRAD_NATIVE_TEAM'] === '0') loaded.configure({ team: false });
     addon = loaded;
     const relative = file.startsWith(rootPath) ? file.slice(rootPath.length) : file;
     addonFrom = { source: relative.startsWith('prebuilds') ? 'prebuilt' : 'built from source', path: relative };
