@@ -45,7 +45,7 @@ export interface NativeOptions {
    * (native/gemm.h `Team`; default true) rather than being cut into slabs that each pack their own.
    */
   team?: boolean;
-  /** 2·M·N·K from which a product with enough rows is shared that way (default 4e6). */
+  /** 2·M·N·K from which a product with enough rows is shared that way (default 32e6). */
   teamFlops?: number;
 }
 
