@@ -29,7 +29,7 @@ int g_threads = 2;
 int g_max_slabs = 4;
 // 2·M·N·K at or above which a product with enough rows is shared by a team over one packed B
 // (gemm.h) instead of being cut into slabs; g_team = false always cuts slabs (for comparisons).
-double g_team_flops = 4e6;
+double g_team_flops = 32e6;
 bool g_team = true;
 
 // Contention guard state (see gemm_threads): measured ns/flop with one and two threads per dtype

@@ -113,7 +113,7 @@ describe(`native GEMM kernels${skipNote}`, () => {
   const initial = kernelInfo();
   afterEach(() => {
     if (native) configureKernels({ variant: initial.backend.replace('native-', ''), threads: initial.threads,
-      threadFlops: initial.threadFlops, smallWork: initial.smallWork, maxSlabs: 4, contentionGuard: true, team: true, teamFlops: 4e6 });
+      threadFlops: initial.threadFlops, smallWork: initial.smallWork, maxSlabs: 4, contentionGuard: true, team: true, teamFlops: 32e6 });
   });
 
   for (const variant of native ? info.variants : ['avx512', 'avx2', 'scalar']) {

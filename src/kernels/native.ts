@@ -50,7 +50,7 @@ export interface NativeOptions {
    * (native/gemm.h `Team`; default true) rather than being cut into slabs that each pack their own.
    */
   team?: boolean;
-  /** 2·M·N·K from which a product with enough rows is shared that way (default 4e6). */
+  /** 2·M·N·K from which a product with enough rows is shared that way (default 32e6). */
   teamFlops?: number;
 }
 
@@ -279,6 +279,8 @@ function install(createRequire: CreateRequire, env: Record<string, string | unde
     loaded.configure({ threadFlops: THREAD_FLOPS });
     const variant = env['TAPEGRAD_NATIVE_VARIANT'];
     if (variant) loaded.configure({ variant });
+    // TAPEGRAD_NATIVE_TEAM=0 cuts every two-thread product into slabs (A/B runs of the team split).
+    if (env['TAPEGRAD_NATIVE_TEAM'] === '0') loaded.configure({ team: false });
     addon = loaded;
     const relative = file.startsWith(rootPath) ? file.slice(rootPath.length) : file;
     addonFrom = { source: relative.startsWith('prebuilds') ? 'prebuilt' : 'built from source', path: relative };
