@@ -56,14 +56,15 @@ export const CONTROL_BYTES = 128;
 /** Most parts a product is cut into (the CLAIM word keeps the count in 8 bits). */
 const MAX_PARTS = 64;
 
-// A worker polls WAKE for this long (ms) after its last part, or after the early wake-up the caller
-// sends before it copies the operands in, before it sleeps in Atomics.wait. Waking a sleeping
-// thread is slow on a VM whose idle vCPU was halted (tens to hundreds of µs, as long as a mid-sized
-// product), so the products of a training step, a few hundred µs apart, find it awake; an idle pool
-// costs nothing after a millisecond.
-const SPIN_MS = 1;
-// The caller polls DONE this many times before it sleeps (where it may) in 1 ms Atomics.waits.
-const SPIN = 20000;
+// After its last part, or after the early wake-up the caller sends before it copies the operands
+// in, a worker polls WAKE for HOT_MS, then naps in NAP_MS Atomics.waits until AWAKE_MS, then sleeps
+// until notified. Waking a sleeping thread is slow on a VM whose idle vCPU was halted (tens to
+// hundreds of µs, as long as a mid-sized product), so the products of a training step, a few hundred
+// µs apart, find it awake; the naps give the core away (a pure spin would take it from the caller's
+// own work when other processes hold the other core); an idle pool costs nothing after a millisecond.
+const HOT_MS = 0.05;
+const NAP_MS = 0.05;
+const AWAKE_MS = 1;
 
 /**
  * The worker's whole program (a classic script: no imports, so it runs from a Blob URL in a browser and
@@ -94,12 +95,16 @@ function serve(module, memory, control, index) {
       Atomics.add(ctl, ${DONE}, 1);
       Atomics.notify(ctl, ${DONE});
     }
-    const until = performance.now() + ${SPIN_MS};
+    const start = performance.now();
     for (let spins = 1; Atomics.load(ctl, ${WAKE}) === wake; spins++) {
-      if ((spins & 1023) === 0 && performance.now() > until) {
+      if ((spins & 255) !== 0) continue;
+      const t = performance.now() - start;
+      if (t < ${HOT_MS}) continue;
+      if (t > ${AWAKE_MS}) {
         Atomics.wait(ctl, ${WAKE}, wake);
         break;
       }
+      Atomics.wait(ctl, ${WAKE}, wake, ${NAP_MS});
     }
     wake = Atomics.load(ctl, ${WAKE});
   }
@@ -231,10 +236,10 @@ export function startThreadPool(module: WebAssembly.Module, memory: WebAssembly.
     const t0 = performance.now();
     const own = claimParts(ctl, ex, job, parts, byRows);
     const t1 = performance.now();
-    // Every part is claimed: wait for those the workers are still computing.
-    let spins = 0;
-    for (let done = Atomics.load(ctl, DONE); done < parts; done = Atomics.load(ctl, DONE)) {
-      if (blocking && ++spins > SPIN) Atomics.wait(ctl, DONE, done, 1);
+    // Every part is claimed: wait for those the workers are still computing, polling for HOT_MS, then
+    // napping where this thread may block (a browser's main thread may not: it keeps polling).
+    for (let done = Atomics.load(ctl, DONE), spins = 1; done < parts; done = Atomics.load(ctl, DONE), spins++) {
+      if (blocking && (spins & 255) === 0 && performance.now() - t1 > HOT_MS) Atomics.wait(ctl, DONE, done, NAP_MS);
     }
     const t2 = performance.now();
     if (t2 > t0) {

@@ -61,9 +61,12 @@ export const WASM_SMALL_WORK = 128;
 // values up, slower below ~128 (the copies and the call; measured with wasm/measure.ts at load ~12).
 export const WASM_F64_ACTIVATION_MIN = 256;
 
-// Measured with `npx tsx wasm/measure.ts` (2 threads on 2 cores): from about this size (50×64×64)
-// splitting a product between two threads pays for waking the worker and for each thread reading
-// the whole of the shared operand.
+// Products from this size (64×64×64, ~20 µs on one thread) up are shared between threads: a part
+// then still outweighs a worker's wake-up and each part's re-read of the shared operand. Chosen, not
+// yet measured on a quiet machine (the machine this was written on ran at load 10-16 on 2 cores,
+// where no thread timing means anything): re-measure with the threads section of
+// `npx tsx wasm/measure.ts`. The contention guard in src/kernels/wasm-threads.ts keeps a size on one
+// thread while the workers do not pay.
 export const WASM_PARALLEL_WORK = 1 << 18;
 
 interface NodeProcessLike {
