@@ -103,10 +103,10 @@ export function padNp(av: Value, widthV: Value, mode: string, valueV: Value | un
   const value = valueV === undefined || valueV === null ? 0 : numberOf(valueV);
   if (value === null) throw new PyRaise('NotSupported', 'np.pad: constant_values must be one number here');
   const shape = a.shape.map((d, i) => d + pairs[i]![0] + pairs[i]![1]);
-  const dtype: 'float32' | 'float64' = a.tensor.dtype === 'float32' ? 'float32' : 'float64';
-  const filled = tensor(new Float64Array(shapeSize(shape)).fill(value), { shape, dtype });
+  const values = floatTensor(a);
+  const filled = tensor(new Float64Array(shapeSize(shape)).fill(value), { shape, dtype: values.dtype });
   const region = a.shape.map((d, i) => `${pairs[i]![0]}:${pairs[i]![0] + d}`);
-  return wrap(setItem(filled, region, a.tensor.dtype === dtype ? a.tensor : cast(a.tensor, dtype)), a.dtype);
+  return wrap(setItem(filled, region, values), a.dtype);
 }
 
 /** Parses einsum subscripts into per-operand letters and the output letters (implicit mode: letters seen once, sorted). */
@@ -243,9 +243,9 @@ export function diagNp(av: Value, kV: Value | undefined): NdArray {
     const n = a.shape[0]! + Math.abs(k);
     const rows = Array.from({ length: a.shape[0]! }, (_, i) => i + Math.max(-k, 0));
     const cols = rows.map((r) => r + k);
-    const dtype: 'float32' | 'float64' = a.tensor.dtype === 'float32' ? 'float32' : 'float64';
-    const zeros = tensor(new Float64Array(n * n), { shape: [n, n], dtype });
-    return wrap(setItem(zeros, [rows, cols], a.tensor.dtype === dtype ? a.tensor : cast(a.tensor, dtype)), a.dtype);
+    const values = floatTensor(a);
+    const zeros = tensor(new Float64Array(n * n), { shape: [n, n], dtype: values.dtype });
+    return wrap(setItem(zeros, [rows, cols], values), a.dtype);
   }
   if (a.shape.length !== 2) throw new PyRaise('ValueError', 'Input must be 1- or 2-d.');
   const [m, n] = a.shape as [number, number];

@@ -12,7 +12,10 @@ import type { FloatArray } from '../dtype.js';
 export interface OffsetPlan {
   /** Added to every offset: the whole-number indices' contribution. */
   readonly base: number;
-  /** One offset list per factor, outermost first (factors of length 1 are folded into `base`). */
+  /**
+   * One offset list per factor, outermost first: factors of length 1 are folded into `base`, and a
+   * plan with nothing left keeps the single factor [0], so the loops below need no scalar case.
+   */
   readonly factors: readonly Int32Array[];
   /** Number of output elements (the product of the factors' lengths). */
   readonly size: number;
@@ -58,7 +61,8 @@ export function makePlan(lists: readonly Int32Array[], base: number, unique: boo
     for (let j = 0; j < merged.length; j++) merged[j] = outer[0]! + inner[0]! + j;
     factors.splice(factors.length - 2, 2, merged);
   }
-  const innerRun = factors.length === 0 || isRun(factors[factors.length - 1]!);
+  if (factors.length === 0) factors.push(Int32Array.of(0));
+  const innerRun = isRun(factors[factors.length - 1]!);
   return { base: b, factors, size, innerRun, unique };
 }
 
@@ -87,10 +91,6 @@ function forEachRow(plan: OffsetPlan, row: (start: number, pos: number) => void)
   const fs = plan.factors;
   const nf = fs.length;
   if (plan.size === 0) return;
-  if (nf === 0) {
-    row(plan.base, 0);
-    return;
-  }
   const m = fs[nf - 1]!.length;
   const outer = nf - 1;
   const index = new Int32Array(outer);
@@ -115,10 +115,6 @@ function forEachRow(plan: OffsetPlan, row: (start: number, pos: number) => void)
 /** `out[i] = src[offset(i)]` for every output element i (out has `plan.size` elements). */
 export function gatherPlanned(src: FloatArray, plan: OffsetPlan, out: FloatArray): void {
   const fs = plan.factors;
-  if (fs.length === 0) {
-    if (plan.size === 1) out[0] = src[plan.base]!;
-    return;
-  }
   const inner = fs[fs.length - 1]!;
   const m = inner.length;
   if (plan.innerRun && m >= MIN_RUN_COPY) {
@@ -134,10 +130,6 @@ export function gatherPlanned(src: FloatArray, plan: OffsetPlan, out: FloatArray
 /** `out[offset(i)] += src[i]` for every element i of src (repeated offsets add up). */
 export function scatterAddPlanned(src: FloatArray, plan: OffsetPlan, out: FloatArray): void {
   const fs = plan.factors;
-  if (fs.length === 0) {
-    if (plan.size === 1) out[plan.base]! += src[0]!;
-    return;
-  }
   const inner = fs[fs.length - 1]!;
   const m = inner.length;
   forEachRow(plan, (start, pos) => {
@@ -148,10 +140,6 @@ export function scatterAddPlanned(src: FloatArray, plan: OffsetPlan, out: FloatA
 /** `out[offset(i)] = value` for every output element i. */
 export function fillPlanned(out: FloatArray, plan: OffsetPlan, value: number): void {
   const fs = plan.factors;
-  if (fs.length === 0) {
-    if (plan.size === 1) out[plan.base] = value;
-    return;
-  }
   const inner = fs[fs.length - 1]!;
   const m = inner.length;
   forEachRow(plan, (start) => {
